@@ -1,0 +1,30 @@
+/**
+ * MongoDB access. Only what both MongoDB and FerretDB 1.x support: single-document writes,
+ * upserts, unique indexes, simple aggregation. Collections are named here, once.
+ */
+import { Db, MongoClient, MongoServerError } from 'mongodb';
+
+export const COLLECTIONS = {
+  sites: 'sites',
+  collaboratives: 'collaboratives',
+  outbox: 'outbox',
+} as const;
+
+export async function connectDb(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, retryWrites: false });
+  await client.connect();
+  return { client, db: client.db(dbName) };
+}
+
+/** Idempotent: creating an index that exists is a no-op. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await db.collection(COLLECTIONS.sites).createIndex({ siteId: 1 }, { unique: true, name: 'siteId_unique' });
+  await db.collection(COLLECTIONS.sites).createIndex({ active: 1 }, { name: 'active' });
+  await db.collection(COLLECTIONS.collaboratives).createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
+  await db.collection(COLLECTIONS.outbox).createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
+  await db.collection(COLLECTIONS.outbox).createIndex({ collaborative: 1, purpose: 1 }, { name: 'collaborative_purpose' });
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === 11000;
+}

@@ -1,0 +1,39 @@
+/** The network directory in MongoDB: upserted by site id, never half-imported from a bad file. */
+import type { Db } from 'mongodb';
+import type { Site } from '../domain/sites';
+import { COLLECTIONS } from './db';
+
+export interface SiteDoc extends Site {
+  updatedAt: Date;
+  createdAt: Date;
+}
+
+export async function upsertSites(db: Db, sites: Site[], now = new Date()): Promise<{ inserted: number; updated: number }> {
+  if (!sites.length) return { inserted: 0, updated: 0 };
+  const res = await db.collection<SiteDoc>(COLLECTIONS.sites).bulkWrite(
+    sites.map((s) => ({
+      updateOne: {
+        filter: { siteId: s.siteId },
+        update: { $set: { ...s, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        upsert: true,
+      },
+    })),
+    { ordered: false },
+  );
+  return { inserted: res.upsertedCount, updated: res.matchedCount };
+}
+
+export async function listSites(db: Db, filter: { activeOnly?: boolean } = {}): Promise<SiteDoc[]> {
+  return db
+    .collection<SiteDoc>(COLLECTIONS.sites)
+    .find(filter.activeOnly ? { active: true } : {}, { projection: { _id: 0 } })
+    .sort({ siteId: 1 })
+    .toArray();
+}
+
+export async function getSites(db: Db, siteIds: string[]): Promise<SiteDoc[]> {
+  return db
+    .collection<SiteDoc>(COLLECTIONS.sites)
+    .find({ siteId: { $in: siteIds } }, { projection: { _id: 0 } })
+    .toArray();
+}

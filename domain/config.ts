@@ -1,0 +1,198 @@
+/**
+ * The launch config of a Learning Collaborative: who runs it, which sites hear of it, and its
+ * dated schedule. People write dates in the collaborative's time zone; `parseLaunchConfig`
+ * returns them as UTC instants, which is what the workflow sleeps until.
+ */
+import { z } from 'zod';
+import { formatIssues, ValidationError } from './errors';
+import { emailSchema, personNameSchema, siteIdSchema } from './common';
+import { monthsBetween, timeZoneSchema, toInstant } from './time';
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lower-case letters, digits and dashes, 2 to 63 characters');
+
+export const personSchema = z.object({ name: personNameSchema, email: emailSchema }).strict();
+export type Person = z.infer<typeof personSchema>;
+
+const when = z.union([z.string().trim().min(1), z.date()], {
+  errorMap: () => ({ message: 'expected a date such as 2027-03-04 or 2027-03-04T09:00' }),
+});
+
+const callSchema = z
+  .object({
+    start: when,
+    durationMinutes: z.number().int().min(15).max(480).default(60),
+    link: z.string().url('expected a URL for the call').optional(),
+  })
+  .strict();
+
+const sessionSchema = z
+  .object({
+    start: when,
+    end: when.optional(),
+    venue: z.string().trim().min(1, 'each learning session needs a venue'),
+  })
+  .strict();
+
+const consultationSchema = z
+  .object({
+    kind: z.enum(['all-collaborative', 'clinical']),
+    /** First call; later calls follow every `everyDays` days until the end date. */
+    first: when,
+    everyDays: z.number().int().min(1).max(92),
+    durationMinutes: z.number().int().min(15).max(240).default(60),
+    link: z.string().url('expected a URL for the call').optional(),
+  })
+  .strict();
+
+const rawConfigSchema = z
+  .object({
+    slug: slugSchema,
+    title: z.string().trim().min(3, 'a title is required').max(200),
+    practice: z.string().trim().min(2, 'name the practice or intervention').max(200),
+    description: z.string().trim().max(4000).optional(),
+    timeZone: timeZoneSchema,
+    coordinators: z.array(personSchema).min(1, 'name at least one coordinator'),
+    faculty: z.array(personSchema).min(1, 'name at least one faculty member'),
+    sites: z.union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')]).default('all'),
+    learningSessionCount: z.number().int().min(1).max(6).default(3),
+    /** `compressed` relaxes only the 9–18-month span rule, for demos and tests that compress the dates. */
+    scheduleChecks: z.enum(['strict', 'compressed']).default('strict'),
+    schedule: z
+      .object({
+        announcement: when.optional(),
+        informationalCalls: z.array(callSchema).max(6).default([]),
+        applicationsOpen: when,
+        applicationsClose: when,
+        decisionsDue: when,
+        prework: when.optional(),
+        learningSessions: z.array(sessionSchema).min(1, 'list the learning sessions'),
+        consultation: z.array(consultationSchema).default([]),
+        end: when,
+      })
+      .strict(),
+  })
+  .strict();
+
+type Raw = z.infer<typeof rawConfigSchema>;
+
+export interface Call {
+  start: string;
+  durationMinutes: number;
+  link?: string;
+}
+export interface LearningSession {
+  start: string;
+  end: string;
+  venue: string;
+}
+export interface ConsultationSeries {
+  kind: 'all-collaborative' | 'clinical';
+  first: string;
+  everyDays: number;
+  durationMinutes: number;
+  link?: string;
+}
+export interface Schedule {
+  announcement?: string;
+  informationalCalls: Call[];
+  applicationsOpen: string;
+  applicationsClose: string;
+  decisionsDue: string;
+  prework?: string;
+  learningSessions: LearningSession[];
+  consultation: ConsultationSeries[];
+  end: string;
+}
+export type LaunchConfig = Omit<Raw, 'schedule'> & { schedule: Schedule };
+
+function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
+  const tz = raw.timeZone;
+  const at = (v: string | Date, path: (string | number)[]): string => {
+    const s = v instanceof Date ? v.toISOString() : v;
+    const instant = toInstant(s, tz);
+    if (!instant) {
+      ctx.addIssue({ code: 'custom', path: ['schedule', ...path], message: `"${s}" is not a date (e.g. 2027-03-04)` });
+      return '';
+    }
+    return instant;
+  };
+  const s = raw.schedule;
+  const schedule: Schedule = {
+    announcement: s.announcement === undefined ? undefined : at(s.announcement, ['announcement']),
+    informationalCalls: s.informationalCalls.map((c, i) => ({ ...c, start: at(c.start, ['informationalCalls', i, 'start']) })),
+    applicationsOpen: at(s.applicationsOpen, ['applicationsOpen']),
+    applicationsClose: at(s.applicationsClose, ['applicationsClose']),
+    decisionsDue: at(s.decisionsDue, ['decisionsDue']),
+    prework: s.prework === undefined ? undefined : at(s.prework, ['prework']),
+    learningSessions: s.learningSessions.map((ls, i) => {
+      const start = at(ls.start, ['learningSessions', i, 'start']);
+      // A session without an end is a one-day session of eight hours.
+      const end = ls.end ? at(ls.end, ['learningSessions', i, 'end']) : start && new Date(Date.parse(start) + 8 * 3600_000).toISOString();
+      return { start, end, venue: ls.venue };
+    }),
+    consultation: s.consultation.map((c, i) => ({ ...c, first: at(c.first, ['consultation', i, 'first']) })),
+    end: at(s.end, ['end']),
+  };
+  return { ...raw, schedule };
+}
+
+/** Cross-field rules: the schedule reads in order, and spans what a collaborative spans. */
+function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
+  const s = c.schedule;
+  const problem = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['schedule', ...path], message });
+  const before = (a: string | undefined, b: string | undefined) => !a || !b || Date.parse(a) < Date.parse(b);
+  if (!before(s.announcement, s.applicationsOpen) && s.announcement !== s.applicationsOpen)
+    problem(['announcement'], 'the announcement must come no later than the application period opens');
+  s.informationalCalls.forEach((call, i) => {
+    if (!before(call.start, s.applicationsClose))
+      problem(['informationalCalls', i, 'start'], 'informational calls must take place before applications close');
+  });
+  if (!before(s.applicationsOpen, s.applicationsClose))
+    problem(['applicationsClose'], 'applications must close after they open');
+  if (!before(s.applicationsClose, s.decisionsDue))
+    problem(['decisionsDue'], 'decisions are due after applications close');
+  const ls1 = s.learningSessions[0]?.start;
+  if (s.prework && !before(s.decisionsDue, s.prework)) problem(['prework'], 'pre-work starts after decisions are due');
+  if (s.prework && !before(s.prework, ls1)) problem(['prework'], 'pre-work starts before the first learning session');
+  if (!before(s.decisionsDue, ls1)) problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
+  s.learningSessions.forEach((ls, i) => {
+    if (!before(ls.start, ls.end)) problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
+    const next = s.learningSessions[i + 1];
+    if (next && !before(ls.end, next.start))
+      problem(['learningSessions', i + 1, 'start'], `learning session ${i + 2} must start after session ${i + 1} ends`);
+  });
+  if (s.learningSessions.length !== c.learningSessionCount)
+    problem(
+      ['learningSessions'],
+      `expected ${c.learningSessionCount} learning sessions, found ${s.learningSessions.length} (set learningSessionCount to change this)`,
+    );
+  const last = s.learningSessions[s.learningSessions.length - 1];
+  if (last && !before(last.end, s.end)) problem(['end'], 'the end date comes after the last learning session');
+  s.consultation.forEach((series, i) => {
+    if (!before(ls1, series.first) && series.first !== ls1)
+      problem(['consultation', i, 'first'], 'consultation calls start at or after the first learning session');
+    if (!before(series.first, s.end)) problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+  });
+  if (c.scheduleChecks === 'strict' && ls1 && s.end) {
+    const span = monthsBetween(s.announcement ?? s.applicationsOpen, s.end);
+    if (span < 9 || span > 18)
+      problem(['end'], `a collaborative spans 9 to 18 months from announcement to end; this one spans ${span.toFixed(1)}`);
+  }
+}
+
+export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefine(checkSchedule);
+
+/** Parses and validates; throws a ValidationError listing every bad field. */
+export function parseLaunchConfig(input: unknown): LaunchConfig {
+  const r = launchConfigSchema.safeParse(input);
+  if (!r.success) throw new ValidationError('the launch config', formatIssues(r.error));
+  return r.data;
+}
+
+export function workflowIdFor(slug: string): string {
+  return `lc/${slug}`;
+}

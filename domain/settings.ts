@@ -1,0 +1,35 @@
+/**
+ * Process settings from environment variables, validated once at start. Pure: it is given the
+ * environment, it does not read it. Issue #10 extends this to the whole production config.
+ */
+import { z } from 'zod';
+import { formatIssues, ValidationError } from './errors';
+
+export const DEFAULTS = {
+  temporalAddress: '127.0.0.1:7233',
+  mongodbUri: 'mongodb://127.0.0.1:27027/',
+  smtpUrl: 'smtp://127.0.0.1:1025',
+} as const;
+
+const settingsSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default(DEFAULTS.temporalAddress),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TASK_QUEUE: z.string().min(1).default('lc-orchestrator'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')
+    .default(DEFAULTS.mongodbUri),
+  MONGODB_DB: z.string().min(1).default('lc'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').default(DEFAULTS.smtpUrl),
+  MAIL_FROM: z.string().min(3).default('Learning Collaboratives <lc@lc-orchestrator.local>'),
+  MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = settingsSchema.safeParse(cleaned);
+  if (!r.success) throw new ValidationError('the environment', formatIssues(r.error));
+  return r.data;
+}

@@ -1,0 +1,33 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export function isTimeZone(tz: string): boolean {
+  return IANAZone.isValidZone(tz);
+}
+
+export const timeZoneSchema = z.string().refine(isTimeZone, (tz) => ({
+  message: `unknown time zone "${tz}" (use an IANA name such as America/New_York)`,
+}));
+
+/**
+ * A point in time as people write it in a config: an ISO date-time with an offset
+ * ("2027-03-04T09:00:00-05:00", "…Z"), or a local date-time / date without one, read in the
+ * collaborative's time zone (a bare date means 09:00 there). Normalised to a UTC ISO string.
+ */
+export function toInstant(value: string, timeZone: string): string | undefined {
+  const hasOffset = /([zZ]|[+-]\d\d:?\d\d)$/.test(value);
+  let dt = hasOffset ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone: timeZone });
+  if (!dt.isValid) return undefined;
+  if (/^\d{4}-\d\d-\d\d$/.test(value)) dt = dt.set({ hour: 9 });
+  return dt.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
+}
+
+/** "Tue 4 Mar 2027, 09:00 EST" in the reader's zone. */
+export function formatInZone(instant: string, timeZone: string, withTime = true): string {
+  const dt = DateTime.fromISO(instant, { zone: 'utc' }).setZone(timeZone);
+  return withTime ? dt.toFormat('ccc d LLL yyyy, HH:mm ZZZZ') : dt.toFormat('ccc d LLL yyyy');
+}
+
+export function monthsBetween(a: string, b: string): number {
+  return DateTime.fromISO(b).diff(DateTime.fromISO(a), 'months').months;
+}

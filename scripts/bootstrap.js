@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Entry point for `npm start` and `npm test` on a fresh clone: installs dependencies when
+// package-lock.json changed since the last install, then hands over to the TypeScript scripts.
+// Plain JavaScript on purpose: it must run before node_modules exists.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const stamp = path.join(root, 'node_modules', '.lc-installed');
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function ensureInstalled() {
+  const lock = fs.readFileSync(path.join(root, 'package-lock.json'));
+  const hash = createHash('sha256').update(lock).digest('hex');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return;
+  console.log('[lc] installing dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  fs.writeFileSync(stamp, hash);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+ensureInstalled();
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+if (command === 'start') {
+  run(tsx, ['scripts/start.ts', ...rest]);
+} else if (command === 'test') {
+  run(tsx, ['scripts/provision.ts']);
+  run(path.join(root, 'node_modules', '.bin', 'jest'), ['--runInBand', ...rest]);
+} else {
+  console.error('usage: bootstrap.js start|test [args…]');
+  process.exit(2);
+}

@@ -1,0 +1,145 @@
+/**
+ * Starting and stopping the local services as child processes: the Temporal dev server,
+ * FerretDB (SQLite backend) and maildev. Used by `npm start` and by the jest global setup.
+ * Everything listens on 127.0.0.1 only.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from './tools';
+
+export interface Service {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(name: string, port: number, child: ChildProcess, logFile: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${name} exited with code ${child.exitCode} before listening on :${port}; see ${logFile}`);
+    }
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not listen on :${port} within ${timeoutMs / 1000}s; see ${logFile}`);
+}
+
+function spawnLogged(name: string, cmd: string, args: string[], logDir: string, env?: NodeJS.ProcessEnv) {
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+    detached: false,
+  });
+  fs.closeSync(out);
+  return { child, logFile };
+}
+
+function stopper(child: ChildProcess, name: string): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+      void name;
+    });
+}
+
+export interface TemporalOptions {
+  binary: string;
+  port: number;
+  uiPort?: number; // omitted → headless
+  dbFile?: string; // omitted → in memory
+  logDir: string;
+}
+
+/** The search attributes our workflows upsert; registered when the dev server starts. */
+export const SEARCH_ATTRIBUTES = { LcPhase: 'Keyword', LcKind: 'Keyword' } as const;
+
+export async function startTemporal(o: TemporalOptions): Promise<Service> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
+  args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
+  if (o.uiPort) args.push('--ui-port', String(o.uiPort), '--ui-ip', '127.0.0.1');
+  else args.push('--headless');
+  if (o.dbFile) {
+    fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
+    args.push('--db-filename', o.dbFile);
+  }
+  for (const [k, t] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${k}=${t}`);
+  // Workflow Updates and a short cache of history are what we test against.
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  const { child, logFile } = spawnLogged('temporal', o.binary, args, o.logDir);
+  await waitForPort('temporal dev server', o.port, child, logFile);
+  return { name: 'temporal', url: `127.0.0.1:${o.port}`, stop: stopper(child, 'temporal') };
+}
+
+export interface FerretOptions {
+  binary: string;
+  port: number;
+  dataDir: string;
+  logDir: string;
+}
+
+export async function startFerretDb(o: FerretOptions): Promise<Service> {
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  const args = [
+    '--handler=sqlite',
+    `--sqlite-url=file:${o.dataDir}/`,
+    `--listen-addr=127.0.0.1:${o.port}`,
+    `--state-dir=${o.dataDir}`,
+    `--debug-addr=127.0.0.1:${await freePort()}`,
+    '--telemetry=disable',
+    '--log-level=warn',
+  ];
+  const { child, logFile } = spawnLogged('ferretdb', o.binary, args, o.logDir, { FERRETDB_TELEMETRY: 'disable' });
+  await waitForPort('ferretdb', o.port, child, logFile);
+  return { name: 'ferretdb', url: `mongodb://127.0.0.1:${o.port}/`, stop: stopper(child, 'ferretdb') };
+}
+
+export interface MaildevOptions {
+  smtpPort: number;
+  webPort: number;
+  logDir: string;
+}
+
+export async function startMaildev(o: MaildevOptions): Promise<Service> {
+  const bin = path.join(ROOT, 'node_modules', '.bin', 'maildev');
+  const args = ['--ip', '127.0.0.1', '--smtp', String(o.smtpPort), '--web', String(o.webPort), '--web-ip', '127.0.0.1'];
+  const { child, logFile } = spawnLogged('maildev', bin, args, o.logDir);
+  await waitForPort('maildev', o.smtpPort, child, logFile);
+  await waitForPort('maildev web', o.webPort, child, logFile);
+  return { name: 'maildev', url: `smtp://127.0.0.1:${o.smtpPort}`, stop: stopper(child, 'maildev') };
+}

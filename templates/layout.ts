@@ -1,0 +1,71 @@
+/**
+ * One layout for every email: a heading, paragraphs, an optional list and call to action,
+ * rendered both as HTML and as plain text. Pure functions; a missing value is an error here,
+ * never a blank in a sent email.
+ */
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface EmailBody {
+  subject: string;
+  heading: string;
+  greeting: string;
+  paragraphs: string[];
+  /** A definition list such as the timeline: label → value. */
+  table?: { caption: string; rows: [string, string][] };
+  action?: { label: string; url: string };
+  signature: string[];
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Throws if any listed value is missing or blank: templates call it on their inputs first. */
+export function requireValues(template: string, values: Record<string, unknown>): void {
+  const missing = Object.entries(values)
+    .filter(([, v]) => v === undefined || v === null || (typeof v === 'string' && v.trim() === ''))
+    .map(([k]) => k);
+  if (missing.length) throw new Error(`template ${template}: missing ${missing.join(', ')}`);
+}
+
+export function renderLayout(b: EmailBody): RenderedEmail {
+  const e = escapeHtml;
+  const table = b.table
+    ? `<table role="presentation" style="border-collapse:collapse;margin:16px 0">
+<caption style="text-align:left;font-weight:bold;padding-bottom:6px">${e(b.table.caption)}</caption>
+${b.table.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 16px 4px 0;vertical-align:top">${e(k)}</th><td style="padding:4px 0">${e(v)}</td></tr>`).join('\n')}
+</table>`
+    : '';
+  const action = b.action
+    ? `<p style="margin:24px 0"><a href="${e(b.action.url)}" style="background:#1f5f8b;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none">${e(b.action.label)}</a></p>`
+    : '';
+  const html = `<!doctype html>
+<html><head><meta charset="utf-8"><title>${e(b.subject)}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:640px;margin:0 auto;padding:16px">
+<h1 style="font-size:20px;color:#1f5f8b">${e(b.heading)}</h1>
+<p>${e(b.greeting)}</p>
+${b.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
+${table}
+${action}
+<p>${b.signature.map(e).join('<br>')}</p>
+</body></html>
+`;
+  const width = b.table ? Math.max(...b.table.rows.map(([k]) => k.length)) : 0;
+  const text = [
+    b.heading,
+    '',
+    b.greeting,
+    '',
+    ...b.paragraphs.flatMap((p) => [p, '']),
+    ...(b.table ? [b.table.caption, ...b.table.rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ''] : []),
+    ...(b.action ? [`${b.action.label}: ${b.action.url}`, ''] : []),
+    ...b.signature,
+    '',
+  ].join('\n');
+  return { subject: b.subject, html, text };
+}

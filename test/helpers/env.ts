@@ -1,0 +1,94 @@
+/** Per-test-file access to the real services the global setup started, and Temporal test environments. */
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Db, MongoClient } from 'mongodb';
+import { connectDb, ensureIndexes } from '../../activities/db';
+import { createTransport, Outbox } from '../../activities/outbox';
+import { createWorker } from '../../workers/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { SmtpSink } from './smtp-sink';
+
+export const MAIL_FROM = 'LC Tests <lc@tests.example.org>';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests with \`npm test\` (jest global setup)`);
+  return v;
+}
+
+/** A fresh database on the run's MongoDB-wire server; dropped by `close`. */
+export async function testDb(label: string): Promise<{ db: Db; client: MongoClient; close: () => Promise<void> }> {
+  const name = `t_${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(3).toString('hex')}`;
+  const { client, db } = await connectDb(required('LC_TEST_MONGODB_URI'), name);
+  await ensureIndexes(db);
+  return {
+    db,
+    client,
+    close: async () => {
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: required('TEMPORAL_CLI') },
+      ip: '127.0.0.1',
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
+  });
+}
+
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
+  });
+}
+
+export interface Harness {
+  db: Db;
+  sink: SmtpSink;
+  outbox: Outbox;
+  worker: Worker;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+/** A database, an SMTP sink and a worker on a fresh task queue of the given environment. */
+export async function harness(env: TestWorkflowEnvironment, label: string): Promise<Harness> {
+  const { db, close: closeDb } = await testDb(label);
+  const sink = await new SmtpSink().start();
+  const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
+  const outbox = new Outbox(db, transport, MAIL_FROM);
+  const taskQueue = `tq-${label}-${randomBytes(3).toString('hex')}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    deps: { db, outbox },
+    workflowBundlePath: required('LC_TEST_WORKFLOW_BUNDLE'),
+  });
+  return {
+    db,
+    sink,
+    outbox,
+    worker,
+    taskQueue,
+    async close() {
+      transport.close();
+      await sink.stop();
+      await closeDb();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * A real SMTP server (the `smtp-server` package) on a free loopback port, keeping what it
+ * receives, parsed with `mailparser`. It can be told to refuse mail, to test failures.
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from '../../scripts/services';
+
+export interface ReceivedMail {
+  envelopeTo: string[];
+  raw: string;
+  parsed: ParsedMail;
+  receivedAt: Date;
+}
+
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  /** When set, every RCPT TO is answered with this SMTP code (e.g. 550 or 451). */
+  rejectWith?: { code: number; message: string };
+  private server?: SMTPServer;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.port = await freePort();
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (_address, _session, cb) => {
+        if (!this.rejectWith) return cb();
+        const err = new Error(this.rejectWith.message) as Error & { responseCode: number };
+        err.responseCode = this.rejectWith.code;
+        cb(err);
+      },
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', async () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const parsed = await simpleParser(raw);
+          this.received.push({
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            parsed,
+            receivedAt: new Date(),
+          });
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.envelopeTo.includes(address.toLowerCase()));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
