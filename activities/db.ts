@@ -20,9 +20,13 @@ export async function connectDb(uri: string, dbName?: string): Promise<{ client:
 export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.sites).createIndex({ siteId: 1 }, { unique: true, name: 'siteId_unique' });
   await db.collection(COLLECTIONS.sites).createIndex({ active: 1 }, { name: 'active' });
-  await db.collection(COLLECTIONS.collaboratives).createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
+  await db
+    .collection(COLLECTIONS.collaboratives)
+    .createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
   await db.collection(COLLECTIONS.outbox).createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
-  await db.collection(COLLECTIONS.outbox).createIndex({ collaborative: 1, purpose: 1 }, { name: 'collaborative_purpose' });
+  await db
+    .collection(COLLECTIONS.outbox)
+    .createIndex({ collaborative: 1, purpose: 1 }, { name: 'collaborative_purpose' });
 }
 
 export function isDuplicateKey(err: unknown): boolean {

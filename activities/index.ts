@@ -74,7 +74,10 @@ export function createActivities(deps: ActivityDeps) {
         return { siteIds: (await listSites(db, { activeOnly: true })).map((s) => s.siteId), unknown: [] };
       }
       const found = new Set((await getSites(db, config.sites)).map((s) => s.siteId));
-      return { siteIds: config.sites.filter((id) => found.has(id)), unknown: config.sites.filter((id) => !found.has(id)) };
+      return {
+        siteIds: config.sites.filter((id) => found.has(id)),
+        unknown: config.sites.filter((id) => !found.has(id)),
+      };
     },
 
     /** One announcement per PI; exactly once per (collaborative, site) whatever the retries. */
@@ -83,7 +86,12 @@ export function createActivities(deps: ActivityDeps) {
       const sites = await getSites(db, input.siteIds);
       const result: BulkResult = { sent: 0, alreadySent: 0, total: sites.length };
       await forEachLimited(sites, concurrency, async (site) => {
-        const email = renderAnnouncement({ config, siteName: site.name, piName: site.piName, timeZone: site.timeZone });
+        const email = renderAnnouncement({
+          config,
+          siteName: site.name,
+          piName: site.piName,
+          timeZone: site.timeZone,
+        });
         const outcome = await outbox.send({
           key: `${input.slug}:announcement:${site.siteId}`,
           collaborative: input.slug,
@@ -97,7 +105,10 @@ export function createActivities(deps: ActivityDeps) {
         if (outcome === 'sent') result.sent++;
         else result.alreadySent++;
       });
-      await collaboratives(db).updateOne({ slug: input.slug }, { $addToSet: { announcedTo: { $each: input.siteIds } } });
+      await collaboratives(db).updateOne(
+        { slug: input.slug },
+        { $addToSet: { announcedTo: { $each: input.siteIds } } },
+      );
       return result;
     },
   };

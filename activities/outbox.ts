@@ -40,6 +40,7 @@ export interface OutboxDoc {
   sentAt?: Date;
   failedAt?: Date;
   error?: string;
+  leaseUntil?: Date;
 }
 
 export interface MailerOptions {
@@ -81,20 +82,19 @@ export class Outbox {
     private readonly db: Db,
     private readonly transport: Transporter,
     private readonly from: string,
+    /** How long one sending attempt holds its claim: longer than an SMTP send can take. */
+    private readonly leaseMs = 60_000,
   ) {}
 
   private get col() {
     return this.db.collection<OutboxDoc>(COLLECTIONS.outbox);
   }
 
-  /** Sends the email unless its key was sent before. */
+  /** Sends the email unless its key was sent before (or is being sent right now by another attempt). */
   async send(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
     const messageId = messageIdFor(email.key, this.from);
-    const existing = await this.claim(email, messageId);
-    if (existing?.status === 'sent') return 'already-sent';
-    if (existing?.status === 'failed') {
-      throw ApplicationFailure.nonRetryable(`email ${email.key} failed permanently before: ${existing.error}`, 'EmailFailed');
-    }
+    const claim = await this.claim(email, messageId);
+    if (claim === 'sent') return 'already-sent';
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -109,18 +109,31 @@ export class Outbox {
     } catch (err) {
       const message = (err as Error).message;
       if (isPermanentSmtpError(err)) {
-        await this.col.updateOne({ key: email.key }, { $set: { status: 'failed', failedAt: new Date(), error: message } });
+        await this.col.updateOne(
+          { key: email.key },
+          { $set: { status: 'failed', failedAt: new Date(), error: message } },
+        );
         throw ApplicationFailure.nonRetryable(`email to ${email.to} rejected: ${message}`, 'EmailRejected');
       }
-      await this.col.updateOne({ key: email.key }, { $set: { error: message } });
-      throw err; // transient: the activity retries with backoff
+      // Transient: release the lease so the activity's retry can claim it again at once.
+      await this.col.updateOne({ key: email.key }, { $set: { error: message, leaseUntil: new Date(0) } });
+      throw err;
     }
-    await this.col.updateOne({ key: email.key }, { $set: { status: 'sent', sentAt: new Date() }, $unset: { error: '' } });
+    await this.col.updateOne(
+      { key: email.key },
+      { $set: { status: 'sent', sentAt: new Date() }, $unset: { error: '', leaseUntil: '' } },
+    );
     return 'sent';
   }
 
-  /** Inserts the claim; returns the earlier record when the key was claimed before. */
-  private async claim(email: OutgoingEmail, messageId: string): Promise<OutboxDoc | undefined> {
+  /**
+   * Claims the key for one sending attempt. A claim holds a lease: while it runs, other attempts
+   * back off (a retryable error); once it lapses (the worker died mid-send), the next attempt
+   * takes over and sends with the same Message-ID.
+   */
+  private async claim(email: OutgoingEmail, messageId: string): Promise<'claimed' | 'sent'> {
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
     try {
       await this.col.insertOne({
         key: email.key,
@@ -132,17 +145,35 @@ export class Outbox {
         status: 'claimed',
         messageId,
         attempts: 1,
-        claimedAt: new Date(),
+        claimedAt: now,
+        leaseUntil,
       });
-      return undefined;
+      return 'claimed';
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const doc = await this.col.findOneAndUpdate({ key: email.key }, { $inc: { attempts: 1 } }, { returnDocument: 'before' });
-      return doc ?? undefined;
     }
+    const takenOver = await this.col.findOneAndUpdate(
+      { key: email.key, status: 'claimed', leaseUntil: { $lt: now } },
+      { $set: { leaseUntil }, $inc: { attempts: 1 } },
+    );
+    if (takenOver) return 'claimed';
+    const doc = await this.col.findOne({ key: email.key });
+    if (doc?.status === 'sent') return 'sent';
+    if (doc?.status === 'failed')
+      throw ApplicationFailure.nonRetryable(
+        `email ${email.key} failed permanently before: ${doc.error}`,
+        'EmailFailed',
+      );
+    throw ApplicationFailure.retryable(
+      `email ${email.key} is being sent by another attempt`,
+      'EmailInFlight',
+    );
   }
 
   async log(collaborative: string): Promise<OutboxDoc[]> {
-    return this.col.find({ collaborative }, { projection: { _id: 0 } }).sort({ claimedAt: 1 }).toArray();
+    return this.col
+      .find({ collaborative }, { projection: { _id: 0 } })
+      .sort({ claimedAt: 1 })
+      .toArray();
   }
 }

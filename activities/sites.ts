@@ -8,7 +8,11 @@ export interface SiteDoc extends Site {
   createdAt: Date;
 }
 
-export async function upsertSites(db: Db, sites: Site[], now = new Date()): Promise<{ inserted: number; updated: number }> {
+export async function upsertSites(
+  db: Db,
+  sites: Site[],
+  now = new Date(),
+): Promise<{ inserted: number; updated: number }> {
   if (!sites.length) return { inserted: 0, updated: 0 };
   const res = await db.collection<SiteDoc>(COLLECTIONS.sites).bulkWrite(
     sites.map((s) => ({

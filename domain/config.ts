@@ -56,7 +56,9 @@ const rawConfigSchema = z
     timeZone: timeZoneSchema,
     coordinators: z.array(personSchema).min(1, 'name at least one coordinator'),
     faculty: z.array(personSchema).min(1, 'name at least one faculty member'),
-    sites: z.union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')]).default('all'),
+    sites: z
+      .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
+      .default('all'),
     learningSessionCount: z.number().int().min(1).max(6).default(3),
     /** `compressed` relaxes only the 9–18-month span rule, for demos and tests that compress the dates. */
     scheduleChecks: z.enum(['strict', 'compressed']).default('strict'),
@@ -114,7 +116,11 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     const s = v instanceof Date ? v.toISOString() : v;
     const instant = toInstant(s, tz);
     if (!instant) {
-      ctx.addIssue({ code: 'custom', path: ['schedule', ...path], message: `"${s}" is not a date (e.g. 2027-03-04)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', ...path],
+        message: `"${s}" is not a date (e.g. 2027-03-04)`,
+      });
       return '';
     }
     return instant;
@@ -122,7 +128,10 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   const s = raw.schedule;
   const schedule: Schedule = {
     announcement: s.announcement === undefined ? undefined : at(s.announcement, ['announcement']),
-    informationalCalls: s.informationalCalls.map((c, i) => ({ ...c, start: at(c.start, ['informationalCalls', i, 'start']) })),
+    informationalCalls: s.informationalCalls.map((c, i) => ({
+      ...c,
+      start: at(c.start, ['informationalCalls', i, 'start']),
+    })),
     applicationsOpen: at(s.applicationsOpen, ['applicationsOpen']),
     applicationsClose: at(s.applicationsClose, ['applicationsClose']),
     decisionsDue: at(s.decisionsDue, ['decisionsDue']),
@@ -130,7 +139,9 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     learningSessions: s.learningSessions.map((ls, i) => {
       const start = at(ls.start, ['learningSessions', i, 'start']);
       // A session without an end is a one-day session of eight hours.
-      const end = ls.end ? at(ls.end, ['learningSessions', i, 'end']) : start && new Date(Date.parse(start) + 8 * 3600_000).toISOString();
+      const end = ls.end
+        ? at(ls.end, ['learningSessions', i, 'end'])
+        : start && new Date(Date.parse(start) + 8 * 3600_000).toISOString();
       return { start, end, venue: ls.venue };
     }),
     consultation: s.consultation.map((c, i) => ({ ...c, first: at(c.first, ['consultation', i, 'first']) })),
@@ -149,21 +160,31 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
     problem(['announcement'], 'the announcement must come no later than the application period opens');
   s.informationalCalls.forEach((call, i) => {
     if (!before(call.start, s.applicationsClose))
-      problem(['informationalCalls', i, 'start'], 'informational calls must take place before applications close');
+      problem(
+        ['informationalCalls', i, 'start'],
+        'informational calls must take place before applications close',
+      );
   });
   if (!before(s.applicationsOpen, s.applicationsClose))
     problem(['applicationsClose'], 'applications must close after they open');
   if (!before(s.applicationsClose, s.decisionsDue))
     problem(['decisionsDue'], 'decisions are due after applications close');
   const ls1 = s.learningSessions[0]?.start;
-  if (s.prework && !before(s.decisionsDue, s.prework)) problem(['prework'], 'pre-work starts after decisions are due');
-  if (s.prework && !before(s.prework, ls1)) problem(['prework'], 'pre-work starts before the first learning session');
-  if (!before(s.decisionsDue, ls1)) problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
+  if (s.prework && !before(s.decisionsDue, s.prework))
+    problem(['prework'], 'pre-work starts after decisions are due');
+  if (s.prework && !before(s.prework, ls1))
+    problem(['prework'], 'pre-work starts before the first learning session');
+  if (!before(s.decisionsDue, ls1))
+    problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
   s.learningSessions.forEach((ls, i) => {
-    if (!before(ls.start, ls.end)) problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
+    if (!before(ls.start, ls.end))
+      problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
     const next = s.learningSessions[i + 1];
     if (next && !before(ls.end, next.start))
-      problem(['learningSessions', i + 1, 'start'], `learning session ${i + 2} must start after session ${i + 1} ends`);
+      problem(
+        ['learningSessions', i + 1, 'start'],
+        `learning session ${i + 2} must start after session ${i + 1} ends`,
+      );
   });
   if (s.learningSessions.length !== c.learningSessionCount)
     problem(
@@ -171,16 +192,24 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
       `expected ${c.learningSessionCount} learning sessions, found ${s.learningSessions.length} (set learningSessionCount to change this)`,
     );
   const last = s.learningSessions[s.learningSessions.length - 1];
-  if (last && !before(last.end, s.end)) problem(['end'], 'the end date comes after the last learning session');
+  if (last && !before(last.end, s.end))
+    problem(['end'], 'the end date comes after the last learning session');
   s.consultation.forEach((series, i) => {
     if (!before(ls1, series.first) && series.first !== ls1)
-      problem(['consultation', i, 'first'], 'consultation calls start at or after the first learning session');
-    if (!before(series.first, s.end)) problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+      problem(
+        ['consultation', i, 'first'],
+        'consultation calls start at or after the first learning session',
+      );
+    if (!before(series.first, s.end))
+      problem(['consultation', i, 'first'], 'consultation calls start before the end date');
   });
   if (c.scheduleChecks === 'strict' && ls1 && s.end) {
     const span = monthsBetween(s.announcement ?? s.applicationsOpen, s.end);
     if (span < 9 || span > 18)
-      problem(['end'], `a collaborative spans 9 to 18 months from announcement to end; this one spans ${span.toFixed(1)}`);
+      problem(
+        ['end'],
+        `a collaborative spans 9 to 18 months from announcement to end; this one spans ${span.toFixed(1)}`,
+      );
   }
 }
 

@@ -20,7 +20,10 @@ const settingsSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')
     .default(DEFAULTS.mongodbUri),
   MONGODB_DB: z.string().min(1).default('lc'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').default(DEFAULTS.smtpUrl),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .default(DEFAULTS.smtpUrl),
   MAIL_FROM: z.string().min(3).default('Learning Collaboratives <lc@lc-orchestrator.local>'),
   MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
 });

@@ -43,9 +43,14 @@ function rowsOf(text: string, format: 'csv' | 'yaml'): { line: number; row: unkn
   }
   const lineCounter = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter });
-  if (doc.errors.length) throw new ValidationError('the YAML file', doc.errors.map((e) => e.message));
+  if (doc.errors.length)
+    throw new ValidationError(
+      'the YAML file',
+      doc.errors.map((e) => e.message),
+    );
   const seq = YAML.isMap(doc.contents) ? doc.contents.get('sites', true) : doc.contents;
-  if (!YAML.isSeq(seq)) throw new ValidationError('the YAML file', ['expected a list of sites (or `sites:` with a list)']);
+  if (!YAML.isSeq(seq))
+    throw new ValidationError('the YAML file', ['expected a list of sites (or `sites:` with a list)']);
   return seq.items.map((item) => {
     const node = item as YAML.Node;
     return { line: lineCounter.linePos(node.range?.[0] ?? 0).line, row: node.toJSON() };
@@ -56,7 +61,10 @@ function rowsOf(text: string, format: 'csv' | 'yaml'): { line: number; row: unkn
  * Validates every row; returns the sites only if all rows are valid, so an import is all or nothing.
  * Duplicated site ids within one file are an error too.
  */
-export function parseSitesFile(text: string, format: 'csv' | 'yaml'): { sites: Site[]; errors: SiteRowError[] } {
+export function parseSitesFile(
+  text: string,
+  format: 'csv' | 'yaml',
+): { sites: Site[]; errors: SiteRowError[] } {
   const sites: Site[] = [];
   const errors: SiteRowError[] = [];
   const seen = new Map<string, number>();
@@ -74,7 +82,8 @@ export function parseSitesFile(text: string, format: 'csv' | 'yaml'): { sites: S
     seen.set(r.data.siteId, line);
     sites.push(r.data);
   }
-  if (sites.length === 0 && errors.length === 0) errors.push({ line: 1, problems: ['the file has no sites'] });
+  if (sites.length === 0 && errors.length === 0)
+    errors.push({ line: 1, problems: ['the file has no sites'] });
   return { sites: errors.length ? [] : sites, errors };
 }
 

@@ -16,7 +16,9 @@ export const timeZoneSchema = z.string().refine(isTimeZone, (tz) => ({
  */
 export function toInstant(value: string, timeZone: string): string | undefined {
   const hasOffset = /([zZ]|[+-]\d\d:?\d\d)$/.test(value);
-  let dt = hasOffset ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone: timeZone });
+  let dt = hasOffset
+    ? DateTime.fromISO(value, { setZone: true })
+    : DateTime.fromISO(value, { zone: timeZone });
   if (!dt.isValid) return undefined;
   if (/^\d{4}-\d\d-\d\d$/.test(value)) dt = dt.set({ hour: 9 });
   return dt.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;

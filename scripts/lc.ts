@@ -17,7 +17,9 @@ const open: { mongo?: MongoClient; client?: Client } = {};
 
 async function db(): Promise<Db> {
   const { client, db } = await connectDb(settings.MONGODB_URI, settings.MONGODB_DB).catch((err: Error) => {
-    throw new ops.OperationError(`cannot reach MongoDB at ${settings.MONGODB_URI} (${err.message}); is \`npm start\` running, or MONGODB_URI set?`);
+    throw new ops.OperationError(
+      `cannot reach MongoDB at ${settings.MONGODB_URI} (${err.message}); is \`npm start\` running, or MONGODB_URI set?`,
+    );
   });
   open.mongo = client;
   await ensureIndexes(db);
@@ -67,10 +69,14 @@ sites
   .option('--active', 'only active sites')
   .action(async (o: { active?: boolean }) => {
     const list = await ops.listSites(await db(), { activeOnly: o.active });
-    if (!list.length) return console.log('the directory is empty; import sites with `npm run lc -- sites import <file>`');
+    if (!list.length)
+      return console.log('the directory is empty; import sites with `npm run lc -- sites import <file>`');
     const w = Math.max(...list.map((s) => s.siteId.length), 4);
     console.log(`${'SITE'.padEnd(w)}  ACTIVE  PI`);
-    for (const s of list) console.log(`${s.siteId.padEnd(w)}  ${s.active ? 'yes   ' : 'no    '}  ${s.piName} <${s.piEmail}> — ${s.name}`);
+    for (const s of list)
+      console.log(
+        `${s.siteId.padEnd(w)}  ${s.active ? 'yes   ' : 'no    '}  ${s.piName} <${s.piEmail}> — ${s.name}`,
+      );
     console.log(`${list.length} sites`);
   });
 
@@ -94,7 +100,9 @@ program
     if (o.json) return console.log(JSON.stringify(s, null, 2));
     console.log(`${s.title} (lc/${s.slug})`);
     console.log(`  phase:          ${s.phase}`);
-    console.log(`  next milestone: ${s.nextMilestone ? `${s.nextMilestone.name} on ${formatInZone(s.nextMilestone.at, 'UTC')}` : '—'}`);
+    console.log(
+      `  next milestone: ${s.nextMilestone ? `${s.nextMilestone.name} on ${formatInZone(s.nextMilestone.at, 'UTC')}` : '—'}`,
+    );
     console.log(`  announced to:   ${s.announcedTo} sites`);
     if (s.unknownSites.length) console.log(`  unknown sites:  ${s.unknownSites.join(', ')}`);
   });

@@ -3,7 +3,12 @@
  * validates its input with the domain's zod schemas first and fails with a message they can act on.
  */
 import fs from 'node:fs';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { Db } from 'mongodb';
 import YAML from 'yaml';
 import { getSites, listSites, upsertSites } from '../activities/sites';
@@ -16,14 +21,17 @@ import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
 
 export class OperationError extends Error {}
 
-export async function connectClient(s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>): Promise<Client> {
-  const connection = await Connection.connect({ address: s.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' }).catch(
-    (err: Error) => {
-      throw new OperationError(
-        `cannot reach Temporal at ${s.TEMPORAL_ADDRESS} (${err.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
-      );
-    },
-  );
+export async function connectClient(
+  s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+): Promise<Client> {
+  const connection = await Connection.connect({
+    address: s.TEMPORAL_ADDRESS,
+    connectTimeout: '5 seconds',
+  }).catch((err: Error) => {
+    throw new OperationError(
+      `cannot reach Temporal at ${s.TEMPORAL_ADDRESS} (${err.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
+    );
+  });
   return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE });
 }
 
@@ -42,7 +50,11 @@ export function readStructuredFile(file: string): unknown {
     }
   }
   const doc = YAML.parseDocument(text);
-  if (doc.errors.length) throw new ValidationError(file, doc.errors.map((e) => e.message));
+  if (doc.errors.length)
+    throw new ValidationError(
+      file,
+      doc.errors.map((e) => e.message),
+    );
   return doc.toJSON();
 }
 
@@ -112,7 +124,8 @@ export async function status(client: Client, slug: string): Promise<Collaborativ
   try {
     return await client.workflow.getHandle(workflowIdFor(slug)).query(statusQuery);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new OperationError(`no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`);
+    if (err instanceof WorkflowNotFoundError)
+      throw new OperationError(`no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`);
     throw err;
   }
 }

@@ -38,11 +38,19 @@ export async function portOpen(port: number, host = '127.0.0.1'): Promise<boolea
   });
 }
 
-async function waitForPort(name: string, port: number, child: ChildProcess, logFile: string, timeoutMs = 60_000) {
+async function waitForPort(
+  name: string,
+  port: number,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`${name} exited with code ${child.exitCode} before listening on :${port}; see ${logFile}`);
+      throw new Error(
+        `${name} exited with code ${child.exitCode} before listening on :${port}; see ${logFile}`,
+      );
     }
     if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 200));
@@ -124,7 +132,9 @@ export async function startFerretDb(o: FerretOptions): Promise<Service> {
     '--telemetry=disable',
     '--log-level=warn',
   ];
-  const { child, logFile } = spawnLogged('ferretdb', o.binary, args, o.logDir, { FERRETDB_TELEMETRY: 'disable' });
+  const { child, logFile } = spawnLogged('ferretdb', o.binary, args, o.logDir, {
+    FERRETDB_TELEMETRY: 'disable',
+  });
   await waitForPort('ferretdb', o.port, child, logFile);
   return { name: 'ferretdb', url: `mongodb://127.0.0.1:${o.port}/`, stop: stopper(child, 'ferretdb') };
 }
@@ -137,7 +147,16 @@ export interface MaildevOptions {
 
 export async function startMaildev(o: MaildevOptions): Promise<Service> {
   const bin = path.join(ROOT, 'node_modules', '.bin', 'maildev');
-  const args = ['--ip', '127.0.0.1', '--smtp', String(o.smtpPort), '--web', String(o.webPort), '--web-ip', '127.0.0.1'];
+  const args = [
+    '--ip',
+    '127.0.0.1',
+    '--smtp',
+    String(o.smtpPort),
+    '--web',
+    String(o.webPort),
+    '--web-ip',
+    '127.0.0.1',
+  ];
   const { child, logFile } = spawnLogged('maildev', bin, args, o.logDir);
   await waitForPort('maildev', o.smtpPort, child, logFile);
   await waitForPort('maildev web', o.webPort, child, logFile);

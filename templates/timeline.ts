@@ -11,7 +11,10 @@ export function timelineRows(s: Schedule, timeZone: string): [string, string][] 
     ['Applications close', t(s.applicationsClose)],
     ['Decisions by', d(s.decisionsDue)],
     ...(s.prework ? [['Pre-work begins', d(s.prework)] as [string, string]] : []),
-    ...s.learningSessions.map((ls, i): [string, string] => [`Learning session ${i + 1}`, `${d(ls.start)} — ${ls.venue}`]),
+    ...s.learningSessions.map((ls, i): [string, string] => [
+      `Learning session ${i + 1}`,
+      `${d(ls.start)} — ${ls.venue}`,
+    ]),
     ['Collaborative ends', d(s.end)],
   ];
 }

@@ -10,7 +10,11 @@ async function main() {
   const s = readSettings(process.env);
   const { client, db } = await connectDb(s.MONGODB_URI, s.MONGODB_DB);
   await ensureIndexes(db);
-  const transport = createTransport({ smtpUrl: s.SMTP_URL, from: s.MAIL_FROM, ratePerSecond: s.MAIL_RATE_PER_SECOND });
+  const transport = createTransport({
+    smtpUrl: s.SMTP_URL,
+    from: s.MAIL_FROM,
+    ratePerSecond: s.MAIL_RATE_PER_SECOND,
+  });
   const connection = await NativeConnection.connect({ address: s.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,

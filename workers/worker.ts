@@ -19,7 +19,9 @@ export async function createWorker(p: WorkerParams): Promise<Worker> {
     connection: p.connection,
     namespace: p.namespace ?? 'default',
     taskQueue: p.taskQueue,
-    ...(p.workflowBundlePath ? { workflowBundle: { codePath: p.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(p.workflowBundlePath
+      ? { workflowBundle: { codePath: p.workflowBundlePath } }
+      : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(p.deps),
     ...p.options,
   });

@@ -25,7 +25,9 @@ function required(name: string): string {
 }
 
 /** A fresh database on the run's MongoDB-wire server; dropped by `close`. */
-export async function testDb(label: string): Promise<{ db: Db; client: MongoClient; close: () => Promise<void> }> {
+export async function testDb(
+  label: string,
+): Promise<{ db: Db; client: MongoClient; close: () => Promise<void> }> {
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').slice(0, 30)}_${randomBytes(3).toString('hex')}`;
   const { client, db } = await connectDb(required('LC_TEST_MONGODB_URI'), name);
   await ensureIndexes(db);

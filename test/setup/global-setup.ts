@@ -40,7 +40,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_CLI = tools.temporal;
   process.env.TEMPORAL_TEST_SERVER = tools.testServer;
   (globalThis as { __lcServices?: Service[] }).__lcServices = services;
-  console.log(`[test setup] MongoDB-wire at ${mongoUri}; workflow bundle built; ready in ${Date.now() - started} ms`);
+  console.log(
+    `[test setup] MongoDB-wire at ${mongoUri}; workflow bundle built; ready in ${Date.now() - started} ms`,
+  );
 }
 
 const quietLogger = {

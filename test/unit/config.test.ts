@@ -4,7 +4,8 @@ import YAML from 'yaml';
 import { parseLaunchConfig } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
 
-const example = () => YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/collaborative.yaml'), 'utf8'));
+const example = () =>
+  YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/collaborative.yaml'), 'utf8'));
 
 function problemsOf(input: unknown): string[] {
   try {
@@ -66,7 +67,9 @@ describe('launch config', () => {
     short.schedule.end = '2028-01-31'; // ~12.7 months: fine
     expect(() => parseLaunchConfig(short)).not.toThrow();
     short.schedule.end = '2028-09-30'; // ~20.6 months
-    expect(problemsOf(short)).toEqual([expect.stringMatching(/^schedule\.end: a collaborative spans 9 to 18 months/)]);
+    expect(problemsOf(short)).toEqual([
+      expect.stringMatching(/^schedule\.end: a collaborative spans 9 to 18 months/),
+    ]);
     short.scheduleChecks = 'compressed';
     expect(() => parseLaunchConfig(short)).not.toThrow();
   });
@@ -74,7 +77,7 @@ describe('launch config', () => {
   it('rejects unknown fields instead of ignoring a typo', () => {
     const bad = example();
     bad.schedul = bad.schedule;
-    expect(problemsOf(bad)).toEqual([expect.stringContaining('Unrecognized key(s) in object: \'schedul\'')]);
+    expect(problemsOf(bad)).toEqual([expect.stringContaining("Unrecognized key(s) in object: 'schedul'")]);
   });
 
   it('expects three learning sessions unless told otherwise', () => {

@@ -9,7 +9,10 @@ describe('site directory files', () => {
     expect(errors).toEqual([]);
     expect(sites).toHaveLength(13);
     expect(sites.find((s) => s.siteId === 'northwind')!.active).toBe(false);
-    expect(sites.find((s) => s.siteId === 'bayview')).toMatchObject({ piEmail: 'ana.ruiz@bayview.example.org', active: true });
+    expect(sites.find((s) => s.siteId === 'bayview')).toMatchObject({
+      piEmail: 'ana.ruiz@bayview.example.org',
+      active: true,
+    });
   });
 
   it('reports each bad CSV row by line and returns no sites', () => {
@@ -30,13 +33,22 @@ describe('site directory files', () => {
   });
 
   it('reads YAML lists with line numbers of the bad item', () => {
-    const text = ['sites:', '  - { siteId: a1, name: A, piName: Dr A, piEmail: a@example.org }', '  - siteId: b2', '    name: B', '    piName: Dr B', '    piEmail: nope'].join('\n');
+    const text = [
+      'sites:',
+      '  - { siteId: a1, name: A, piName: Dr A, piEmail: a@example.org }',
+      '  - siteId: b2',
+      '    name: B',
+      '    piName: Dr B',
+      '    piEmail: nope',
+    ].join('\n');
     const { errors } = parseSitesFile(text, 'yaml');
     expect(errors).toEqual([{ line: 3, problems: ['piEmail: not a valid email address'] }]);
   });
 
   it('flags a duplicate site id within one file', () => {
     const text = 'siteId,name,piName,piEmail\nx1,X,Dr X,x@example.org\nx1,X again,Dr Y,y@example.org\n';
-    expect(parseSitesFile(text, 'csv').errors).toEqual([{ line: 3, problems: ['siteId: "x1" already appears on line 2'] }]);
+    expect(parseSitesFile(text, 'csv').errors).toEqual([
+      { line: 3, problems: ['siteId: "x1" already appears on line 2'] },
+    ]);
   });
 });

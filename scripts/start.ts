@@ -1,0 +1,164 @@
+/**
+ * `npm start`: the whole local stack in one command. Starts the Temporal dev server, FerretDB and
+ * maildev (each unless the environment points at one already), the worker, imports the example
+ * sites into an empty directory, launches the demo collaborative once, and prints where to look.
+ * Ctrl-C stops everything it started; running it again resumes where it was.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { connectDb, ensureIndexes } from '../activities/db';
+import { listSites } from '../activities/sites';
+import { ValidationError } from '../domain/errors';
+import { readSettings } from '../domain/settings';
+import { loadDemoConfig } from './demo';
+import * as ops from './operations';
+import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
+import { DATA, provision, ProvisionError, ROOT } from './tools';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PORTS = {
+  temporal: env('LC_TEMPORAL_PORT', 7233),
+  temporalUi: env('LC_TEMPORAL_UI_PORT', 8233),
+  ferretdb: env('LC_FERRETDB_PORT', 27027),
+  smtp: env('LC_SMTP_PORT', 1025),
+  maildevWeb: env('LC_MAILDEV_WEB_PORT', 1080),
+};
+const dataDir = process.env.LC_DATA_DIR ?? DATA;
+const logDir = path.join(dataDir, 'logs');
+const say = (s: string) => console.log(`[lc] ${s}`);
+
+const services: Service[] = [];
+let worker: ChildProcess | undefined;
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker!.once('exit', r));
+      worker.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
+    await Promise.all(services.map((s) => s.stop()));
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+async function main() {
+  const wantDemo = !process.argv.includes('--no-demo');
+  const tools = provision({ log: (s) => say(s) });
+  const childEnv: Record<string, string> = {};
+
+  if (process.env.TEMPORAL_ADDRESS) {
+    say(`using Temporal at ${process.env.TEMPORAL_ADDRESS}`);
+  } else if (await portOpen(PORTS.temporal)) {
+    say(`a Temporal server already listens on :${PORTS.temporal}; using it`);
+    childEnv.TEMPORAL_ADDRESS = `127.0.0.1:${PORTS.temporal}`;
+  } else {
+    say(
+      `starting the Temporal dev server on :${PORTS.temporal} (UI :${PORTS.temporalUi}, state in ${path.relative(ROOT, dataDir) || '.'}/temporal.db)`,
+    );
+    const t = await startTemporal({
+      binary: tools.temporal,
+      port: PORTS.temporal,
+      uiPort: PORTS.temporalUi,
+      dbFile: path.join(dataDir, 'temporal.db'),
+      logDir,
+    });
+    services.push(t);
+    childEnv.TEMPORAL_ADDRESS = t.url;
+  }
+
+  if (process.env.MONGODB_URI) {
+    say('using MongoDB at MONGODB_URI');
+  } else {
+    say(
+      `starting FerretDB on :${PORTS.ferretdb} (SQLite under ${path.relative(ROOT, dataDir) || '.'}/ferretdb)`,
+    );
+    const f = await startFerretDb({
+      binary: tools.ferretdb,
+      port: PORTS.ferretdb,
+      dataDir: path.join(dataDir, 'ferretdb'),
+      logDir,
+    });
+    services.push(f);
+    childEnv.MONGODB_URI = f.url;
+  }
+
+  if (process.env.SMTP_URL) {
+    say('using the SMTP server at SMTP_URL');
+  } else {
+    say(`starting maildev (SMTP :${PORTS.smtp}, inbox :${PORTS.maildevWeb})`);
+    const m = await startMaildev({ smtpPort: PORTS.smtp, webPort: PORTS.maildevWeb, logDir });
+    services.push(m);
+    childEnv.SMTP_URL = m.url;
+  }
+
+  Object.assign(process.env, childEnv);
+  const settings = readSettings(process.env);
+
+  say('starting the worker');
+  worker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: 'inherit',
+  });
+  worker.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`[lc] the worker exited (code ${code}); see the lines above`);
+      void stopAll(1);
+    }
+  });
+
+  const { client: mongo, db } = await connectDb(settings.MONGODB_URI, settings.MONGODB_DB);
+  await ensureIndexes(db);
+  const client = await ops.connectClient(settings);
+  try {
+    if ((await listSites(db)).length === 0) {
+      const r = await ops.importSites(db, path.join(ROOT, 'examples/sites.csv'));
+      say(`imported ${r.count} example sites into the empty network directory`);
+    }
+    if (wantDemo) {
+      const exists = await client.workflow
+        .getHandle('lc/demo')
+        .describe()
+        .then(() => true)
+        .catch((err) => {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        });
+      if (exists) say('the demo collaborative lc/demo was launched before; resuming it');
+      else
+        say(
+          `launched the demo collaborative ${await ops.launch(client, db, settings.TASK_QUEUE, loadDemoConfig(path.join(ROOT, 'examples/demo.yaml')))}`,
+        );
+    }
+  } finally {
+    await mongo.close();
+    await client.connection.close();
+  }
+
+  const ui = services.some((s) => s.name === 'temporal') ? `http://127.0.0.1:${PORTS.temporalUi}` : undefined;
+  console.log(`
+  Ready.
+    Temporal UI       ${ui ? `${ui}/namespaces/default/workflows` : `(your Temporal at ${settings.TEMPORAL_ADDRESS})`}
+    Demo workflow     ${ui ? `${ui}/namespaces/default/workflows/lc%2Fdemo` : 'lc/demo'}
+    Email inbox       ${services.some((s) => s.name === 'maildev') ? `http://127.0.0.1:${PORTS.maildevWeb}` : settings.SMTP_URL}
+    MongoDB           ${settings.MONGODB_URI} (database "${settings.MONGODB_DB}")
+    Status            npm run lc -- status demo
+  Press Ctrl-C to stop.
+`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((err) => {
+  if (err instanceof ProvisionError || err instanceof ValidationError || err instanceof ops.OperationError)
+    console.error(`[lc] ${err.message}`);
+  else console.error(err);
+  void stopAll(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * The first vertical slice against the real dev server, FerretDB and an SMTP server:
+ * launch → announcement to every PI → records in MongoDB → status; a duplicate launch is refused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { COLLECTIONS } from '../../activities/db';
+import type { CollaborativeDoc } from '../../activities/collaboratives';
+import { upsertSites } from '../../activities/sites';
+import { ValidationError } from '../../domain/errors';
+import { parseSitesFile } from '../../domain/sites';
+import * as ops from '../../scripts/operations';
+import { statusQuery } from '../../workflows';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { compressedConfig } from '../helpers/configs';
+
+const sites = parseSitesFile(
+  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
+  'csv',
+).sites;
+const active = sites.filter((s) => s.active);
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('launch → announcement (dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    h = await harness(env, 'announce');
+    running = h.worker.run();
+    await upsertSites(h.db, sites);
+  });
+  afterAll(async () => {
+    h.worker.shutdown();
+    await running;
+    await h.close();
+    await env.teardown();
+  });
+
+  it('announces to the PI of every active site exactly once, with the timeline, and keeps the records', async () => {
+    const config = compressedConfig('slice', Date.now());
+    const id = await ops.launch(env.client, h.db, h.taskQueue, config);
+    expect(id).toBe('lc/slice');
+
+    await waitFor('announcements', async () => (h.sink.received.length >= active.length ? true : undefined));
+    const handle = env.client.workflow.getHandle(id);
+    const status = await waitFor('announcedTo', async () => {
+      const s = await handle.query(statusQuery);
+      return s.announcedTo === active.length ? s : undefined;
+    });
+    expect(status).toMatchObject({ slug: 'slice', phase: 'announcement', announcedTo: 12, unknownSites: [] });
+    expect(status.nextMilestone?.name).toBe('end');
+
+    // One email per active PI, none to the inactive site.
+    expect(h.sink.received).toHaveLength(12);
+    for (const site of active) {
+      const mails = h.sink.to(site.piEmail);
+      expect(mails).toHaveLength(1);
+      const m = mails[0]!.parsed;
+      expect(m.subject).toBe('Announcing the Test collaborative slice');
+      expect(m.text).toContain(`Dear ${site.piName},`);
+      expect(m.text).toContain(`Timeline (${site.timeZone})`);
+      expect(m.text).toMatch(/Applications close\s+\w{3} \d+ \w{3} \d{4}, \d\d:\d\d/);
+      expect(m.text).toMatch(/Learning session 3\s+.*Venue 3/);
+      expect(m.html).toContain('<table');
+      expect(m.replyTo?.text).toContain('sam.rivera@network.example.org');
+    }
+    expect(h.sink.to('mia.kowalski@northwind.example.org')).toHaveLength(0);
+
+    // Records: the collaborative and one outbox record per email, all sent.
+    const doc = await h.db
+      .collection<CollaborativeDoc>(COLLECTIONS.collaboratives)
+      .findOne({ slug: 'slice' });
+    expect(doc).toMatchObject({ slug: 'slice', workflowId: 'lc/slice', phase: 'announcement' });
+    expect(doc!.announcedTo!.sort()).toEqual(active.map((s) => s.siteId).sort());
+    const log = await h.outbox.log('slice');
+    expect(log).toHaveLength(12);
+    expect(log.every((e) => e.status === 'sent' && e.purpose === 'announcement')).toBe(true);
+
+    // The phase is a search attribute, queryable like in the Temporal UI.
+    const desc = await handle.describe();
+    expect(desc.typedSearchAttributes.get({ name: 'LcKind', type: 'KEYWORD' } as never)).toBe(
+      'collaborative',
+    );
+  });
+
+  it('refuses a second launch of the same slug with a clear message, and starts no second workflow', async () => {
+    const config = compressedConfig('slice', Date.now());
+    await expect(ops.launch(env.client, h.db, h.taskQueue, config)).rejects.toThrow(
+      'a collaborative with slug "slice" was already launched (workflow lc/slice); choose another slug',
+    );
+    const runs = [];
+    for await (const w of env.client.workflow.list({ query: `WorkflowId = 'lc/slice'` })) runs.push(w);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('rejects an invalid config listing each bad field, before anything starts', async () => {
+    const config = compressedConfig('bad-one', Date.now());
+    config.faculty = [{ name: '', email: 'x' }];
+    config.timeZone = 'Nowhere/Land';
+    const err = await ops.launch(env.client, h.db, h.taskQueue, config).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual(
+      expect.arrayContaining([
+        'faculty[0].name: a name is required',
+        'faculty[0].email: not a valid email address',
+        expect.stringMatching(/^timeZone: unknown time zone/),
+      ]),
+    );
+    await expect(env.client.workflow.getHandle('lc/bad-one').describe()).rejects.toThrow();
+  });
+
+  it('refuses sites that are not in the directory', async () => {
+    const config = compressedConfig('unknown-sites', Date.now());
+    config.sites = ['bayview', 'atlantis'];
+    await expect(ops.launch(env.client, h.db, h.taskQueue, config)).rejects.toThrow(
+      /not in the network directory: atlantis/,
+    );
+  });
+
+  it('can be cancelled, and the phase follows', async () => {
+    const config = compressedConfig('to-cancel', Date.now(), {
+      announcement: 30,
+      open: 30,
+      info: 32,
+      close: 35,
+      decisions: 38,
+      prework: 39,
+      ls: 40,
+      end: 100,
+    });
+    await ops.launch(env.client, h.db, h.taskQueue, config);
+    const handle = env.client.workflow.getHandle('lc/to-cancel');
+    await handle.signal('cancel', { reason: 'test' });
+    const result = await handle.result();
+    expect(result.phase).toBe('cancelled');
+    expect(h.sink.received.filter((m) => m.parsed.subject?.includes('to-cancel'))).toHaveLength(0);
+  });
+});
