@@ -1,5 +1,6 @@
 /** Per-test-file access to the real services the global setup started, and Temporal test environments. */
 import { randomBytes } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
@@ -52,11 +53,19 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+/** The time-skipping test server knows no custom search attributes until told, like a real cluster. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
 }
 
 export interface Harness {
