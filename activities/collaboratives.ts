@@ -1,6 +1,6 @@
 /** The collaborative's own record: its config and its phase, upserted by slug. */
 import type { Db } from 'mongodb';
-import type { LaunchConfig } from '../domain/config';
+import type { LaunchConfig, Schedule } from '../domain/config';
 import type { Phase } from '../domain/phases';
 import { COLLECTIONS } from './db';
 
@@ -12,6 +12,13 @@ export interface CollaborativeDoc {
   createdAt: Date;
   updatedAt: Date;
   announcedTo?: string[];
+  /** The schedule after reschedules; `config.schedule` until the first one. */
+  schedule?: Schedule;
+  scheduleVersion?: number;
+}
+
+export function currentSchedule(doc: CollaborativeDoc): Schedule {
+  return doc.schedule ?? doc.config.schedule;
 }
 
 export function collaboratives(db: Db) {

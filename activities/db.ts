@@ -8,6 +8,14 @@ export const COLLECTIONS = {
   sites: 'sites',
   collaboratives: 'collaboratives',
   outbox: 'outbox',
+  applications: 'applications',
+  teams: 'teams',
+  attendance: 'attendance',
+  prework: 'prework',
+  feedback: 'feedback',
+  callRegistrations: 'callRegistrations',
+  callAttendance: 'callAttendance',
+  reports: 'reports',
 } as const;
 
 export async function connectDb(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {

@@ -5,52 +5,45 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { workflowIdFor, type LaunchConfig } from '../domain/config';
+import type { Notice } from '../domain/notices';
 import type { Phase } from '../domain/phases';
 import { renderAnnouncement } from '../templates/announcement';
 import { collaboratives, getCollaborative } from './collaboratives';
+import { createLifecycleRecords } from './lifecycle';
+import { forEachLimited, Notifier, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
+import { buildFinalReport } from './report';
 import { getSites, listSites } from './sites';
+
+export type { BulkResult } from './notify';
 
 export interface ActivityDeps {
   db: Db;
   outbox: Outbox;
   /** How many emails one bulk activity has in flight at once (the transport pool limits further). */
   sendConcurrency?: number;
+  /** Where links in emails point (the web app); no links when unset. */
+  webBaseUrl?: string;
 }
 
-export interface BulkResult {
-  sent: number;
-  alreadySent: number;
-  total: number;
-}
-
-/** Runs `fn` over items with at most `limit` in flight; heartbeats progress for long sends. */
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let done = 0;
-  const inActivity = (() => {
-    try {
-      return Context.current() !== undefined;
-    } catch {
-      return false;
-    }
-  })();
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-      done++;
-      if (inActivity) heartbeat({ done, total: items.length });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/** Heartbeats the progress of a bulk send, when running as an activity. */
+function heartbeatProgress(done: number, total: number): void {
+  try {
+    Context.current();
+  } catch {
+    return; // called outside an activity (tests, scripts)
+  }
+  heartbeat({ done, total });
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { db, outbox } = deps;
   const concurrency = deps.sendConcurrency ?? 8;
+  const notifier = new Notifier(db, outbox, { concurrency, webBaseUrl: deps.webBaseUrl, progress: heartbeatProgress });
 
   return {
+    ...createLifecycleRecords(db),
+
     async recordCollaborative(config: LaunchConfig): Promise<void> {
       const now = new Date();
       await collaboratives(db).updateOne(
@@ -74,42 +67,49 @@ export function createActivities(deps: ActivityDeps) {
         return { siteIds: (await listSites(db, { activeOnly: true })).map((s) => s.siteId), unknown: [] };
       }
       const found = new Set((await getSites(db, config.sites)).map((s) => s.siteId));
-      return {
-        siteIds: config.sites.filter((id) => found.has(id)),
-        unknown: config.sites.filter((id) => !found.has(id)),
-      };
+      return { siteIds: config.sites.filter((id) => found.has(id)), unknown: config.sites.filter((id) => !found.has(id)) };
     },
 
     /** One announcement per PI; exactly once per (collaborative, site) whatever the retries. */
     async sendAnnouncements(input: { slug: string; siteIds: string[] }): Promise<BulkResult> {
+      // Recorded first: later notices to "every announced PI" read this list.
+      await collaboratives(db).updateOne({ slug: input.slug }, { $addToSet: { announcedTo: { $each: input.siteIds } } });
       const { config } = await getCollaborative(db, input.slug);
       const sites = await getSites(db, input.siteIds);
       const result: BulkResult = { sent: 0, alreadySent: 0, total: sites.length };
-      await forEachLimited(sites, concurrency, async (site) => {
-        const email = renderAnnouncement({
-          config,
-          siteName: site.name,
-          piName: site.piName,
-          timeZone: site.timeZone,
-        });
-        const outcome = await outbox.send({
-          key: `${input.slug}:announcement:${site.siteId}`,
-          collaborative: input.slug,
-          purpose: 'announcement',
-          template: 'announcement',
-          to: site.piEmail,
-          toName: site.piName,
-          replyTo: config.coordinators[0]?.email,
-          ...email,
-        });
-        if (outcome === 'sent') result.sent++;
-        else result.alreadySent++;
-      });
-      await collaboratives(db).updateOne(
-        { slug: input.slug },
-        { $addToSet: { announcedTo: { $each: input.siteIds } } },
+      await forEachLimited(
+        sites,
+        concurrency,
+        async (site) => {
+          const email = renderAnnouncement({ config, siteName: site.name, piName: site.piName, timeZone: site.timeZone });
+          const outcome = await outbox.send({
+            key: `${input.slug}:announcement:${site.siteId}`,
+            collaborative: input.slug,
+            purpose: 'announcement',
+            template: 'announcement',
+            to: site.piEmail,
+            toName: site.piName,
+            replyTo: config.coordinators[0]?.email,
+            ...email,
+          });
+          if (outcome === 'sent') result.sent++;
+          else result.alreadySent++;
+        },
+        heartbeatProgress,
       );
       return result;
+    },
+
+    /** Emails one business event to whoever it concerns (see activities/notify.ts). */
+    async notify(slug: string, notice: Notice): Promise<BulkResult> {
+      return notifier.notify(slug, notice);
+    },
+
+    /** Computes and stores the final report, then emails it to faculty and coordinators. */
+    async sendFinalReport(slug: string): Promise<{ teams: number }> {
+      const report = await buildFinalReport(db, slug);
+      await notifier.notify(slug, { kind: 'final-report' });
+      return { teams: report.teams.length };
     },
   };
 }

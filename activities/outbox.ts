@@ -24,6 +24,8 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   replyTo?: string;
+  /** A calendar invite (text/calendar with METHOD) for nodemailer's icalEvent. */
+  icalEvent?: { method: string; filename: string; content: string };
 }
 
 export interface OutboxDoc {
@@ -104,6 +106,7 @@ export class Outbox {
         html: email.html,
         text: email.text,
         messageId,
+        icalEvent: email.icalEvent,
         headers: { 'X-LC-Key': email.key },
       });
     } catch (err) {

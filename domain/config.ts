@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { formatIssues, ValidationError } from './errors';
 import { emailSchema, personNameSchema, siteIdSchema } from './common';
-import { monthsBetween, timeZoneSchema, toInstant } from './time';
+import { scheduleProblems, type Schedule } from './schedule';
+import { repeatEveryDays, timeZoneSchema, toInstant } from './time';
+
+export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
 export const slugSchema = z
   .string()
@@ -80,34 +83,6 @@ const rawConfigSchema = z
 
 type Raw = z.infer<typeof rawConfigSchema>;
 
-export interface Call {
-  start: string;
-  durationMinutes: number;
-  link?: string;
-}
-export interface LearningSession {
-  start: string;
-  end: string;
-  venue: string;
-}
-export interface ConsultationSeries {
-  kind: 'all-collaborative' | 'clinical';
-  first: string;
-  everyDays: number;
-  durationMinutes: number;
-  link?: string;
-}
-export interface Schedule {
-  announcement?: string;
-  informationalCalls: Call[];
-  applicationsOpen: string;
-  applicationsClose: string;
-  decisionsDue: string;
-  prework?: string;
-  learningSessions: LearningSession[];
-  consultation: ConsultationSeries[];
-  end: string;
-}
 export type LaunchConfig = Omit<Raw, 'schedule'> & { schedule: Schedule };
 
 function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
@@ -144,73 +119,22 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
         : start && new Date(Date.parse(start) + 8 * 3600_000).toISOString();
       return { start, end, venue: ls.venue };
     }),
-    consultation: s.consultation.map((c, i) => ({ ...c, first: at(c.first, ['consultation', i, 'first']) })),
+    consultation: [],
     end: at(s.end, ['end']),
   };
+  schedule.consultation = s.consultation.map((c, i) => {
+    const first = at(c.first, ['consultation', i, 'first']);
+    const calls = first && schedule.end ? repeatEveryDays(first, c.everyDays, schedule.end, tz) : [];
+    return { ...c, first, calls };
+  });
   return { ...raw, schedule };
 }
 
 /** Cross-field rules: the schedule reads in order, and spans what a collaborative spans. */
 function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
-  const s = c.schedule;
-  const problem = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: 'custom', path: ['schedule', ...path], message });
-  const before = (a: string | undefined, b: string | undefined) => !a || !b || Date.parse(a) < Date.parse(b);
-  if (!before(s.announcement, s.applicationsOpen) && s.announcement !== s.applicationsOpen)
-    problem(['announcement'], 'the announcement must come no later than the application period opens');
-  s.informationalCalls.forEach((call, i) => {
-    if (!before(call.start, s.applicationsClose))
-      problem(
-        ['informationalCalls', i, 'start'],
-        'informational calls must take place before applications close',
-      );
-  });
-  if (!before(s.applicationsOpen, s.applicationsClose))
-    problem(['applicationsClose'], 'applications must close after they open');
-  if (!before(s.applicationsClose, s.decisionsDue))
-    problem(['decisionsDue'], 'decisions are due after applications close');
-  const ls1 = s.learningSessions[0]?.start;
-  if (s.prework && !before(s.decisionsDue, s.prework))
-    problem(['prework'], 'pre-work starts after decisions are due');
-  if (s.prework && !before(s.prework, ls1))
-    problem(['prework'], 'pre-work starts before the first learning session');
-  if (!before(s.decisionsDue, ls1))
-    problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
-  s.learningSessions.forEach((ls, i) => {
-    if (!before(ls.start, ls.end))
-      problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
-    const next = s.learningSessions[i + 1];
-    if (next && !before(ls.end, next.start))
-      problem(
-        ['learningSessions', i + 1, 'start'],
-        `learning session ${i + 2} must start after session ${i + 1} ends`,
-      );
-  });
-  if (s.learningSessions.length !== c.learningSessionCount)
-    problem(
-      ['learningSessions'],
-      `expected ${c.learningSessionCount} learning sessions, found ${s.learningSessions.length} (set learningSessionCount to change this)`,
-    );
-  const last = s.learningSessions[s.learningSessions.length - 1];
-  if (last && !before(last.end, s.end))
-    problem(['end'], 'the end date comes after the last learning session');
-  s.consultation.forEach((series, i) => {
-    if (!before(ls1, series.first) && series.first !== ls1)
-      problem(
-        ['consultation', i, 'first'],
-        'consultation calls start at or after the first learning session',
-      );
-    if (!before(series.first, s.end))
-      problem(['consultation', i, 'first'], 'consultation calls start before the end date');
-  });
-  if (c.scheduleChecks === 'strict' && ls1 && s.end) {
-    const span = monthsBetween(s.announcement ?? s.applicationsOpen, s.end);
-    if (span < 9 || span > 18)
-      problem(
-        ['end'],
-        `a collaborative spans 9 to 18 months from announcement to end; this one spans ${span.toFixed(1)}`,
-      );
-  }
+  if (Object.values(c.schedule).some((v) => v === '')) return; // unreadable dates were reported already
+  const rules = { learningSessionCount: c.learningSessionCount, strictSpan: c.scheduleChecks === 'strict' };
+  for (const p of scheduleProblems(c.schedule, rules)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }
 
 export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefine(checkSchedule);

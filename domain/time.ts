@@ -21,6 +21,7 @@ export function toInstant(value: string, timeZone: string): string | undefined {
     : DateTime.fromISO(value, { zone: timeZone });
   if (!dt.isValid) return undefined;
   if (/^\d{4}-\d\d-\d\d$/.test(value)) dt = dt.set({ hour: 9 });
+  dt = dt.startOf('second'); // calendar invites carry whole seconds
   return dt.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
 }
 
@@ -30,6 +31,14 @@ export function formatInZone(instant: string, timeZone: string, withTime = true)
   return withTime ? dt.toFormat('ccc d LLL yyyy, HH:mm ZZZZ') : dt.toFormat('ccc d LLL yyyy');
 }
 
-export function monthsBetween(a: string, b: string): number {
-  return DateTime.fromISO(b).diff(DateTime.fromISO(a), 'months').months;
+/** `first`, then every `everyDays` days at the same local time in `timeZone`, while before `until`. */
+export function repeatEveryDays(first: string, everyDays: number, until: string, timeZone: string): string[] {
+  const start = DateTime.fromISO(first, { zone: 'utc' }).setZone(timeZone);
+  const end = Date.parse(until);
+  const out: string[] = [];
+  for (let k = 0; ; k++) {
+    const t = start.plus({ days: k * everyDays });
+    if (t.toMillis() >= end) return out;
+    out.push(t.toUTC().toISO({ suppressMilliseconds: true })!);
+  }
 }

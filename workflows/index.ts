@@ -1,1 +1,3 @@
 export * from './collaborative';
+export * from './team';
+export * from './definitions';

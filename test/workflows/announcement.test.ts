@@ -54,21 +54,28 @@ describe('launch → announcement (dev server)', () => {
     const id = await ops.launch(env.client, h.db, h.taskQueue, config);
     expect(id).toBe('lc/slice');
 
-    await waitFor('announcements', async () => (h.sink.received.length >= active.length ? true : undefined));
+    await waitFor('announcements and call invitations', async () =>
+      h.sink.received.length >= 2 * active.length ? true : undefined,
+    );
     const handle = env.client.workflow.getHandle(id);
     const status = await waitFor('announcedTo', async () => {
       const s = await handle.query(statusQuery);
       return s.announcedTo === active.length ? s : undefined;
     });
-    expect(status).toMatchObject({ slug: 'slice', phase: 'announcement', announcedTo: 12, unknownSites: [] });
-    expect(status.nextMilestone?.name).toBe('end');
+    expect(status).toMatchObject({ slug: 'slice', announcedTo: 12, unknownSites: [] });
 
-    // One email per active PI, none to the inactive site.
-    expect(h.sink.received).toHaveLength(12);
+    // One announcement and one call invitation per active PI, none to the inactive site.
+    expect(h.sink.received).toHaveLength(24);
     for (const site of active) {
       const mails = h.sink.to(site.piEmail);
-      expect(mails).toHaveLength(1);
-      const m = mails[0]!.parsed;
+      expect(mails.map((x) => x.parsed.subject?.split(':')[0]).sort()).toEqual([
+        'Announcing the Test collaborative slice',
+        'Invitation',
+      ]);
+      const invite = mails.find((x) => x.parsed.subject?.startsWith('Invitation'))!;
+      expect(invite.raw).toMatch(/Content-Type: text\/calendar; (charset=utf-8; )?method=REQUEST/i);
+      expect(invite.raw).toContain(`TZID=${site.timeZone}`);
+      const m = mails.find((x) => x.parsed.subject?.startsWith('Announcing'))!.parsed;
       expect(m.subject).toBe('Announcing the Test collaborative slice');
       expect(m.text).toContain(`Dear ${site.piName},`);
       expect(m.text).toContain(`Timeline (${site.timeZone})`);
@@ -83,11 +90,14 @@ describe('launch → announcement (dev server)', () => {
     const doc = await h.db
       .collection<CollaborativeDoc>(COLLECTIONS.collaboratives)
       .findOne({ slug: 'slice' });
-    expect(doc).toMatchObject({ slug: 'slice', workflowId: 'lc/slice', phase: 'announcement' });
+    expect(doc).toMatchObject({ slug: 'slice', workflowId: 'lc/slice' });
+    expect(['announcement', 'informational-calls', 'applications']).toContain(doc!.phase);
     expect(doc!.announcedTo!.sort()).toEqual(active.map((s) => s.siteId).sort());
     const log = await h.outbox.log('slice');
-    expect(log).toHaveLength(12);
-    expect(log.every((e) => e.status === 'sent' && e.purpose === 'announcement')).toBe(true);
+    expect(log).toHaveLength(24);
+    expect(log.filter((e) => e.purpose === 'announcement')).toHaveLength(12);
+    expect(log.filter((e) => e.purpose === 'info-call-invite')).toHaveLength(12);
+    expect(log.every((e) => e.status === 'sent')).toBe(true);
 
     // The phase is a search attribute, queryable like in the Temporal UI.
     const desc = await handle.describe();
@@ -143,7 +153,9 @@ describe('launch → announcement (dev server)', () => {
     });
     await ops.launch(env.client, h.db, h.taskQueue, config);
     const handle = env.client.workflow.getHandle('lc/to-cancel');
-    await handle.signal('cancel', { reason: 'test' });
+    await handle.executeUpdate('cancel', {
+      args: [{ reason: 'testing', by: 'sam.rivera@network.example.org' }],
+    });
     const result = await handle.result();
     expect(result.phase).toBe('cancelled');
     expect(h.sink.received.filter((m) => m.parsed.subject?.includes('to-cancel'))).toHaveLength(0);

@@ -1,0 +1,244 @@
+/**
+ * The `notify` activity's work: who receives a notice, what each one reads, and sending it
+ * through the exactly-once outbox under `<slug>:<noticeKey>:<recipient>`.
+ */
+import type { Db } from 'mongodb';
+import { noticeKey, type Notice } from '../domain/notices';
+import { renderNotice, type NoticeData, type Recipient } from '../templates/notices';
+import { icalAttachment } from './calendar';
+import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
+import { COLLECTIONS } from './db';
+import type { ApplicationDoc } from './lifecycle';
+import type { Outbox } from './outbox';
+import { getSites, type SiteDoc } from './sites';
+
+export interface BulkResult {
+  sent: number;
+  alreadySent: number;
+  total: number;
+}
+
+interface Addressee extends Recipient {
+  siteId?: string;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; `progress` is called after each. */
+export async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  progress?: (done: number, total: number) => void,
+): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+      progress?.(++done, items.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function dedupe(list: Addressee[]): Addressee[] {
+  const seen = new Set<string>();
+  return list.filter((a) => !seen.has(a.email) && seen.add(a.email));
+}
+
+export class Notifier {
+  constructor(
+    private readonly db: Db,
+    private readonly outbox: Outbox,
+    private readonly opts: { concurrency: number; webBaseUrl?: string; progress?: (done: number, total: number) => void },
+  ) {}
+
+  async notify(slug: string, notice: Notice): Promise<BulkResult> {
+    const doc = await getCollaborative(this.db, slug);
+    const recipients = await this.recipients(doc, notice);
+    const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
+    const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
+    const data = await this.data(doc, notice, sites);
+    const schedule = currentSchedule(doc);
+    const organizer = doc.config.coordinators[0]!;
+    const result: BulkResult = { sent: 0, alreadySent: 0, total: recipients.length };
+
+    await forEachLimited(
+      recipients,
+      this.opts.concurrency,
+      async (r) => {
+        const site = r.siteId ? sites.get(r.siteId) : undefined;
+        const rendered = renderNotice(notice, {
+          slug,
+          config: doc.config,
+          schedule,
+          recipient: r,
+          data: { ...data, siteName: site?.name ?? data.siteName },
+        });
+        const { calendar, ...email } = rendered;
+        const outcome = await this.outbox.send({
+          key: `${slug}:${noticeKey(notice)}:${r.email}`,
+          collaborative: slug,
+          purpose: notice.kind,
+          template: notice.kind,
+          to: r.email,
+          toName: r.name,
+          replyTo: organizer.email,
+          ...email,
+          icalEvent: calendar
+            ? icalAttachment({
+                uid: `${slug}-${calendar.id}@lc-orchestrator`,
+                sequence: calendar.sequence,
+                method: calendar.method,
+                start: calendar.start,
+                end: calendar.end,
+                timeZone: r.timeZone,
+                summary: calendar.summary,
+                location: calendar.location,
+                url: calendar.url,
+                organizer,
+                attendees: [{ name: r.name, email: r.email }],
+              })
+            : undefined,
+        });
+        if (outcome === 'sent') result.sent++;
+        else result.alreadySent++;
+      },
+      this.opts.progress,
+    );
+    return result;
+  }
+
+  private async pis(siteIds: string[]): Promise<Addressee[]> {
+    return (await getSites(this.db, siteIds)).map((s) => ({
+      name: s.piName,
+      email: s.piEmail,
+      siteId: s.siteId,
+      timeZone: s.timeZone ?? '',
+    }));
+  }
+
+  /** The core team and contact person of each site (with the PI when `withPi`). */
+  private async teams(doc: CollaborativeDoc, siteIds: string[], withPi: boolean): Promise<Addressee[]> {
+    const apps = await this.db
+      .collection<ApplicationDoc>(COLLECTIONS.applications)
+      .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
+      .toArray();
+    const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
+    const out: Addressee[] = [];
+    for (const app of apps.sort((a, b) => a.siteId.localeCompare(b.siteId))) {
+      const site = sites.get(app.siteId);
+      const tz = site?.timeZone ?? doc.config.timeZone;
+      const people = [
+        ...(withPi && site ? [{ name: site.piName, email: site.piEmail }] : []),
+        ...app.coreTeam.members,
+        app.coreTeam.contactPerson,
+      ];
+      out.push(...people.map((p) => ({ name: p.name, email: p.email, siteId: app.siteId, timeZone: tz })));
+    }
+    return out;
+  }
+
+  private staff(doc: CollaborativeDoc, who: 'faculty' | 'coordinators' | 'both'): Addressee[] {
+    const list = who === 'faculty' ? doc.config.faculty : who === 'coordinators' ? doc.config.coordinators : [...doc.config.faculty, ...doc.config.coordinators];
+    return list.map((p) => ({ name: p.name, email: p.email, timeZone: doc.config.timeZone }));
+  }
+
+  private async recipients(doc: CollaborativeDoc, n: Notice): Promise<Addressee[]> {
+    const announced = doc.announcedTo ?? [];
+    let list: Addressee[];
+    switch (n.kind) {
+      case 'info-call-invite':
+      case 'info-call-reminder':
+        list = await this.pis(announced);
+        break;
+      case 'applications-closing':
+        list = await this.pis(n.siteIds);
+        break;
+      case 'application-received': {
+        const app = await this.db.collection<ApplicationDoc>(COLLECTIONS.applications).findOne({ collaborative: doc.slug, siteId: n.siteId });
+        const pi = await this.pis([n.siteId]);
+        list = [...pi, ...(app ? [{ name: app.coreTeam.contactPerson.name, email: app.coreTeam.contactPerson.email, siteId: n.siteId, timeZone: pi[0]?.timeZone ?? '' }] : [])];
+        break;
+      }
+      case 'review-reminder':
+        list = this.staff(doc, 'faculty');
+        break;
+      case 'decisions-overdue':
+        list = this.staff(doc, 'coordinators');
+        break;
+      case 'decision':
+      case 'prework':
+      case 'feedback':
+        list = await this.teams(doc, [n.siteId], true);
+        break;
+      case 'withdrawal':
+        list = [...(await this.teams(doc, [n.siteId], true)), ...this.staff(doc, 'coordinators')];
+        break;
+      case 'prework-reminder': {
+        const team = await this.teams(doc, [n.siteId], true);
+        list = team.filter((_, i) => i === 0 || i === team.length - 1); // the PI and the contact person
+        break;
+      }
+      case 'session-invite':
+      case 'session-reminder':
+        list = await this.teams(doc, [n.siteId], false);
+        break;
+      case 'session-missed':
+        list = this.staff(doc, 'both').map((a) => ({ ...a, siteId: n.siteId }));
+        break;
+      case 'consultation-invite':
+      case 'consultation-reminder':
+        list = await this.teams(doc, n.siteIds, false);
+        break;
+      case 'schedule-change':
+        list = /^learningSessions|^prework$|^end$/.test(n.milestone)
+          ? [...(await this.teams(doc, n.siteIds, false)), ...this.staff(doc, 'both')]
+          : n.milestone === 'decisionsDue'
+            ? this.staff(doc, 'both')
+            : [...(await this.pis(n.siteIds)), ...this.staff(doc, 'both')];
+        break;
+      case 'cancelled':
+        list = [...(await this.pis(n.siteIds)), ...(await this.teams(doc, n.siteIds, false)), ...this.staff(doc, 'both')];
+        break;
+      case 'final-report':
+        list = this.staff(doc, 'both');
+        break;
+    }
+    return dedupe(list).map((a) => ({ ...a, timeZone: a.timeZone || doc.config.timeZone }));
+  }
+
+  private async data(doc: CollaborativeDoc, n: Notice, sites: Map<string, SiteDoc>): Promise<NoticeData> {
+    const base = this.opts.webBaseUrl;
+    const data: NoticeData = {};
+    const siteId = 'siteId' in n ? n.siteId : undefined;
+    if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(this.db, [siteId]))[0]?.name;
+    if (base) {
+      data.applicationUrl = `${base}/apply/${doc.slug}`;
+      if (siteId) data.preworkUrl = `${base}/prework/${doc.slug}/${siteId}`;
+    }
+    if (n.kind === 'review-reminder' || n.kind === 'decisions-overdue') {
+      const names = new Map((await getSites(this.db, n.undecided)).map((s) => [s.siteId, s.name]));
+      data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
+    }
+    if (n.kind === 'decision') {
+      const app = await this.db.collection<ApplicationDoc>(COLLECTIONS.applications).findOne({ collaborative: doc.slug, siteId: n.siteId });
+      data.decisionNotes = app?.decision?.notes || undefined;
+      const s = currentSchedule(doc);
+      data.preworkStart = s.prework ?? s.decisionsDue;
+    }
+    if (n.kind === 'withdrawal' && n.promoted) data.promotedSiteName = (await getSites(this.db, [n.promoted]))[0]?.name ?? n.promoted;
+    if (n.kind === 'feedback') {
+      const f = await this.db.collection(COLLECTIONS.feedback).findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
+      data.feedbackText = f?.text as string | undefined;
+      data.feedbackBy = f?.by as string | undefined;
+    }
+    if (n.kind === 'cancelled') data.cancelReason = n.reason;
+    if (n.kind === 'final-report') {
+      const report = await this.db.collection(COLLECTIONS.reports).findOne({ collaborative: doc.slug, kind: 'final' });
+      data.reportRows = (report?.rows as [string, string][] | undefined) ?? [];
+      data.reportText = (report?.summary as string[] | undefined) ?? [];
+    }
+    return data;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What happens when, derived from the schedule: the workflows process their agenda in time order
+ * and recompute it whenever the schedule changes, so a moved date moves every timer that hangs on it.
+ * Each item has a stable key; a workflow remembers the keys it has done (and carries them across
+ * continue-as-new), so nothing is done twice.
+ */
+import { DAY, ms, plus, type Schedule } from './schedule';
+
+export interface AgendaItem<K extends string = string> {
+  key: string;
+  kind: K;
+  at: string;
+  /** A reminder is pointless once what it reminds of has passed: skipped if reached after this. */
+  staleAfter?: string;
+  index?: number;
+  series?: number;
+}
+
+const byTime = (a: AgendaItem, b: AgendaItem) => ms(a.at) - ms(b.at);
+
+export type CollaborativeItemKind =
+  | 'announce'
+  | 'info-call-reminder'
+  | 'applications-open'
+  | 'applications-closing'
+  | 'applications-close'
+  | 'review-reminder'
+  | 'decisions-due'
+  | 'notify'
+  | 'sessions-begin'
+  | 'consultation-invite'
+  | 'consultation-reminder'
+  | 'end';
+
+/** `launchedAt` stands in for an announcement date the config leaves out ("announce at launch"). */
+export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem<CollaborativeItemKind>[] {
+  const items: AgendaItem<CollaborativeItemKind>[] = [];
+  const add = (i: AgendaItem<CollaborativeItemKind>) => items.push(i);
+  add({ key: 'announce', kind: 'announce', at: s.announcement ?? launchedAt });
+  s.informationalCalls.forEach((c, i) =>
+    add({ key: `info-call-reminder:${i}`, kind: 'info-call-reminder', at: plus(c.start, -DAY), staleAfter: c.start, index: i }),
+  );
+  add({ key: 'applications-open', kind: 'applications-open', at: s.applicationsOpen });
+  add({
+    key: 'applications-closing',
+    kind: 'applications-closing',
+    at: plus(s.applicationsClose, -3 * DAY),
+    staleAfter: s.applicationsClose,
+  });
+  add({ key: 'applications-close', kind: 'applications-close', at: s.applicationsClose });
+  add({ key: 'review-reminder', kind: 'review-reminder', at: plus(s.decisionsDue, -3 * DAY), staleAfter: s.decisionsDue });
+  add({ key: 'decisions-due', kind: 'decisions-due', at: s.decisionsDue });
+  add({ key: 'notify', kind: 'notify', at: s.decisionsDue });
+  const ls1 = s.learningSessions[0];
+  if (ls1) add({ key: 'sessions-begin', kind: 'sessions-begin', at: ls1.start });
+  s.consultation.forEach((series, si) =>
+    series.calls.forEach((call, ci) => {
+      const invite = ms(call) - 7 * DAY < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * DAY);
+      add({ key: `consultation-invite:${si}:${ci}`, kind: 'consultation-invite', at: invite, staleAfter: call, series: si, index: ci });
+      add({
+        key: `consultation-reminder:${si}:${ci}`,
+        kind: 'consultation-reminder',
+        at: plus(call, -DAY),
+        staleAfter: call,
+        series: si,
+        index: ci,
+      });
+    }),
+  );
+  add({ key: 'end', kind: 'end', at: s.end });
+  // Stable order: by time, then as listed (so 'decisions-due' comes before 'notify').
+  return items.map((item, n) => ({ item, n })).sort((a, b) => byTime(a.item, b.item) || a.n - b.n).map((x) => x.item);
+}
+
+export type TeamItemKind = 'prework' | 'prework-reminder' | 'session-invite' | 'session-reminder' | 'session-check' | 'end';
+
+/** How often pre-work reminders go out until it is done or the first session starts. */
+export const PREWORK_REMINDER_EVERY = 7 * DAY;
+
+export function teamAgenda(s: Schedule, joinedAt: string): AgendaItem<TeamItemKind>[] {
+  const items: AgendaItem<TeamItemKind>[] = [];
+  const ls1 = s.learningSessions[0];
+  const preworkAt = s.prework && ms(s.prework) > ms(joinedAt) ? s.prework : joinedAt;
+  items.push({ key: 'prework', kind: 'prework', at: preworkAt, staleAfter: ls1?.start });
+  if (ls1) {
+    for (let n = 1; ms(preworkAt) + n * PREWORK_REMINDER_EVERY < ms(ls1.start); n++)
+      items.push({
+        key: `prework-reminder:${n}`,
+        kind: 'prework-reminder',
+        at: plus(preworkAt, n * PREWORK_REMINDER_EVERY),
+        staleAfter: ls1.start,
+        index: n,
+      });
+  }
+  s.learningSessions.forEach((ls, i) => {
+    if (ms(ls.start) <= ms(joinedAt)) return; // a team promoted late joins from the next session on
+    const previous = s.learningSessions[i - 1];
+    const inviteAt = previous && ms(previous.end) > ms(joinedAt) ? previous.end : joinedAt;
+    items.push({ key: `session-invite:${i}`, kind: 'session-invite', at: inviteAt, staleAfter: ls.start, index: i });
+    for (const days of [14, 2])
+      items.push({
+        key: `session-reminder:${i}:${days}`,
+        kind: 'session-reminder',
+        at: plus(ls.start, -days * DAY),
+        staleAfter: ls.start,
+        index: i,
+        series: days,
+      });
+    items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, DAY), index: i });
+  });
+  items.push({ key: 'end', kind: 'end', at: s.end });
+  return items.map((item, n) => ({ item, n })).sort((a, b) => byTime(a.item, b.item) || a.n - b.n).map((x) => x.item);
+}
+
+/** The next item not yet done, or undefined when the agenda is through. */
+export function nextItem<K extends string>(agenda: AgendaItem<K>[], done: ReadonlySet<string>): AgendaItem<K> | undefined {
+  return agenda.find((i) => !done.has(i.key));
+}
+
+export function isStale(item: AgendaItem, now: number): boolean {
+  return item.staleAfter !== undefined && now >= ms(item.staleAfter);
+}

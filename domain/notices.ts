@@ -1,0 +1,64 @@
+/**
+ * The business events that send email. A workflow asks for a notice; the `notify` activity
+ * decides who receives it, renders the template and sends through the exactly-once outbox under
+ * the key `<slug>:<noticeKey>:<recipient>`.
+ */
+import type { DecisionKind, PreworkItem } from './inputs';
+
+export type Notice =
+  | { kind: 'info-call-invite'; call: number; sequence: number }
+  | { kind: 'info-call-reminder'; call: number }
+  | { kind: 'applications-closing'; siteIds: string[] }
+  | { kind: 'application-received'; siteId: string; version: number }
+  | { kind: 'review-reminder'; undecided: string[] }
+  | { kind: 'decisions-overdue'; undecided: string[] }
+  | { kind: 'decision'; siteId: string; decision: DecisionKind; promoted?: boolean }
+  | { kind: 'withdrawal'; siteId: string; promoted?: string }
+  | { kind: 'prework'; siteId: string }
+  | { kind: 'prework-reminder'; siteId: string; n: number; pending: PreworkItem[] }
+  | { kind: 'session-invite'; siteId: string; session: number; sequence: number }
+  | { kind: 'session-reminder'; siteId: string; session: number; daysBefore: number }
+  | { kind: 'session-missed'; siteId: string; session: number }
+  | { kind: 'consultation-invite'; series: number; call: number; siteIds: string[] }
+  | { kind: 'consultation-reminder'; series: number; call: number; siteIds: string[] }
+  | { kind: 'feedback'; siteId: string; n: number }
+  | { kind: 'schedule-change'; milestone: string; version: number; siteIds: string[] }
+  | { kind: 'cancelled'; siteIds: string[]; reason: string }
+  | { kind: 'final-report' };
+
+export type NoticeKind = Notice['kind'];
+
+/** The part of the outbox key that names the event (the recipient is appended). */
+export function noticeKey(n: Notice): string {
+  switch (n.kind) {
+    case 'info-call-invite':
+      return `info-call-invite:${n.call}:${n.sequence}`;
+    case 'info-call-reminder':
+      return `info-call-reminder:${n.call}`;
+    case 'application-received':
+      return `application-received:${n.siteId}:${n.version}`;
+    case 'decision':
+      return `decision:${n.siteId}:${n.decision}${n.promoted ? ':promoted' : ''}`;
+    case 'withdrawal':
+      return `withdrawal:${n.siteId}`;
+    case 'prework':
+      return `prework:${n.siteId}`;
+    case 'prework-reminder':
+      return `prework-reminder:${n.siteId}:${n.n}`;
+    case 'session-invite':
+      return `session-invite:${n.siteId}:${n.session}:${n.sequence}`;
+    case 'session-reminder':
+      return `session-reminder:${n.siteId}:${n.session}:${n.daysBefore}`;
+    case 'session-missed':
+      return `session-missed:${n.siteId}:${n.session}`;
+    case 'consultation-invite':
+    case 'consultation-reminder':
+      return `${n.kind}:${n.series}:${n.call}`;
+    case 'feedback':
+      return `feedback:${n.siteId}:${n.n}`;
+    case 'schedule-change':
+      return `schedule-change:${n.milestone}:${n.version}`;
+    default:
+      return n.kind;
+  }
+}

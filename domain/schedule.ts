@@ -1,0 +1,151 @@
+/**
+ * The schedule's rules and its milestones, as pure functions of plain data: used by the config
+ * parser, by the reschedule Update's validator inside the workflow, and by the workflows' agendas.
+ * No luxon here (dates are UTC instants), so the workflow bundle stays small.
+ */
+export interface Call {
+  start: string;
+  durationMinutes: number;
+  link?: string;
+}
+export interface LearningSession {
+  start: string;
+  end: string;
+  venue: string;
+}
+export interface ConsultationSeries {
+  kind: 'all-collaborative' | 'clinical';
+  first: string;
+  everyDays: number;
+  durationMinutes: number;
+  link?: string;
+  /** Every call of the series, from `first` every `everyDays` days (same local time) until the end. */
+  calls: string[];
+}
+export interface Schedule {
+  announcement?: string;
+  informationalCalls: Call[];
+  applicationsOpen: string;
+  applicationsClose: string;
+  decisionsDue: string;
+  prework?: string;
+  learningSessions: LearningSession[];
+  consultation: ConsultationSeries[];
+  end: string;
+}
+
+export const DAY = 86_400_000;
+export const ms = (iso: string) => Date.parse(iso);
+export const plus = (iso: string, delta: number) => new Date(ms(iso) + delta).toISOString();
+
+export interface Problem {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface ScheduleRules {
+  learningSessionCount: number;
+  /** 9–18 months from announcement to end; off for compressed demos and tests. */
+  strictSpan: boolean;
+}
+
+/** Every problem with the schedule's order and span; empty when it reads right. */
+export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
+  const out: Problem[] = [];
+  const problem = (path: (string | number)[], message: string) => out.push({ path: ['schedule', ...path], message });
+  const before = (a: string | undefined, b: string | undefined) => !a || !b || ms(a) < ms(b);
+  const notAfter = (a: string | undefined, b: string | undefined) => !a || !b || ms(a) <= ms(b);
+  if (!notAfter(s.announcement, s.applicationsOpen))
+    problem(['announcement'], 'the announcement must come no later than the application period opens');
+  s.informationalCalls.forEach((call, i) => {
+    if (!notAfter(s.announcement, call.start))
+      problem(['informationalCalls', i, 'start'], 'informational calls take place after the announcement');
+    if (!before(call.start, s.applicationsClose))
+      problem(['informationalCalls', i, 'start'], 'informational calls must take place before applications close');
+  });
+  if (!before(s.applicationsOpen, s.applicationsClose)) problem(['applicationsClose'], 'applications must close after they open');
+  if (!before(s.applicationsClose, s.decisionsDue)) problem(['decisionsDue'], 'decisions are due after applications close');
+  const ls1 = s.learningSessions[0]?.start;
+  if (s.prework && !before(s.decisionsDue, s.prework)) problem(['prework'], 'pre-work starts after decisions are due');
+  if (s.prework && !before(s.prework, ls1)) problem(['prework'], 'pre-work starts before the first learning session');
+  if (!before(s.decisionsDue, ls1))
+    problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
+  s.learningSessions.forEach((ls, i) => {
+    if (!before(ls.start, ls.end)) problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
+    const next = s.learningSessions[i + 1];
+    if (next && !before(ls.end, next.start))
+      problem(['learningSessions', i + 1, 'start'], `learning session ${i + 2} must start after session ${i + 1} ends`);
+  });
+  if (s.learningSessions.length !== rules.learningSessionCount)
+    problem(
+      ['learningSessions'],
+      `expected ${rules.learningSessionCount} learning sessions, found ${s.learningSessions.length} (set learningSessionCount to change this)`,
+    );
+  const last = s.learningSessions[s.learningSessions.length - 1];
+  if (last && !before(last.end, s.end)) problem(['end'], 'the end date comes after the last learning session');
+  s.consultation.forEach((series, i) => {
+    if (!notAfter(ls1, series.first))
+      problem(['consultation', i, 'first'], 'consultation calls start at or after the first learning session');
+    if (!before(series.first, s.end)) problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+  });
+  if (rules.strictSpan) {
+    const months = (ms(s.end) - ms(s.announcement ?? s.applicationsOpen)) / (30.4375 * DAY);
+    if (months < 9 || months > 18)
+      problem(['end'], `a collaborative spans 9 to 18 months from announcement to end; this one spans ${months.toFixed(1)}`);
+  }
+  return out;
+}
+
+/** The milestones a coordinator can move. A learning session moves with its end. */
+export type MilestoneName =
+  | 'announcement'
+  | 'applicationsOpen'
+  | 'applicationsClose'
+  | 'decisionsDue'
+  | 'prework'
+  | 'end'
+  | `informationalCalls[${number}]`
+  | `learningSessions[${number}]`;
+
+const SIMPLE = ['announcement', 'applicationsOpen', 'applicationsClose', 'decisionsDue', 'prework', 'end'] as const;
+const INDEXED = /^(informationalCalls|learningSessions)\[(\d+)\]$/;
+
+export function milestoneNames(s: Schedule): MilestoneName[] {
+  return [
+    ...SIMPLE.filter((k) => s[k] !== undefined),
+    ...s.informationalCalls.map((_, i) => `informationalCalls[${i}]` as const),
+    ...s.learningSessions.map((_, i) => `learningSessions[${i}]` as const),
+  ];
+}
+
+export function milestoneDate(s: Schedule, name: string): string | undefined {
+  if ((SIMPLE as readonly string[]).includes(name)) return s[name as (typeof SIMPLE)[number]];
+  const m = INDEXED.exec(name);
+  if (!m) return undefined;
+  const list = m[1] === 'informationalCalls' ? s.informationalCalls : s.learningSessions;
+  return list[Number(m[2])]?.start;
+}
+
+/** A copy of the schedule with one milestone moved; consultation calls after the end are dropped. */
+export function moveMilestone(s: Schedule, name: string, at: string): Schedule {
+  const next: Schedule = structuredCloneSchedule(s);
+  const m = INDEXED.exec(name);
+  if (m) {
+    const i = Number(m[2]);
+    if (m[1] === 'informationalCalls') next.informationalCalls[i]!.start = at;
+    else {
+      const ls = next.learningSessions[i]!;
+      const length = ms(ls.end) - ms(ls.start);
+      ls.start = at;
+      ls.end = plus(at, length);
+    }
+  } else {
+    (next as unknown as Record<string, string>)[name] = at;
+  }
+  next.consultation = next.consultation.map((c) => ({ ...c, calls: c.calls.filter((t) => ms(t) < ms(next.end)) }));
+  return next;
+}
+
+function structuredCloneSchedule(s: Schedule): Schedule {
+  return JSON.parse(JSON.stringify(s)) as Schedule;
+}

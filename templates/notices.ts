@@ -1,0 +1,330 @@
+/**
+ * The text of every lifecycle email, one function per notice kind. Pure: given the notice and
+ * what the activity loaded for it, returns subject, HTML, text and (for calls and sessions) the
+ * calendar event to attach. A missing value throws (requireValues) rather than sending a blank.
+ */
+import type { LaunchConfig, Schedule } from '../domain/config';
+import type { Notice } from '../domain/notices';
+import { formatInZone } from '../domain/time';
+import { renderLayout, requireValues, type EmailBody, type RenderedEmail } from './layout';
+import { timelineRows } from './timeline';
+
+export interface Recipient {
+  name: string;
+  email: string;
+  timeZone: string;
+}
+
+/** An event to attach as .ics: the activity adds organizer, UID and time zone. */
+export interface CalendarSpec {
+  id: string; // stable per event: UID = <slug>-<id>@…
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  start: string;
+  end: string;
+  summary: string;
+  location?: string;
+  url?: string;
+}
+
+export interface NoticeData {
+  siteName?: string;
+  siteNames?: Record<string, string>;
+  decisionNotes?: string;
+  feedbackText?: string;
+  feedbackBy?: string;
+  preworkUrl?: string;
+  preworkStart?: string;
+  applicationUrl?: string;
+  reportRows?: [string, string][];
+  reportText?: string[];
+  promotedSiteName?: string;
+  cancelReason?: string;
+  undecidedNames?: string[];
+}
+
+export interface NoticeContext {
+  slug: string;
+  config: Pick<LaunchConfig, 'title' | 'practice' | 'timeZone' | 'coordinators' | 'faculty'>;
+  schedule: Schedule;
+  recipient: Recipient;
+  data: NoticeData;
+}
+
+export interface RenderedNotice extends RenderedEmail {
+  calendar?: CalendarSpec;
+}
+
+const SESSION = (i: number) => `Learning Session ${i + 1}`;
+
+export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
+  const { config, schedule, recipient, data } = ctx;
+  requireValues(`notice ${n.kind}`, { title: config.title, recipient: recipient.name, email: recipient.email });
+  const tz = recipient.timeZone;
+  const when = (iso: string) => formatInZone(iso, tz, true);
+  const day = (iso: string) => formatInZone(iso, tz, false);
+  const coordinator = config.coordinators[0]!;
+  const body = (b: Omit<EmailBody, 'greeting' | 'signature' | 'heading'> & { heading?: string }): RenderedEmail =>
+    renderLayout({
+      heading: b.heading ?? config.title,
+      greeting: `Dear ${recipient.name},`,
+      signature: ['With best regards,', coordinator.name, `${config.title} — ${coordinator.email}`],
+      ...b,
+    });
+  const site = () => {
+    requireValues(`notice ${n.kind}`, { siteName: data.siteName });
+    return data.siteName!;
+  };
+
+  switch (n.kind) {
+    case 'info-call-invite':
+    case 'info-call-reminder': {
+      const call = schedule.informationalCalls[n.call]!;
+      requireValues(`notice ${n.kind}`, { call: call?.start });
+      const invite = n.kind === 'info-call-invite';
+      return {
+        ...body({
+          subject: `${invite ? 'Invitation' : 'Reminder'}: informational call ${n.call + 1} on ${day(call.start)} — ${config.title}`,
+          paragraphs: [
+            invite
+              ? `You are invited to informational call ${n.call + 1} about the ${config.title}, where faculty present the goals of the collaborative and ${config.practice}, and answer your questions about fit.`
+              : `A reminder that informational call ${n.call + 1} about the ${config.title} takes place tomorrow.`,
+            `When: ${when(call.start)} (${call.durationMinutes} minutes).`,
+            ...(call.link ? [`Join: ${call.link}`] : []),
+          ],
+          ...(invite ? {} : {}),
+        }),
+        calendar: invite
+          ? {
+              id: `info-call-${n.call}`,
+              sequence: n.sequence,
+              method: 'REQUEST',
+              start: call.start,
+              end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
+              summary: `Informational call ${n.call + 1}: ${config.title}`,
+              url: call.link,
+              location: call.link,
+            }
+          : undefined,
+      };
+    }
+    case 'applications-closing':
+      return body({
+        subject: `Applications close on ${day(schedule.applicationsClose)} — ${config.title}`,
+        paragraphs: [
+          `Applications for the ${config.title} close on ${when(schedule.applicationsClose)}, and we have not yet received one from ${site()}.`,
+          'An application names the core team (a senior leader, a clinical supervisor and at least one clinician, with a data manager and a contact person) and commits the site to the Core Data Set, monthly metrics and all the learning sessions.',
+        ],
+        action: data.applicationUrl ? { label: 'Apply now', url: data.applicationUrl } : undefined,
+      });
+    case 'application-received':
+      return body({
+        subject: `${n.version > 1 ? 'Amended application' : 'Application'} received: ${site()} — ${config.title}`,
+        paragraphs: [
+          n.version > 1
+            ? `We received the amended application (version ${n.version}) of ${site()}. It replaces the earlier one.`
+            : `We received the application of ${site()}. Thank you.`,
+          `You can amend it until applications close on ${when(schedule.applicationsClose)}. Faculty decisions are due by ${day(schedule.decisionsDue)}.`,
+        ],
+      });
+    case 'review-reminder':
+      return body({
+        subject: `Decisions due ${day(schedule.decisionsDue)}: ${n.undecided.length} application(s) to review — ${config.title}`,
+        paragraphs: [
+          `Decisions on the applications to the ${config.title} are due by ${when(schedule.decisionsDue)}.`,
+          `Still to decide: ${(data.undecidedNames ?? n.undecided).join(', ')}.`,
+        ],
+      });
+    case 'decisions-overdue':
+      return body({
+        subject: `Overdue: ${n.undecided.length} application(s) undecided — ${config.title}`,
+        paragraphs: [
+          `Decisions were due by ${when(schedule.decisionsDue)}, but these applications are still undecided: ${(data.undecidedNames ?? n.undecided).join(', ')}.`,
+          'Notification of every site waits until each application has a decision. Please follow up with the faculty.',
+        ],
+      });
+    case 'decision': {
+      const ls1 = schedule.learningSessions[0]!;
+      const text: Record<typeof n.decision, string[]> = {
+        accept: [
+          n.promoted
+            ? `Good news: a place has opened in the ${config.title}, and ${site()} has been accepted from the waiting list.`
+            : `Congratulations: ${site()} has been accepted into the ${config.title}.`,
+          `Pre-work begins ${data.preworkStart ? day(data.preworkStart) : 'now'}: a pre-work checklist, commitment forms and baseline data. ${SESSION(0)} starts ${when(ls1.start)} at ${ls1.venue}.`,
+        ],
+        waitlist: [
+          `Thank you for applying to the ${config.title}. ${site()} has been placed on the waiting list; we will write at once if a place opens.`,
+        ],
+        decline: [`Thank you for applying to the ${config.title}. We are unable to offer ${site()} a place in this collaborative.`],
+      };
+      return body({
+        subject: `${{ accept: 'Accepted', waitlist: 'Waiting list', decline: 'Your application' }[n.decision]}: ${site()} — ${config.title}`,
+        paragraphs: [...text[n.decision], ...(data.decisionNotes ? [`Notes from the faculty: ${data.decisionNotes}`] : [])],
+        table: n.decision === 'accept' ? { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) } : undefined,
+      });
+    }
+    case 'withdrawal':
+      return body({
+        subject: `Withdrawal confirmed: ${site()} — ${config.title}`,
+        paragraphs: [
+          `${site()} has withdrawn from the ${config.title}. No further invitations or reminders will be sent to the team.`,
+          ...(data.promotedSiteName ? [`${data.promotedSiteName} has been offered the place from the waiting list.`] : []),
+        ],
+      });
+    case 'prework':
+      return body({
+        subject: `Pre-work for ${config.title}: checklist, commitment form, baseline data`,
+        paragraphs: [
+          `Welcome to the ${config.title}. Before ${SESSION(0)} (${day(schedule.learningSessions[0]!.start)}), ${site()} completes its pre-work:`,
+          '1. the pre-work checklist; 2. the commitment form signed by the senior leader; 3. the baseline metrics (Core Data Set), submitted by the data manager.',
+        ],
+        action: data.preworkUrl ? { label: 'Open the pre-work', url: data.preworkUrl } : undefined,
+      });
+    case 'prework-reminder':
+      return body({
+        subject: `Reminder: pre-work still open (${n.pending.join(', ')}) — ${config.title}`,
+        paragraphs: [
+          `${site()} has not yet completed: ${n.pending.join(', ')}. ${SESSION(0)} starts ${when(schedule.learningSessions[0]!.start)}.`,
+        ],
+        action: data.preworkUrl ? { label: 'Complete the pre-work', url: data.preworkUrl } : undefined,
+      });
+    case 'session-invite':
+    case 'session-reminder': {
+      const ls = schedule.learningSessions[n.session]!;
+      requireValues(`notice ${n.kind}`, { session: ls?.start, venue: ls?.venue });
+      const invite = n.kind === 'session-invite';
+      return {
+        ...body({
+          subject: invite
+            ? `Invitation: ${SESSION(n.session)}, ${day(ls.start)} — ${config.title}`
+            : `Reminder: ${SESSION(n.session)} in ${n.daysBefore} days — ${config.title}`,
+          paragraphs: [
+            invite
+              ? `The core team of ${site()} is invited to ${SESSION(n.session)} of the ${config.title}. The whole core team attends.`
+              : `${SESSION(n.session)} of the ${config.title} is in ${n.daysBefore} days.`,
+            `When: ${when(ls.start)} to ${when(ls.end)}.`,
+            `Where: ${ls.venue}.`,
+          ],
+        }),
+        calendar: invite
+          ? {
+              id: `ls-${n.session}`,
+              sequence: n.sequence,
+              method: 'REQUEST',
+              start: ls.start,
+              end: ls.end,
+              summary: `${SESSION(n.session)}: ${config.title}`,
+              location: ls.venue,
+            }
+          : undefined,
+      };
+    }
+    case 'session-missed':
+      return body({
+        subject: `${site()} missed ${SESSION(n.session)} — ${config.title}`,
+        paragraphs: [
+          `No member of the core team of ${site()} was recorded as present at ${SESSION(n.session)} (${day(schedule.learningSessions[n.session]!.start)}).`,
+          'If this is a recording error, record the attendance; otherwise consider reaching out to the team.',
+        ],
+      });
+    case 'consultation-invite':
+    case 'consultation-reminder': {
+      const series = schedule.consultation[n.series]!;
+      const at = series.calls[n.call]!;
+      requireValues(`notice ${n.kind}`, { call: at });
+      const name = series.kind === 'clinical' ? 'Clinical consultation call' : 'All-collaborative call';
+      const invite = n.kind === 'consultation-invite';
+      return {
+        ...body({
+          subject: `${invite ? 'Invitation' : 'Reminder'}: ${name}, ${day(at)} — ${config.title}`,
+          paragraphs: [
+            invite ? `You are invited to the next ${name.toLowerCase()} of the ${config.title}.` : `The ${name.toLowerCase()} is tomorrow.`,
+            `When: ${when(at)} (${series.durationMinutes} minutes).`,
+            ...(series.link ? [`Join: ${series.link}`] : []),
+          ],
+        }),
+        calendar: invite
+          ? {
+              id: `consult-${n.series}-${n.call}`,
+              sequence: 0,
+              method: 'REQUEST',
+              start: at,
+              end: new Date(Date.parse(at) + series.durationMinutes * 60_000).toISOString(),
+              summary: `${name}: ${config.title}`,
+              url: series.link,
+              location: series.link,
+            }
+          : undefined,
+      };
+    }
+    case 'feedback':
+      requireValues('notice feedback', { text: data.feedbackText, by: data.feedbackBy });
+      return body({
+        subject: `Feedback from the faculty — ${config.title}`,
+        paragraphs: [`${data.feedbackBy} has written to ${site()}:`, data.feedbackText!],
+      });
+    case 'schedule-change': {
+      const m = /^(informationalCalls|learningSessions)\[(\d+)\]$/.exec(n.milestone);
+      const label = m
+        ? m[1] === 'learningSessions'
+          ? SESSION(Number(m[2]))
+          : `Informational call ${Number(m[2]) + 1}`
+        : ({
+            announcement: 'The announcement',
+            applicationsOpen: 'The opening of applications',
+            applicationsClose: 'The application deadline',
+            decisionsDue: 'The decision deadline',
+            prework: 'The start of pre-work',
+            end: 'The end of the collaborative',
+          }[n.milestone] ?? n.milestone);
+      const session = m && m[1] === 'learningSessions' ? schedule.learningSessions[Number(m[2])] : undefined;
+      const call = m && m[1] === 'informationalCalls' ? schedule.informationalCalls[Number(m[2])] : undefined;
+      const date = session?.start ?? call?.start ?? (schedule as unknown as Record<string, string>)[n.milestone];
+      return {
+        ...body({
+          subject: `Schedule change: ${label} moves to ${day(date!)} — ${config.title}`,
+          paragraphs: [`${label} of the ${config.title} has moved to ${when(date!)}.`, 'The updated timeline is below.'],
+          table: { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) },
+        }),
+        calendar: session
+          ? {
+              id: `ls-${m![2]}`,
+              sequence: n.version,
+              method: 'REQUEST',
+              start: session.start,
+              end: session.end,
+              summary: `${label}: ${config.title}`,
+              location: session.venue,
+            }
+          : call
+            ? {
+                id: `info-call-${m![2]}`,
+                sequence: n.version,
+                method: 'REQUEST',
+                start: call.start,
+                end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
+                summary: `${label}: ${config.title}`,
+                url: call.link,
+              }
+            : undefined,
+      };
+    }
+    case 'cancelled':
+      return body({
+        subject: `Cancelled: ${config.title}`,
+        paragraphs: [
+          `We are sorry to tell you that the ${config.title} has been cancelled.`,
+          ...(data.cancelReason ? [`Reason: ${data.cancelReason}`] : []),
+          'No further invitations or reminders will be sent. Calendar entries for future sessions can be removed.',
+        ],
+      });
+    case 'final-report':
+      requireValues('notice final-report', { report: data.reportRows });
+      return body({
+        subject: `Final report — ${config.title}`,
+        heading: `Final report: ${config.title}`,
+        paragraphs: data.reportText ?? [],
+        table: { caption: 'Teams', rows: data.reportRows! },
+      });
+  }
+}

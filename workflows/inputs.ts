@@ -1,0 +1,40 @@
+/** Registering an input as both an Update (with validator) and a Signal (validated in its handler). */
+import type { UpdateDefinition } from '@temporalio/common';
+import { defineSignal, setHandler } from '@temporalio/workflow';
+import type { Rejection } from './definitions';
+
+const KEEP_REJECTIONS = 50;
+
+/**
+ * `validate` parses the input or throws an Error whose message people can act on; it must not
+ * change state. An Update that fails it is refused before it reaches history; a Signal that
+ * fails it is not applied and is listed in `rejected` (the status query shows it).
+ */
+export function handleInput<R, A>(
+  update: UpdateDefinition<R, [A]>,
+  validate: (input: A) => A,
+  apply: (input: A) => Promise<R>,
+  rejected: Rejection[],
+): void {
+  setHandler(update, (input: A) => apply(validate(input)), {
+    validator: (input: A) => {
+      validate(input);
+    },
+  });
+  setHandler(defineSignal<[A]>(update.name), async (input: A) => {
+    let parsed: A;
+    try {
+      parsed = validate(input);
+    } catch (err) {
+      rejected.push({ input: update.name, message: (err as Error).message, at: new Date().toISOString() });
+      if (rejected.length > KEEP_REJECTIONS) rejected.splice(0, rejected.length - KEEP_REJECTIONS);
+      return;
+    }
+    await apply(parsed);
+  });
+}
+
+/** Throws the message as the validation failure people see. */
+export function refuse(message: string): never {
+  throw new Error(message);
+}

@@ -1,0 +1,223 @@
+/**
+ * One child workflow per accepted team (id `lc/<slug>/team/<siteId>`): pre-work with its
+ * reminders, the learning sessions' invitations, reminders and attendance, and a flag to faculty
+ * when a team misses a session. It follows the collaborative's schedule (signalled on every
+ * change), ends at the end date or when closed, and continues-as-new, carrying its state, long
+ * before its history grows large.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { isStale, nextItem, teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
+import type { Schedule } from '../domain/config';
+import { attendanceSchema, parseInput, PREWORK_ITEMS, preworkSchema, type PreworkItem } from '../domain/inputs';
+import { ms } from '../domain/schedule';
+import {
+  closeTeam,
+  completePrework,
+  recordAttendance,
+  scheduleChanged,
+  teamStatusQuery,
+  type Rejection,
+  type TeamStatus,
+} from './definitions';
+import { handleInput, refuse } from './inputs';
+import { LC_PHASE } from './search-attributes';
+
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+const mail = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2 },
+});
+
+export const teamWorkflowId = (slug: string, siteId: string) => `lc/${slug}/team/${siteId}`;
+
+/** What a team carries across continue-as-new. */
+export interface TeamCarry {
+  done: string[];
+  roster: string[];
+  preworkDone: PreworkItem[];
+  attendance: Record<number, Record<string, boolean>>;
+  missedSessions: number[];
+  sessionVersions: Record<number, number>;
+  rejected: Rejection[];
+  continuedAsNew: number;
+}
+
+export interface TeamInput {
+  slug: string;
+  siteId: string;
+  schedule: Schedule;
+  joinedAt: string;
+  timeZone: string;
+  carry?: TeamCarry;
+  /** Continue-as-new once the history has this many events (the server suggests 4,096 at most). */
+  maxHistoryEvents?: number;
+}
+
+export interface TeamResult {
+  siteId: string;
+  state: TeamStatus['state'];
+  sessionsAttended: number[];
+  missedSessions: number[];
+  preworkDone: PreworkItem[];
+}
+
+export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
+  const { slug, siteId } = input;
+  let schedule = input.schedule;
+  let scheduleVersion = 0;
+  let closed: { reason: 'withdrawn' | 'cancelled'; note: string } | undefined;
+  let nextMilestone: { name: string; at: string } | undefined;
+  const carry: TeamCarry = input.carry ?? {
+    done: [],
+    roster: [],
+    preworkDone: [],
+    attendance: {},
+    missedSessions: [],
+    sessionVersions: {},
+    rejected: [],
+    continuedAsNew: 0,
+  };
+  const done = new Set(carry.done);
+  const now = () => Date.now();
+  const when = (iso: string) => new Date(iso).toUTCString();
+  if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
+
+  const state = (): TeamStatus['state'] => (closed ? closed.reason : done.has('end') ? 'completed' : 'active');
+  setHandler(teamStatusQuery, () => ({
+    slug,
+    siteId,
+    state: state(),
+    nextMilestone,
+    preworkDone: [...carry.preworkDone],
+    attendance: carry.attendance,
+    missedSessions: [...carry.missedSessions],
+    continuedAsNew: carry.continuedAsNew,
+  }));
+
+  setHandler(scheduleChanged, ({ schedule: next, milestone, version }) => {
+    schedule = next;
+    scheduleVersion++;
+    const m = /^learningSessions\[(\d+)\]$/.exec(milestone);
+    if (m) carry.sessionVersions[Number(m[1])] = version;
+  });
+  setHandler(closeTeam, (c) => {
+    closed = c;
+  });
+
+  handleInput(
+    recordAttendance,
+    (raw) => {
+      const a = parseInput(attendanceSchema, raw, 'the attendance');
+      const ls = schedule.learningSessions[a.session];
+      if (!ls) refuse(`there is no learning session ${a.session} (sessions are numbered 0 to ${schedule.learningSessions.length - 1})`);
+      if (ms(ls.start) > now()) refuse(`learning session ${a.session + 1} has not started yet (${when(ls.start)})`);
+      const strangers = a.attendees.map((x) => x.email).filter((e) => !carry.roster.includes(e));
+      if (strangers.length) refuse(`not on the core team of ${siteId}: ${strangers.join(', ')}`);
+      return a;
+    },
+    async (a) => {
+      const session = (carry.attendance[a.session] ??= {});
+      for (const { email, present } of a.attendees) session[email] = present;
+      await records.recordAttendance(slug, siteId, a);
+      return { session: a.session, present: Object.values(session).filter(Boolean).length };
+    },
+    carry.rejected,
+  );
+
+  handleInput(
+    completePrework,
+    (raw) => {
+      if (closed) refuse(`the team is ${closed.reason}`);
+      return parseInput(preworkSchema, raw, 'the pre-work');
+    },
+    async (p) => {
+      if (!carry.preworkDone.includes(p.item)) carry.preworkDone.push(p.item);
+      await records.recordPrework(slug, siteId, p.item, p.by);
+      return { done: [...carry.preworkDone] };
+    },
+    carry.rejected,
+  );
+
+  const pending = () => PREWORK_ITEMS.filter((i) => !carry.preworkDone.includes(i));
+
+  async function perform(item: AgendaItem<TeamItemKind>): Promise<void> {
+    switch (item.kind) {
+      case 'prework':
+        await mail.notify(slug, { kind: 'prework', siteId });
+        return;
+      case 'prework-reminder':
+        if (pending().length) await mail.notify(slug, { kind: 'prework-reminder', siteId, n: item.index!, pending: pending() });
+        return;
+      case 'session-invite':
+        if (item.index === 0) upsertSearchAttributes([{ key: LC_PHASE, value: 'learning-sessions' }]);
+        await mail.notify(slug, {
+          kind: 'session-invite',
+          siteId,
+          session: item.index!,
+          sequence: carry.sessionVersions[item.index!] ?? 0,
+        });
+        return;
+      case 'session-reminder':
+        await mail.notify(slug, { kind: 'session-reminder', siteId, session: item.index!, daysBefore: item.series! });
+        return;
+      case 'session-check': {
+        const present = Object.values(carry.attendance[item.index!] ?? {}).some(Boolean);
+        if (!present) {
+          carry.missedSessions.push(item.index!);
+          await mail.notify(slug, { kind: 'session-missed', siteId, session: item.index! });
+        }
+        return;
+      }
+      case 'end':
+        return;
+    }
+  }
+
+  const maxEvents = input.maxHistoryEvents ?? 2_000;
+  for (;;) {
+    const item = nextItem(teamAgenda(schedule, input.joinedAt), done);
+    if (!item || closed) break;
+    nextMilestone = { name: item.key, at: item.at };
+    const version = scheduleVersion;
+    const wait = ms(item.at) - now();
+    if (wait > 0 && (await condition(() => !!closed || scheduleVersion !== version, wait))) continue;
+    if (closed) break;
+    if (!isStale(item, now())) await perform(item);
+    done.add(item.key);
+    if (item.kind === 'end') break;
+    const info = workflowInfo();
+    if (info.historyLength >= maxEvents || info.continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      carry.done = [...done];
+      carry.continuedAsNew++;
+      await continueAsNew<typeof teamWorkflow>({ ...input, schedule, carry });
+    }
+  }
+  nextMilestone = undefined;
+  await condition(allHandlersFinished);
+  upsertSearchAttributes([{ key: LC_PHASE, value: closed ? closed.reason : 'completed' }]);
+  const final = state();
+  if (closed?.reason !== 'withdrawn') await records.recordTeam(slug, siteId, closed ? 'cancelled' : 'completed');
+  return {
+    siteId,
+    state: final,
+    sessionsAttended: Object.entries(carry.attendance)
+      .filter(([, members]) => Object.values(members).some(Boolean))
+      .map(([s]) => Number(s)),
+    missedSessions: [...carry.missedSessions],
+    preworkDone: [...carry.preworkDone],
+  };
+}
