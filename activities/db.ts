@@ -35,6 +35,19 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db
     .collection(COLLECTIONS.outbox)
     .createIndex({ collaborative: 1, purpose: 1 }, { name: 'collaborative_purpose' });
+  // One record per business key: a retried activity upserts the same document.
+  const unique: [string, Record<string, 1>][] = [
+    [COLLECTIONS.applications, { collaborative: 1, siteId: 1 }],
+    [COLLECTIONS.teams, { collaborative: 1, siteId: 1 }],
+    [COLLECTIONS.attendance, { collaborative: 1, siteId: 1, session: 1, email: 1 }],
+    [COLLECTIONS.prework, { collaborative: 1, siteId: 1, item: 1 }],
+    [COLLECTIONS.feedback, { collaborative: 1, siteId: 1, n: 1 }],
+    [COLLECTIONS.callRegistrations, { collaborative: 1, call: 1, siteId: 1, email: 1 }],
+    [COLLECTIONS.callAttendance, { collaborative: 1, call: 1, siteId: 1 }],
+    [COLLECTIONS.reports, { collaborative: 1, kind: 1 }],
+  ];
+  for (const [name, keys] of unique)
+    await db.collection(name).createIndex(keys, { unique: true, name: 'business_key' });
 }
 
 export function isDuplicateKey(err: unknown): boolean {

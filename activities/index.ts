@@ -36,10 +36,27 @@ function heartbeatProgress(done: number, total: number): void {
   heartbeat({ done, total });
 }
 
+/**
+ * The workflow time at which this activity was scheduled: the business time of what it does.
+ * It is the server's clock, so it stays right under time skipping, where the local clock does not.
+ */
+export function activityTime(): Date {
+  try {
+    return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+  } catch {
+    return new Date();
+  }
+}
+
 export function createActivities(deps: ActivityDeps) {
   const { db, outbox } = deps;
   const concurrency = deps.sendConcurrency ?? 8;
-  const notifier = new Notifier(db, outbox, { concurrency, webBaseUrl: deps.webBaseUrl, progress: heartbeatProgress });
+  const notifier = new Notifier(db, outbox, {
+    concurrency,
+    webBaseUrl: deps.webBaseUrl,
+    progress: heartbeatProgress,
+    eventTime: activityTime,
+  });
 
   return {
     ...createLifecycleRecords(db),
@@ -67,13 +84,19 @@ export function createActivities(deps: ActivityDeps) {
         return { siteIds: (await listSites(db, { activeOnly: true })).map((s) => s.siteId), unknown: [] };
       }
       const found = new Set((await getSites(db, config.sites)).map((s) => s.siteId));
-      return { siteIds: config.sites.filter((id) => found.has(id)), unknown: config.sites.filter((id) => !found.has(id)) };
+      return {
+        siteIds: config.sites.filter((id) => found.has(id)),
+        unknown: config.sites.filter((id) => !found.has(id)),
+      };
     },
 
     /** One announcement per PI; exactly once per (collaborative, site) whatever the retries. */
     async sendAnnouncements(input: { slug: string; siteIds: string[] }): Promise<BulkResult> {
       // Recorded first: later notices to "every announced PI" read this list.
-      await collaboratives(db).updateOne({ slug: input.slug }, { $addToSet: { announcedTo: { $each: input.siteIds } } });
+      await collaboratives(db).updateOne(
+        { slug: input.slug },
+        { $addToSet: { announcedTo: { $each: input.siteIds } } },
+      );
       const { config } = await getCollaborative(db, input.slug);
       const sites = await getSites(db, input.siteIds);
       const result: BulkResult = { sent: 0, alreadySent: 0, total: sites.length };
@@ -81,7 +104,12 @@ export function createActivities(deps: ActivityDeps) {
         sites,
         concurrency,
         async (site) => {
-          const email = renderAnnouncement({ config, siteName: site.name, piName: site.piName, timeZone: site.timeZone });
+          const email = renderAnnouncement({
+            config,
+            siteName: site.name,
+            piName: site.piName,
+            timeZone: site.timeZone,
+          });
           const outcome = await outbox.send({
             key: `${input.slug}:announcement:${site.siteId}`,
             collaborative: input.slug,
@@ -90,6 +118,7 @@ export function createActivities(deps: ActivityDeps) {
             to: site.piEmail,
             toName: site.piName,
             replyTo: config.coordinators[0]?.email,
+            eventTime: activityTime(),
             ...email,
           });
           if (outcome === 'sent') result.sent++;

@@ -5,9 +5,17 @@
  */
 import type { Db } from 'mongodb';
 import type { Schedule } from '../domain/config';
-import type { Application, Attendance, CallAttendance, CallRegistration, Decision, Feedback, PreworkItem } from '../domain/inputs';
+import type {
+  Application,
+  Attendance,
+  CallAttendance,
+  CallRegistration,
+  Decision,
+  Feedback,
+  PreworkItem,
+} from '../domain/inputs';
 import { collaboratives } from './collaboratives';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, isDuplicateKey } from './db';
 
 export type TeamStatus = 'accepted' | 'withdrawn' | 'completed' | 'cancelled';
 
@@ -31,12 +39,24 @@ export interface TeamDoc {
 export function createLifecycleRecords(db: Db) {
   const col = <T extends object>(name: string) => db.collection<T>(name);
   return {
+    /** Versioned: an amendment never is overwritten by an earlier version written late. */
     async recordApplication(slug: string, app: Application, version: number): Promise<void> {
-      await col<ApplicationDoc>(COLLECTIONS.applications).updateOne(
-        { collaborative: slug, siteId: app.siteId },
-        { $set: { ...app, collaborative: slug, version, submittedAt: new Date() } },
-        { upsert: true },
-      );
+      const apps = col<ApplicationDoc>(COLLECTIONS.applications);
+      const doc = { ...app, collaborative: slug, version, submittedAt: new Date() };
+      try {
+        await apps.updateOne(
+          { collaborative: slug, siteId: app.siteId, version: { $lte: version } },
+          { $set: doc },
+          { upsert: true },
+        );
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Another version was inserted first (a race, or a newer one): overwrite it only if older.
+        await apps.updateOne(
+          { collaborative: slug, siteId: app.siteId, version: { $lt: version } },
+          { $set: doc },
+        );
+      }
     },
 
     async recordDecision(slug: string, d: Decision): Promise<void> {
@@ -47,7 +67,12 @@ export function createLifecycleRecords(db: Db) {
       );
     },
 
-    async recordTeam(slug: string, siteId: string, status: TeamStatus, extra: { promoted?: boolean; reason?: string } = {}) {
+    async recordTeam(
+      slug: string,
+      siteId: string,
+      status: TeamStatus,
+      extra: { promoted?: boolean; reason?: string } = {},
+    ) {
       const now = new Date();
       await col<TeamDoc>(COLLECTIONS.teams).updateOne(
         { collaborative: slug, siteId },
@@ -61,7 +86,10 @@ export function createLifecycleRecords(db: Db) {
 
     /** The e-mail addresses of the team (core team, data manager, contact person), for attendance. */
     async loadRoster(slug: string, siteId: string): Promise<string[]> {
-      const app = await col<ApplicationDoc>(COLLECTIONS.applications).findOne({ collaborative: slug, siteId });
+      const app = await col<ApplicationDoc>(COLLECTIONS.applications).findOne({
+        collaborative: slug,
+        siteId,
+      });
       if (!app) throw new Error(`no application of ${siteId} in ${slug}`);
       return [...new Set(app.coreTeam.members.map((m) => m.email))];
     },
@@ -110,7 +138,10 @@ export function createLifecycleRecords(db: Db) {
     },
 
     async recordSchedule(slug: string, schedule: Schedule, version: number): Promise<void> {
-      await collaboratives(db).updateOne({ slug }, { $set: { schedule, scheduleVersion: version, updatedAt: new Date() } });
+      await collaboratives(db).updateOne(
+        { slug },
+        { $set: { schedule, scheduleVersion: version, updatedAt: new Date() } },
+      );
     },
   };
 }

@@ -50,7 +50,13 @@ export class Notifier {
   constructor(
     private readonly db: Db,
     private readonly outbox: Outbox,
-    private readonly opts: { concurrency: number; webBaseUrl?: string; progress?: (done: number, total: number) => void },
+    private readonly opts: {
+      concurrency: number;
+      webBaseUrl?: string;
+      progress?: (done: number, total: number) => void;
+      /** Workflow time of the event being notified (see activityTime). */
+      eventTime?: () => Date;
+    },
   ) {}
 
   async notify(slug: string, notice: Notice): Promise<BulkResult> {
@@ -84,6 +90,7 @@ export class Notifier {
           to: r.email,
           toName: r.name,
           replyTo: organizer.email,
+          eventTime: this.opts.eventTime?.(),
           ...email,
           icalEvent: calendar
             ? icalAttachment({
@@ -140,7 +147,12 @@ export class Notifier {
   }
 
   private staff(doc: CollaborativeDoc, who: 'faculty' | 'coordinators' | 'both'): Addressee[] {
-    const list = who === 'faculty' ? doc.config.faculty : who === 'coordinators' ? doc.config.coordinators : [...doc.config.faculty, ...doc.config.coordinators];
+    const list =
+      who === 'faculty'
+        ? doc.config.faculty
+        : who === 'coordinators'
+          ? doc.config.coordinators
+          : [...doc.config.faculty, ...doc.config.coordinators];
     return list.map((p) => ({ name: p.name, email: p.email, timeZone: doc.config.timeZone }));
   }
 
@@ -156,9 +168,23 @@ export class Notifier {
         list = await this.pis(n.siteIds);
         break;
       case 'application-received': {
-        const app = await this.db.collection<ApplicationDoc>(COLLECTIONS.applications).findOne({ collaborative: doc.slug, siteId: n.siteId });
+        const app = await this.db
+          .collection<ApplicationDoc>(COLLECTIONS.applications)
+          .findOne({ collaborative: doc.slug, siteId: n.siteId });
         const pi = await this.pis([n.siteId]);
-        list = [...pi, ...(app ? [{ name: app.coreTeam.contactPerson.name, email: app.coreTeam.contactPerson.email, siteId: n.siteId, timeZone: pi[0]?.timeZone ?? '' }] : [])];
+        list = [
+          ...pi,
+          ...(app
+            ? [
+                {
+                  name: app.coreTeam.contactPerson.name,
+                  email: app.coreTeam.contactPerson.email,
+                  siteId: n.siteId,
+                  timeZone: pi[0]?.timeZone ?? '',
+                },
+              ]
+            : []),
+        ];
         break;
       }
       case 'review-reminder':
@@ -199,7 +225,11 @@ export class Notifier {
             : [...(await this.pis(n.siteIds)), ...this.staff(doc, 'both')];
         break;
       case 'cancelled':
-        list = [...(await this.pis(n.siteIds)), ...(await this.teams(doc, n.siteIds, false)), ...this.staff(doc, 'both')];
+        list = [
+          ...(await this.pis(n.siteIds)),
+          ...(await this.teams(doc, n.siteIds, false)),
+          ...this.staff(doc, 'both'),
+        ];
         break;
       case 'final-report':
         list = this.staff(doc, 'both');
@@ -222,21 +252,31 @@ export class Notifier {
       data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
     }
     if (n.kind === 'decision') {
-      const app = await this.db.collection<ApplicationDoc>(COLLECTIONS.applications).findOne({ collaborative: doc.slug, siteId: n.siteId });
+      const app = await this.db
+        .collection<ApplicationDoc>(COLLECTIONS.applications)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId });
       data.decisionNotes = app?.decision?.notes || undefined;
       const s = currentSchedule(doc);
       data.preworkStart = s.prework ?? s.decisionsDue;
     }
-    if (n.kind === 'withdrawal' && n.promoted) data.promotedSiteName = (await getSites(this.db, [n.promoted]))[0]?.name ?? n.promoted;
+    if (n.kind === 'withdrawal' && n.promoted)
+      data.promotedSiteName = (await getSites(this.db, [n.promoted]))[0]?.name ?? n.promoted;
     if (n.kind === 'feedback') {
-      const f = await this.db.collection(COLLECTIONS.feedback).findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
+      const f = await this.db
+        .collection(COLLECTIONS.feedback)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
       data.feedbackText = f?.text as string | undefined;
       data.feedbackBy = f?.by as string | undefined;
     }
     if (n.kind === 'cancelled') data.cancelReason = n.reason;
     if (n.kind === 'final-report') {
-      const report = await this.db.collection(COLLECTIONS.reports).findOne({ collaborative: doc.slug, kind: 'final' });
-      data.reportRows = (report?.rows as [string, string][] | undefined) ?? [];
+      const report = await this.db
+        .collection(COLLECTIONS.reports)
+        .findOne({ collaborative: doc.slug, kind: 'final' });
+      data.reportRows = ((report?.rows as { team: string; summary: string }[] | undefined) ?? []).map((r) => [
+        r.team,
+        r.summary,
+      ]);
       data.reportText = (report?.summary as string[] | undefined) ?? [];
     }
     return data;

@@ -26,6 +26,8 @@ export interface OutgoingEmail {
   replyTo?: string;
   /** A calendar invite (text/calendar with METHOD) for nodemailer's icalEvent. */
   icalEvent?: { method: string; filename: string; content: string };
+  /** When the business event happened in workflow time (differs from the clock under time skipping). */
+  eventTime?: Date;
 }
 
 export interface OutboxDoc {
@@ -41,6 +43,7 @@ export interface OutboxDoc {
   claimedAt: Date;
   sentAt?: Date;
   failedAt?: Date;
+  eventTime?: Date;
   error?: string;
   leaseUntil?: Date;
 }
@@ -107,7 +110,10 @@ export class Outbox {
         text: email.text,
         messageId,
         icalEvent: email.icalEvent,
-        headers: { 'X-LC-Key': email.key },
+        headers: {
+          'X-LC-Key': email.key,
+          ...(email.eventTime ? { 'X-LC-Event-Time': email.eventTime.toISOString() } : {}),
+        },
       });
     } catch (err) {
       const message = (err as Error).message;
@@ -149,6 +155,7 @@ export class Outbox {
         messageId,
         attempts: 1,
         claimedAt: now,
+        ...(email.eventTime ? { eventTime: email.eventTime } : {}),
         leaseUntil,
       });
       return 'claimed';

@@ -13,7 +13,8 @@ export interface FinalReport {
   kind: 'final';
   generatedAt: Date;
   summary: string[];
-  rows: [string, string][];
+  /** One line per team (objects, not pairs: FerretDB 1.x stores no nested arrays). */
+  rows: { team: string; summary: string }[];
   teams: {
     siteId: string;
     name: string;
@@ -29,8 +30,15 @@ export interface FinalReport {
 export async function buildFinalReport(db: Db, slug: string): Promise<FinalReport> {
   const doc = await getCollaborative(db, slug);
   const schedule = currentSchedule(doc);
-  const apps = await db.collection<ApplicationDoc>(COLLECTIONS.applications).find({ collaborative: slug }).toArray();
-  const teams = await db.collection<TeamDoc>(COLLECTIONS.teams).find({ collaborative: slug }).sort({ siteId: 1 }).toArray();
+  const apps = await db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .find({ collaborative: slug })
+    .toArray();
+  const teams = await db
+    .collection<TeamDoc>(COLLECTIONS.teams)
+    .find({ collaborative: slug })
+    .sort({ siteId: 1 })
+    .toArray();
   const attendance = await db
     .collection(COLLECTIONS.attendance)
     .aggregate<{ _id: { siteId: string; session: number }; present: number }>([
@@ -41,9 +49,19 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
   const prework = await db.collection(COLLECTIONS.prework).find({ collaborative: slug }).toArray();
   const feedback = await db
     .collection(COLLECTIONS.feedback)
-    .aggregate<{ _id: string; n: number }>([{ $match: { collaborative: slug } }, { $group: { _id: '$siteId', n: { $sum: 1 } } }])
+    .aggregate<{ _id: string; n: number }>([
+      { $match: { collaborative: slug } },
+      { $group: { _id: '$siteId', n: { $sum: 1 } } },
+    ])
     .toArray();
-  const names = new Map((await getSites(db, teams.map((t) => t.siteId))).map((s) => [s.siteId, s.name]));
+  const names = new Map(
+    (
+      await getSites(
+        db,
+        teams.map((t) => t.siteId),
+      )
+    ).map((s) => [s.siteId, s.name]),
+  );
   const sessions = schedule.learningSessions.length;
 
   const perTeam = teams.map((t) => {
@@ -54,8 +72,12 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
       status: t.status,
       promoted: t.promoted,
       sessionsAttended: attended.size,
-      sessionsMissed: t.status === 'withdrawn' ? [] : [...Array(sessions).keys()].filter((i) => !attended.has(i)),
-      prework: prework.filter((p) => p.siteId === t.siteId).map((p) => p.item as string).sort(),
+      sessionsMissed:
+        t.status === 'withdrawn' ? [] : [...Array(sessions).keys()].filter((i) => !attended.has(i)),
+      prework: prework
+        .filter((p) => p.siteId === t.siteId)
+        .map((p) => p.item as string)
+        .sort(),
       feedback: feedback.find((f) => f._id === t.siteId)?.n ?? 0,
     };
   });
@@ -68,18 +90,17 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
       `${doc.config.title}: ${apps.length} applications; ${count('accept')} accepted, ${count('waitlist')} waitlisted, ${count('decline')} declined.`,
       `${teams.filter((t) => t.status !== 'withdrawn').length} teams took part (${teams.filter((t) => t.promoted).length} promoted from the waiting list); ${teams.filter((t) => t.status === 'withdrawn').length} withdrew.`,
     ],
-    rows: perTeam.map((t) => [
-      t.name,
-      t.status === 'withdrawn'
-        ? 'withdrew'
-        : `${t.sessionsAttended}/${sessions} sessions${t.sessionsMissed.length ? ` (missed LS${t.sessionsMissed.map((i) => i + 1).join(', LS')})` : ''}; pre-work ${t.prework.length}/3; ${t.feedback} feedback`,
-    ]),
+    rows: perTeam.map((t) => ({
+      team: t.name,
+      summary:
+        t.status === 'withdrawn'
+          ? 'withdrew'
+          : `${t.sessionsAttended}/${sessions} sessions${t.sessionsMissed.length ? ` (missed LS${t.sessionsMissed.map((i) => i + 1).join(', LS')})` : ''}; pre-work ${t.prework.length}/3; ${t.feedback} feedback`,
+    })),
     teams: perTeam,
   };
-  await db.collection<FinalReport>(COLLECTIONS.reports).updateOne(
-    { collaborative: slug, kind: 'final' },
-    { $set: report },
-    { upsert: true },
-  );
+  await db
+    .collection<FinalReport>(COLLECTIONS.reports)
+    .updateOne({ collaborative: slug, kind: 'final' }, { $set: report }, { upsert: true });
   return report;
 }

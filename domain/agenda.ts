@@ -38,7 +38,13 @@ export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem
   const add = (i: AgendaItem<CollaborativeItemKind>) => items.push(i);
   add({ key: 'announce', kind: 'announce', at: s.announcement ?? launchedAt });
   s.informationalCalls.forEach((c, i) =>
-    add({ key: `info-call-reminder:${i}`, kind: 'info-call-reminder', at: plus(c.start, -DAY), staleAfter: c.start, index: i }),
+    add({
+      key: `info-call-reminder:${i}`,
+      kind: 'info-call-reminder',
+      at: plus(c.start, -DAY),
+      staleAfter: c.start,
+      index: i,
+    }),
   );
   add({ key: 'applications-open', kind: 'applications-open', at: s.applicationsOpen });
   add({
@@ -48,15 +54,28 @@ export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem
     staleAfter: s.applicationsClose,
   });
   add({ key: 'applications-close', kind: 'applications-close', at: s.applicationsClose });
-  add({ key: 'review-reminder', kind: 'review-reminder', at: plus(s.decisionsDue, -3 * DAY), staleAfter: s.decisionsDue });
+  add({
+    key: 'review-reminder',
+    kind: 'review-reminder',
+    at: plus(s.decisionsDue, -3 * DAY),
+    staleAfter: s.decisionsDue,
+  });
   add({ key: 'decisions-due', kind: 'decisions-due', at: s.decisionsDue });
   add({ key: 'notify', kind: 'notify', at: s.decisionsDue });
   const ls1 = s.learningSessions[0];
   if (ls1) add({ key: 'sessions-begin', kind: 'sessions-begin', at: ls1.start });
   s.consultation.forEach((series, si) =>
     series.calls.forEach((call, ci) => {
-      const invite = ms(call) - 7 * DAY < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * DAY);
-      add({ key: `consultation-invite:${si}:${ci}`, kind: 'consultation-invite', at: invite, staleAfter: call, series: si, index: ci });
+      const invite =
+        ms(call) - 7 * DAY < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * DAY);
+      add({
+        key: `consultation-invite:${si}:${ci}`,
+        kind: 'consultation-invite',
+        at: invite,
+        staleAfter: call,
+        series: si,
+        index: ci,
+      });
       add({
         key: `consultation-reminder:${si}:${ci}`,
         kind: 'consultation-reminder',
@@ -69,10 +88,14 @@ export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem
   );
   add({ key: 'end', kind: 'end', at: s.end });
   // Stable order: by time, then as listed (so 'decisions-due' comes before 'notify').
-  return items.map((item, n) => ({ item, n })).sort((a, b) => byTime(a.item, b.item) || a.n - b.n).map((x) => x.item);
+  return items
+    .map((item, n) => ({ item, n }))
+    .sort((a, b) => byTime(a.item, b.item) || a.n - b.n)
+    .map((x) => x.item);
 }
 
-export type TeamItemKind = 'prework' | 'prework-reminder' | 'session-invite' | 'session-reminder' | 'session-check' | 'end';
+export type TeamItemKind =
+  'prework' | 'prework-reminder' | 'session-invite' | 'session-reminder' | 'session-check' | 'end';
 
 /** How often pre-work reminders go out until it is done or the first session starts. */
 export const PREWORK_REMINDER_EVERY = 7 * DAY;
@@ -96,7 +119,13 @@ export function teamAgenda(s: Schedule, joinedAt: string): AgendaItem<TeamItemKi
     if (ms(ls.start) <= ms(joinedAt)) return; // a team promoted late joins from the next session on
     const previous = s.learningSessions[i - 1];
     const inviteAt = previous && ms(previous.end) > ms(joinedAt) ? previous.end : joinedAt;
-    items.push({ key: `session-invite:${i}`, kind: 'session-invite', at: inviteAt, staleAfter: ls.start, index: i });
+    items.push({
+      key: `session-invite:${i}`,
+      kind: 'session-invite',
+      at: inviteAt,
+      staleAfter: ls.start,
+      index: i,
+    });
     for (const days of [14, 2])
       items.push({
         key: `session-reminder:${i}:${days}`,
@@ -109,11 +138,17 @@ export function teamAgenda(s: Schedule, joinedAt: string): AgendaItem<TeamItemKi
     items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, DAY), index: i });
   });
   items.push({ key: 'end', kind: 'end', at: s.end });
-  return items.map((item, n) => ({ item, n })).sort((a, b) => byTime(a.item, b.item) || a.n - b.n).map((x) => x.item);
+  return items
+    .map((item, n) => ({ item, n }))
+    .sort((a, b) => byTime(a.item, b.item) || a.n - b.n)
+    .map((x) => x.item);
 }
 
 /** The next item not yet done, or undefined when the agenda is through. */
-export function nextItem<K extends string>(agenda: AgendaItem<K>[], done: ReadonlySet<string>): AgendaItem<K> | undefined {
+export function nextItem<K extends string>(
+  agenda: AgendaItem<K>[],
+  done: ReadonlySet<string>,
+): AgendaItem<K> | undefined {
   return agenda.find((i) => !done.has(i.key));
 }
 

@@ -63,6 +63,14 @@ const rawConfigSchema = z
       .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
       .default('all'),
     learningSessionCount: z.number().int().min(1).max(6).default(3),
+    /** Operational tuning; the defaults suit real collaboratives. */
+    limits: z
+      .object({
+        /** A team workflow continues-as-new past this many history events (Temporal suggests < 4,096). */
+        teamHistoryEvents: z.number().int().min(100).max(4000).default(2000),
+      })
+      .strict()
+      .default({}),
     /** `compressed` relaxes only the 9–18-month span rule, for demos and tests that compress the dates. */
     scheduleChecks: z.enum(['strict', 'compressed']).default('strict'),
     schedule: z
@@ -134,7 +142,8 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
 function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
   if (Object.values(c.schedule).some((v) => v === '')) return; // unreadable dates were reported already
   const rules = { learningSessionCount: c.learningSessionCount, strictSpan: c.scheduleChecks === 'strict' };
-  for (const p of scheduleProblems(c.schedule, rules)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  for (const p of scheduleProblems(c.schedule, rules))
+    ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }
 
 export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefine(checkSchedule);

@@ -29,11 +29,16 @@ export const coreTeamSchema = z
       ['supervisor', 'the core team needs a clinical supervisor'],
       ['clinician', 'the core team needs at least one clinician'],
     ];
-    for (const [role, message] of need) if (!has(role)) ctx.addIssue({ code: 'custom', path: ['members'], message });
+    for (const [role, message] of need)
+      if (!has(role)) ctx.addIssue({ code: 'custom', path: ['members'], message });
     const seen = new Set<string>();
     team.members.forEach((m, i) => {
       if (seen.has(m.email))
-        ctx.addIssue({ code: 'custom', path: ['members', i, 'email'], message: `${m.email} is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', i, 'email'],
+          message: `${m.email} is listed twice`,
+        });
       seen.add(m.email);
     });
   });
@@ -64,7 +69,9 @@ export type DecisionKind = (typeof DECISIONS)[number];
 export const decisionSchema = z
   .object({
     siteId: siteIdSchema,
-    decision: z.enum(DECISIONS, { errorMap: () => ({ message: 'decision must be accept, waitlist or decline' }) }),
+    decision: z.enum(DECISIONS, {
+      errorMap: () => ({ message: 'decision must be accept, waitlist or decline' }),
+    }),
     notes: z.string().trim().max(4000).default(''),
     by: emailSchema,
   })
@@ -72,13 +79,20 @@ export const decisionSchema = z
 export type Decision = z.infer<typeof decisionSchema>;
 
 export const withdrawalSchema = z
-  .object({ siteId: siteIdSchema, reason: z.string().trim().min(3, 'give a reason for the withdrawal').max(2000) })
+  .object({
+    siteId: siteIdSchema,
+    reason: z.string().trim().min(3, 'give a reason for the withdrawal').max(2000),
+    by: emailSchema.optional(),
+  })
   .strict();
 export type Withdrawal = z.infer<typeof withdrawalSchema>;
 
 export const rescheduleSchema = z
   .object({
-    milestone: z.string().trim().min(1, 'name the milestone to move, e.g. learningSessions[1] or applicationsClose'),
+    milestone: z
+      .string()
+      .trim()
+      .min(1, 'name the milestone to move, e.g. learningSessions[1] or applicationsClose'),
     at: z.string().trim().min(1, 'give the new date'),
     by: emailSchema,
   })
@@ -91,7 +105,11 @@ export const cancelSchema = z
 export type Cancel = z.infer<typeof cancelSchema>;
 
 export const feedbackSchema = z
-  .object({ siteId: siteIdSchema, by: emailSchema, text: z.string().trim().min(3, 'the feedback is empty').max(10_000) })
+  .object({
+    siteId: siteIdSchema,
+    by: emailSchema,
+    text: z.string().trim().min(3, 'the feedback is empty').max(10_000),
+  })
   .strict();
 export type Feedback = z.infer<typeof feedbackSchema>;
 
@@ -101,7 +119,10 @@ export const callRegistrationSchema = z
 export type CallRegistration = z.infer<typeof callRegistrationSchema>;
 
 export const callAttendanceSchema = z
-  .object({ call: z.number().int().min(0), siteIds: z.array(siteIdSchema).min(1, 'list the sites that attended') })
+  .object({
+    call: z.number().int().min(0),
+    siteIds: z.array(siteIdSchema).min(1, 'list the sites that attended'),
+  })
   .strict();
 export type CallAttendance = z.infer<typeof callAttendanceSchema>;
 
@@ -120,7 +141,9 @@ export const PREWORK_ITEMS = ['checklist', 'commitment', 'baseline'] as const;
 export type PreworkItem = (typeof PREWORK_ITEMS)[number];
 export const preworkSchema = z
   .object({
-    item: z.enum(PREWORK_ITEMS, { errorMap: () => ({ message: 'pre-work item is checklist, commitment or baseline' }) }),
+    item: z.enum(PREWORK_ITEMS, {
+      errorMap: () => ({ message: 'pre-work item is checklist, commitment or baseline' }),
+    }),
     by: emailSchema,
   })
   .strict();

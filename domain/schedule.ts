@@ -52,7 +52,8 @@ export interface ScheduleRules {
 /** Every problem with the schedule's order and span; empty when it reads right. */
 export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
   const out: Problem[] = [];
-  const problem = (path: (string | number)[], message: string) => out.push({ path: ['schedule', ...path], message });
+  const problem = (path: (string | number)[], message: string) =>
+    out.push({ path: ['schedule', ...path], message });
   const before = (a: string | undefined, b: string | undefined) => !a || !b || ms(a) < ms(b);
   const notAfter = (a: string | undefined, b: string | undefined) => !a || !b || ms(a) <= ms(b);
   if (!notAfter(s.announcement, s.applicationsOpen))
@@ -61,20 +62,31 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
     if (!notAfter(s.announcement, call.start))
       problem(['informationalCalls', i, 'start'], 'informational calls take place after the announcement');
     if (!before(call.start, s.applicationsClose))
-      problem(['informationalCalls', i, 'start'], 'informational calls must take place before applications close');
+      problem(
+        ['informationalCalls', i, 'start'],
+        'informational calls must take place before applications close',
+      );
   });
-  if (!before(s.applicationsOpen, s.applicationsClose)) problem(['applicationsClose'], 'applications must close after they open');
-  if (!before(s.applicationsClose, s.decisionsDue)) problem(['decisionsDue'], 'decisions are due after applications close');
+  if (!before(s.applicationsOpen, s.applicationsClose))
+    problem(['applicationsClose'], 'applications must close after they open');
+  if (!before(s.applicationsClose, s.decisionsDue))
+    problem(['decisionsDue'], 'decisions are due after applications close');
   const ls1 = s.learningSessions[0]?.start;
-  if (s.prework && !before(s.decisionsDue, s.prework)) problem(['prework'], 'pre-work starts after decisions are due');
-  if (s.prework && !before(s.prework, ls1)) problem(['prework'], 'pre-work starts before the first learning session');
+  if (s.prework && !before(s.decisionsDue, s.prework))
+    problem(['prework'], 'pre-work starts after decisions are due');
+  if (s.prework && !before(s.prework, ls1))
+    problem(['prework'], 'pre-work starts before the first learning session');
   if (!before(s.decisionsDue, ls1))
     problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
   s.learningSessions.forEach((ls, i) => {
-    if (!before(ls.start, ls.end)) problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
+    if (!before(ls.start, ls.end))
+      problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
     const next = s.learningSessions[i + 1];
     if (next && !before(ls.end, next.start))
-      problem(['learningSessions', i + 1, 'start'], `learning session ${i + 2} must start after session ${i + 1} ends`);
+      problem(
+        ['learningSessions', i + 1, 'start'],
+        `learning session ${i + 2} must start after session ${i + 1} ends`,
+      );
   });
   if (s.learningSessions.length !== rules.learningSessionCount)
     problem(
@@ -82,16 +94,24 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
       `expected ${rules.learningSessionCount} learning sessions, found ${s.learningSessions.length} (set learningSessionCount to change this)`,
     );
   const last = s.learningSessions[s.learningSessions.length - 1];
-  if (last && !before(last.end, s.end)) problem(['end'], 'the end date comes after the last learning session');
+  if (last && !before(last.end, s.end))
+    problem(['end'], 'the end date comes after the last learning session');
   s.consultation.forEach((series, i) => {
     if (!notAfter(ls1, series.first))
-      problem(['consultation', i, 'first'], 'consultation calls start at or after the first learning session');
-    if (!before(series.first, s.end)) problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+      problem(
+        ['consultation', i, 'first'],
+        'consultation calls start at or after the first learning session',
+      );
+    if (!before(series.first, s.end))
+      problem(['consultation', i, 'first'], 'consultation calls start before the end date');
   });
   if (rules.strictSpan) {
     const months = (ms(s.end) - ms(s.announcement ?? s.applicationsOpen)) / (30.4375 * DAY);
     if (months < 9 || months > 18)
-      problem(['end'], `a collaborative spans 9 to 18 months from announcement to end; this one spans ${months.toFixed(1)}`);
+      problem(
+        ['end'],
+        `a collaborative spans 9 to 18 months from announcement to end; this one spans ${months.toFixed(1)}`,
+      );
   }
   return out;
 }
@@ -107,7 +127,14 @@ export type MilestoneName =
   | `informationalCalls[${number}]`
   | `learningSessions[${number}]`;
 
-const SIMPLE = ['announcement', 'applicationsOpen', 'applicationsClose', 'decisionsDue', 'prework', 'end'] as const;
+const SIMPLE = [
+  'announcement',
+  'applicationsOpen',
+  'applicationsClose',
+  'decisionsDue',
+  'prework',
+  'end',
+] as const;
 const INDEXED = /^(informationalCalls|learningSessions)\[(\d+)\]$/;
 
 export function milestoneNames(s: Schedule): MilestoneName[] {
@@ -142,7 +169,10 @@ export function moveMilestone(s: Schedule, name: string, at: string): Schedule {
   } else {
     (next as unknown as Record<string, string>)[name] = at;
   }
-  next.consultation = next.consultation.map((c) => ({ ...c, calls: c.calls.filter((t) => ms(t) < ms(next.end)) }));
+  next.consultation = next.consultation.map((c) => ({
+    ...c,
+    calls: c.calls.filter((t) => ms(t) < ms(next.end)),
+  }));
   return next;
 }
 

@@ -59,12 +59,18 @@ const SESSION = (i: number) => `Learning Session ${i + 1}`;
 
 export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
   const { config, schedule, recipient, data } = ctx;
-  requireValues(`notice ${n.kind}`, { title: config.title, recipient: recipient.name, email: recipient.email });
+  requireValues(`notice ${n.kind}`, {
+    title: config.title,
+    recipient: recipient.name,
+    email: recipient.email,
+  });
   const tz = recipient.timeZone;
   const when = (iso: string) => formatInZone(iso, tz, true);
   const day = (iso: string) => formatInZone(iso, tz, false);
   const coordinator = config.coordinators[0]!;
-  const body = (b: Omit<EmailBody, 'greeting' | 'signature' | 'heading'> & { heading?: string }): RenderedEmail =>
+  const body = (
+    b: Omit<EmailBody, 'greeting' | 'signature' | 'heading'> & { heading?: string },
+  ): RenderedEmail =>
     renderLayout({
       heading: b.heading ?? config.title,
       greeting: `Dear ${recipient.name},`,
@@ -155,12 +161,20 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
         waitlist: [
           `Thank you for applying to the ${config.title}. ${site()} has been placed on the waiting list; we will write at once if a place opens.`,
         ],
-        decline: [`Thank you for applying to the ${config.title}. We are unable to offer ${site()} a place in this collaborative.`],
+        decline: [
+          `Thank you for applying to the ${config.title}. We are unable to offer ${site()} a place in this collaborative.`,
+        ],
       };
       return body({
         subject: `${{ accept: 'Accepted', waitlist: 'Waiting list', decline: 'Your application' }[n.decision]}: ${site()} — ${config.title}`,
-        paragraphs: [...text[n.decision], ...(data.decisionNotes ? [`Notes from the faculty: ${data.decisionNotes}`] : [])],
-        table: n.decision === 'accept' ? { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) } : undefined,
+        paragraphs: [
+          ...text[n.decision],
+          ...(data.decisionNotes ? [`Notes from the faculty: ${data.decisionNotes}`] : []),
+        ],
+        table:
+          n.decision === 'accept'
+            ? { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) }
+            : undefined,
       });
     }
     case 'withdrawal':
@@ -168,7 +182,9 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
         subject: `Withdrawal confirmed: ${site()} — ${config.title}`,
         paragraphs: [
           `${site()} has withdrawn from the ${config.title}. No further invitations or reminders will be sent to the team.`,
-          ...(data.promotedSiteName ? [`${data.promotedSiteName} has been offered the place from the waiting list.`] : []),
+          ...(data.promotedSiteName
+            ? [`${data.promotedSiteName} has been offered the place from the waiting list.`]
+            : []),
         ],
       });
     case 'prework':
@@ -238,7 +254,9 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
         ...body({
           subject: `${invite ? 'Invitation' : 'Reminder'}: ${name}, ${day(at)} — ${config.title}`,
           paragraphs: [
-            invite ? `You are invited to the next ${name.toLowerCase()} of the ${config.title}.` : `The ${name.toLowerCase()} is tomorrow.`,
+            invite
+              ? `You are invited to the next ${name.toLowerCase()} of the ${config.title}.`
+              : `The ${name.toLowerCase()} is tomorrow.`,
             `When: ${when(at)} (${series.durationMinutes} minutes).`,
             ...(series.link ? [`Join: ${series.link}`] : []),
           ],
@@ -279,11 +297,15 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
           }[n.milestone] ?? n.milestone);
       const session = m && m[1] === 'learningSessions' ? schedule.learningSessions[Number(m[2])] : undefined;
       const call = m && m[1] === 'informationalCalls' ? schedule.informationalCalls[Number(m[2])] : undefined;
-      const date = session?.start ?? call?.start ?? (schedule as unknown as Record<string, string>)[n.milestone];
+      const date =
+        session?.start ?? call?.start ?? (schedule as unknown as Record<string, string>)[n.milestone];
       return {
         ...body({
           subject: `Schedule change: ${label} moves to ${day(date!)} — ${config.title}`,
-          paragraphs: [`${label} of the ${config.title} has moved to ${when(date!)}.`, 'The updated timeline is below.'],
+          paragraphs: [
+            `${label} of the ${config.title} has moved to ${when(date!)}.`,
+            'The updated timeline is below.',
+          ],
           table: { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) },
         }),
         calendar: session

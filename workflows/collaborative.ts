@@ -18,7 +18,13 @@ import {
   allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { collaborativeAgenda, isStale, nextItem, type AgendaItem, type CollaborativeItemKind } from '../domain/agenda';
+import {
+  collaborativeAgenda,
+  isStale,
+  nextItem,
+  type AgendaItem,
+  type CollaborativeItemKind,
+} from '../domain/agenda';
 import type { LaunchConfig } from '../domain/config';
 import {
   applicationSchema,
@@ -130,10 +136,14 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     (input) => {
       open();
       const app = parseInput(applicationSchema, input, 'the application');
-      if (now() < ms(schedule.applicationsOpen)) refuse(`applications open on ${when(schedule.applicationsOpen)}`);
-      if (now() >= ms(schedule.applicationsClose)) refuse(`applications closed on ${when(schedule.applicationsClose)}`);
+      if (now() < ms(schedule.applicationsOpen))
+        refuse(`applications open on ${when(schedule.applicationsOpen)}`);
+      if (now() >= ms(schedule.applicationsClose))
+        refuse(`applications closed on ${when(schedule.applicationsClose)}`);
       if (!announcedTo?.includes(app.siteId))
-        refuse(`site "${app.siteId}" was not invited to this collaborative; ask the coordinator to add it to the network directory`);
+        refuse(
+          `site "${app.siteId}" was not invited to this collaborative; ask the coordinator to add it to the network directory`,
+        );
       return app;
     },
     async (app) => {
@@ -151,11 +161,13 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     (input) => {
       open();
       const d = parseInput(decisionSchema, input, 'the decision');
-      if (!facultyEmails.has(d.by)) refuse(`${d.by} is not faculty of this collaborative; only its faculty decide`);
+      if (!facultyEmails.has(d.by))
+        refuse(`${d.by} is not faculty of this collaborative; only its faculty decide`);
       if (!teams.get(d.siteId)?.applicationVersion) refuse(`site "${d.siteId}" has not applied`);
       if (now() < ms(schedule.applicationsClose))
         refuse(`decisions are made once applications close on ${when(schedule.applicationsClose)}`);
-      if (notifiedAt) refuse(`decisions were sent to the sites on ${when(notifiedAt)}; to change a team, use withdraw`);
+      if (notifiedAt)
+        refuse(`decisions were sent to the sites on ${when(notifiedAt)}; to change a team, use withdraw`);
       return d;
     },
     async (d) => {
@@ -171,7 +183,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     (input) => {
       open();
       const w = parseInput(withdrawalSchema, input, 'the withdrawal');
-      if (teams.get(w.siteId)?.state !== 'accepted') refuse(`site "${w.siteId}" is not an accepted team of this collaborative`);
+      if (teams.get(w.siteId)?.state !== 'accepted')
+        refuse(`site "${w.siteId}" is not an accepted team of this collaborative`);
       return w;
     },
     async (w) => {
@@ -185,6 +198,13 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
         const team = teams.get(promoted)!;
         team.decision = 'accept';
         team.promoted = true;
+        const note = `promoted from the waiting list when ${w.siteId} withdrew`;
+        await records.recordDecision(slug, {
+          siteId: promoted,
+          decision: 'accept',
+          notes: note,
+          by: w.by ?? config.coordinators[0]!.email,
+        });
         await mail.notify(slug, { kind: 'decision', siteId: promoted, decision: 'accept', promoted: true });
         await startTeam(promoted, true);
       }
@@ -198,10 +218,15 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     (input) => {
       open();
       const r = parseInput(rescheduleSchema, input, 'the reschedule');
-      if (!coordinatorEmails.has(r.by) && !facultyEmails.has(r.by)) refuse(`${r.by} may not change this collaborative's schedule`);
+      if (!coordinatorEmails.has(r.by) && !facultyEmails.has(r.by))
+        refuse(`${r.by} may not change this collaborative's schedule`);
       const names = milestoneNames(schedule);
-      if (!names.includes(r.milestone as never)) refuse(`unknown milestone "${r.milestone}"; one of: ${names.join(', ')}`);
-      if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(r.at) || Number.isNaN(ms(r.at)))
+      if (!names.includes(r.milestone as never))
+        refuse(`unknown milestone "${r.milestone}"; one of: ${names.join(', ')}`);
+      if (
+        !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(r.at) ||
+        Number.isNaN(ms(r.at))
+      )
         refuse(`"${r.at}" is not a date and time with a zone (e.g. 2027-05-17T09:00:00-04:00)`);
       const current = milestoneDate(schedule, r.milestone)!;
       if (ms(current) <= now()) refuse(`${r.milestone} already took place on ${when(current)}`);
@@ -211,7 +236,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
         learningSessionCount: config.learningSessionCount,
         strictSpan: config.scheduleChecks === 'strict',
       });
-      if (problems.length) refuse(`the new schedule does not hold: ${problems.map((p) => p.message).join('; ')}`);
+      if (problems.length)
+        refuse(`the new schedule does not hold: ${problems.map((p) => p.message).join('; ')}`);
       return r;
     },
     async (r) => {
@@ -225,8 +251,16 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           milestone: r.milestone,
           version,
         });
-      const audience = /^(learningSessions|prework|end)/.test(r.milestone) ? activeTeams() : (announcedTo ?? []);
-      if (announcedTo) await mail.notify(slug, { kind: 'schedule-change', milestone: r.milestone, version, siteIds: audience });
+      const audience = /^(learningSessions|prework|end)/.test(r.milestone)
+        ? activeTeams()
+        : (announcedTo ?? []);
+      if (announcedTo)
+        await mail.notify(slug, {
+          kind: 'schedule-change',
+          milestone: r.milestone,
+          version,
+          siteIds: audience,
+        });
       return { milestone: r.milestone, at: milestoneDate(schedule, r.milestone)!, version: scheduleVersion };
     },
     rejected,
@@ -237,7 +271,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     (input) => {
       open();
       const c = parseInput(cancelSchema, input, 'the cancellation');
-      if (!coordinatorEmails.has(c.by)) refuse(`only a coordinator of this collaborative can cancel it (${c.by} is not one)`);
+      if (!coordinatorEmails.has(c.by))
+        refuse(`only a coordinator of this collaborative can cancel it (${c.by} is not one)`);
       return c;
     },
     async (c) => {
@@ -273,8 +308,10 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       const r = parseInput(callRegistrationSchema, input, 'the registration');
       const call = schedule.informationalCalls[r.call];
       if (!call) refuse(`there is no informational call ${r.call + 1}`);
-      if (ms(call.start) <= now()) refuse(`informational call ${r.call + 1} took place on ${when(call.start)}`);
-      if (!announcedTo?.includes(r.siteId)) refuse(`site "${r.siteId}" was not invited to this collaborative`);
+      if (ms(call.start) <= now())
+        refuse(`informational call ${r.call + 1} took place on ${when(call.start)}`);
+      if (!announcedTo?.includes(r.siteId))
+        refuse(`site "${r.siteId}" was not invited to this collaborative`);
       return r;
     },
     async (r) => {
@@ -293,7 +330,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       const a = parseInput(callAttendanceSchema, input, 'the attendance');
       const call = schedule.informationalCalls[a.call];
       if (!call) refuse(`there is no informational call ${a.call + 1}`);
-      if (ms(call.start) > now()) refuse(`informational call ${a.call + 1} has not taken place yet (${when(call.start)})`);
+      if (ms(call.start) > now())
+        refuse(`informational call ${a.call + 1} has not taken place yet (${when(call.start)})`);
       const unknown = a.siteIds.filter((s) => !announcedTo?.includes(s));
       if (unknown.length) refuse(`not invited to this collaborative: ${unknown.join(', ')}`);
       return a;
@@ -312,7 +350,16 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     await records.recordTeam(slug, siteId, 'accepted', { promoted });
     const handle = await startChild(teamWorkflow, {
       workflowId: teamWorkflowId(slug, siteId),
-      args: [{ slug, siteId, schedule, joinedAt: new Date().toISOString(), timeZone: config.timeZone }],
+      args: [
+        {
+          slug,
+          siteId,
+          schedule,
+          joinedAt: new Date().toISOString(),
+          timeZone: config.timeZone,
+          maxHistoryEvents: config.limits.teamHistoryEvents,
+        },
+      ],
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       typedSearchAttributes: [
         { key: LC_KIND, value: 'team' },
@@ -323,7 +370,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   }
 
   async function signalTeam(siteId: string, close: { reason: 'withdrawn' | 'cancelled'; note: string }) {
-    if (children.has(siteId)) await getExternalWorkflowHandle(teamWorkflowId(slug, siteId)).signal(closeTeam, close);
+    if (children.has(siteId))
+      await getExternalWorkflowHandle(teamWorkflowId(slug, siteId)).signal(closeTeam, close);
   }
 
   // ---- the agenda --------------------------------------------------------------------------
@@ -339,8 +387,13 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
         announcedTo = resolved.siteIds;
         for (let i = 0; i < schedule.informationalCalls.length; i++)
           if (ms(schedule.informationalCalls[i]!.start) > now())
-            await notice({ kind: 'info-call-invite', call: i, sequence: milestoneVersions[`informationalCalls[${i}]`] ?? 0 });
-        if (schedule.informationalCalls.length && ms(schedule.applicationsOpen) > now()) await enter('informational-calls');
+            await notice({
+              kind: 'info-call-invite',
+              call: i,
+              sequence: milestoneVersions[`informationalCalls[${i}]`] ?? 0,
+            });
+        if (schedule.informationalCalls.length && ms(schedule.applicationsOpen) > now())
+          await enter('informational-calls');
         return true;
       }
       case 'info-call-reminder':
@@ -358,12 +411,16 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
         await enter('review');
         return true;
       case 'review-reminder': {
-        const undecided = [...teams.values()].filter((t) => t.applicationVersion && !t.decision).map((t) => t.siteId);
+        const undecided = [...teams.values()]
+          .filter((t) => t.applicationVersion && !t.decision)
+          .map((t) => t.siteId);
         if (undecided.length) await notice({ kind: 'review-reminder', undecided });
         return true;
       }
       case 'decisions-due': {
-        const undecided = [...teams.values()].filter((t) => t.applicationVersion && !t.decision).map((t) => t.siteId);
+        const undecided = [...teams.values()]
+          .filter((t) => t.applicationVersion && !t.decision)
+          .map((t) => t.siteId);
         if (undecided.length) await notice({ kind: 'decisions-overdue', undecided });
         return true;
       }
@@ -375,7 +432,9 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
         if (!allDecided()) return false;
         await enter('notification');
         notifiedAt = new Date().toISOString();
-        const decided = [...teams.values()].filter((t) => t.decision).sort((a, b) => a.siteId.localeCompare(b.siteId));
+        const decided = [...teams.values()]
+          .filter((t) => t.decision)
+          .sort((a, b) => a.siteId.localeCompare(b.siteId));
         for (const t of decided) {
           await notice({ kind: 'decision', siteId: t.siteId, decision: t.decision as DecisionKind });
           if (t.decision === 'waitlist') {
@@ -393,7 +452,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       case 'consultation-invite':
       case 'consultation-reminder': {
         const siteIds = activeTeams();
-        if (siteIds.length) await notice({ kind: item.kind, series: item.series!, call: item.index!, siteIds });
+        if (siteIds.length)
+          await notice({ kind: item.kind, series: item.series!, call: item.index!, siteIds });
         return true;
       }
       case 'end':
@@ -427,7 +487,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       teams.get(siteId)!.state = 'cancelled';
       await signalTeam(siteId, { reason: 'cancelled', note: cancelled.reason });
     }
-    if (announcedTo) await mail.notify(slug, { kind: 'cancelled', siteIds: announcedTo, reason: cancelled.reason });
+    if (announcedTo)
+      await mail.notify(slug, { kind: 'cancelled', siteIds: announcedTo, reason: cancelled.reason });
     await Promise.all([...children.values()].map((c) => c.result().catch(() => undefined)));
     await condition(allHandlersFinished);
     await enter('cancelled');

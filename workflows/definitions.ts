@@ -33,7 +33,8 @@ export interface Milestone {
   at: string;
 }
 
-export type TeamState = 'applied' | 'accepted' | 'waitlisted' | 'declined' | 'withdrawn' | 'completed' | 'cancelled';
+export type TeamState =
+  'applied' | 'accepted' | 'waitlisted' | 'declined' | 'withdrawn' | 'completed' | 'cancelled';
 
 export interface TeamSummary {
   siteId: string;
@@ -73,21 +74,34 @@ export const collaborativeStatusQuery = defineQuery<CollaborativeStatus>('status
 export const teamStatusQuery = defineQuery<TeamStatus>('teamStatus');
 
 // The collaborative's inputs.
-export const submitApplication = defineUpdate<{ siteId: string; version: number }, [Application]>('submitApplication');
-export const recordDecision = defineUpdate<{ siteId: string; decision: DecisionKind }, [Decision]>('recordDecision');
+export const submitApplication = defineUpdate<{ siteId: string; version: number }, [Application]>(
+  'submitApplication',
+);
+export const recordDecision = defineUpdate<{ siteId: string; decision: DecisionKind }, [Decision]>(
+  'recordDecision',
+);
 export const withdraw = defineUpdate<{ siteId: string; promoted?: string }, [Withdrawal]>('withdraw');
-export const reschedule = defineUpdate<{ milestone: string; at: string; version: number }, [Reschedule]>('reschedule');
+export const reschedule = defineUpdate<{ milestone: string; at: string; version: number }, [Reschedule]>(
+  'reschedule',
+);
 export const cancel = defineUpdate<{ cancelled: true }, [Cancel]>('cancel');
 export const recordFeedback = defineUpdate<{ siteId: string; n: number }, [Feedback]>('recordFeedback');
-export const registerForCall = defineUpdate<{ call: number; siteId: string }, [CallRegistration]>('registerForCall');
-export const recordCallAttendance = defineUpdate<{ call: number; sites: number }, [CallAttendance]>('recordCallAttendance');
+export const registerForCall = defineUpdate<{ call: number; siteId: string }, [CallRegistration]>(
+  'registerForCall',
+);
+export const recordCallAttendance = defineUpdate<{ call: number; sites: number }, [CallAttendance]>(
+  'recordCallAttendance',
+);
 
 // A team's inputs.
-export const recordAttendance = defineUpdate<{ session: number; present: number }, [Attendance]>('recordAttendance');
+export const recordAttendance = defineUpdate<{ session: number; present: number }, [Attendance]>(
+  'recordAttendance',
+);
 export const completePrework = defineUpdate<{ done: PreworkItem[] }, [PreworkDone]>('completePrework');
 
 // From the collaborative to its teams.
-export const scheduleChanged = defineSignal<[{ schedule: Schedule; milestone: string; version: number }]>('scheduleChanged');
+export const scheduleChanged =
+  defineSignal<[{ schedule: Schedule; milestone: string; version: number }]>('scheduleChanged');
 export const closeTeam = defineSignal<[{ reason: 'withdrawn' | 'cancelled'; note: string }]>('closeTeam');
 
 /** The signal twin of an Update: same name, same payload. */

@@ -17,7 +17,13 @@ import {
 import type { Activities } from '../activities';
 import { isStale, nextItem, teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
 import type { Schedule } from '../domain/config';
-import { attendanceSchema, parseInput, PREWORK_ITEMS, preworkSchema, type PreworkItem } from '../domain/inputs';
+import {
+  attendanceSchema,
+  parseInput,
+  PREWORK_ITEMS,
+  preworkSchema,
+  type PreworkItem,
+} from '../domain/inputs';
 import { ms } from '../domain/schedule';
 import {
   closeTeam,
@@ -95,7 +101,8 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   const when = (iso: string) => new Date(iso).toUTCString();
   if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
 
-  const state = (): TeamStatus['state'] => (closed ? closed.reason : done.has('end') ? 'completed' : 'active');
+  const state = (): TeamStatus['state'] =>
+    closed ? closed.reason : done.has('end') ? 'completed' : 'active';
   setHandler(teamStatusQuery, () => ({
     slug,
     siteId,
@@ -122,8 +129,12 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     (raw) => {
       const a = parseInput(attendanceSchema, raw, 'the attendance');
       const ls = schedule.learningSessions[a.session];
-      if (!ls) refuse(`there is no learning session ${a.session} (sessions are numbered 0 to ${schedule.learningSessions.length - 1})`);
-      if (ms(ls.start) > now()) refuse(`learning session ${a.session + 1} has not started yet (${when(ls.start)})`);
+      if (!ls)
+        refuse(
+          `there is no learning session ${a.session} (sessions are numbered 0 to ${schedule.learningSessions.length - 1})`,
+        );
+      if (ms(ls.start) > now())
+        refuse(`learning session ${a.session + 1} has not started yet (${when(ls.start)})`);
       const strangers = a.attendees.map((x) => x.email).filter((e) => !carry.roster.includes(e));
       if (strangers.length) refuse(`not on the core team of ${siteId}: ${strangers.join(', ')}`);
       return a;
@@ -159,7 +170,8 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
         await mail.notify(slug, { kind: 'prework', siteId });
         return;
       case 'prework-reminder':
-        if (pending().length) await mail.notify(slug, { kind: 'prework-reminder', siteId, n: item.index!, pending: pending() });
+        if (pending().length)
+          await mail.notify(slug, { kind: 'prework-reminder', siteId, n: item.index!, pending: pending() });
         return;
       case 'session-invite':
         if (item.index === 0) upsertSearchAttributes([{ key: LC_PHASE, value: 'learning-sessions' }]);
@@ -171,7 +183,12 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
         });
         return;
       case 'session-reminder':
-        await mail.notify(slug, { kind: 'session-reminder', siteId, session: item.index!, daysBefore: item.series! });
+        await mail.notify(slug, {
+          kind: 'session-reminder',
+          siteId,
+          session: item.index!,
+          daysBefore: item.series!,
+        });
         return;
       case 'session-check': {
         const present = Object.values(carry.attendance[item.index!] ?? {}).some(Boolean);
@@ -210,7 +227,8 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   await condition(allHandlersFinished);
   upsertSearchAttributes([{ key: LC_PHASE, value: closed ? closed.reason : 'completed' }]);
   const final = state();
-  if (closed?.reason !== 'withdrawn') await records.recordTeam(slug, siteId, closed ? 'cancelled' : 'completed');
+  if (closed?.reason !== 'withdrawn')
+    await records.recordTeam(slug, siteId, closed ? 'cancelled' : 'completed');
   return {
     siteId,
     state: final,

@@ -84,13 +84,13 @@ export interface Harness {
 export async function harness(env: TestWorkflowEnvironment, label: string): Promise<Harness> {
   const { db, close: closeDb } = await testDb(label);
   const sink = await new SmtpSink().start();
-  const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
+  const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM, maxConnections: 8 });
   const outbox = new Outbox(db, transport, MAIL_FROM);
   const taskQueue = `tq-${label}-${randomBytes(3).toString('hex')}`;
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { db, outbox },
+    deps: { db, outbox, sendConcurrency: 16 },
     workflowBundlePath: required('LC_TEST_WORKFLOW_BUNDLE'),
   });
   return {
