@@ -6,20 +6,78 @@ import fs from 'node:fs';
 import {
   Client,
   Connection,
+  isGrpcServiceError,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import YAML from 'yaml';
+import type { z } from 'zod';
+import { collaboratives, currentSchedule, type CollaborativeDoc } from '../activities/collaboratives';
 import { getSites, listSites, upsertSites } from '../activities/sites';
-import { parseLaunchConfig, workflowIdFor, type LaunchConfig } from '../domain/config';
-import { ValidationError } from '../domain/errors';
+import { emailSchema, siteIdSchema } from '../domain/common';
+import { parseLaunchConfig, slugSchema, workflowIdFor, type LaunchConfig } from '../domain/config';
+import { formatIssues, ValidationError } from '../domain/errors';
+import {
+  applicationSchema,
+  attendanceSchema,
+  cancelSchema,
+  decisionSchema,
+  feedbackSchema,
+  preworkSchema,
+  rescheduleSchema,
+  withdrawalSchema,
+  type Application,
+  type Attendance,
+  type Cancel,
+  type Decision,
+  type Feedback,
+  type PreworkDone,
+  type Withdrawal,
+} from '../domain/inputs';
+import { milestoneNames } from '../domain/schedule';
 import { formatFromFileName, parseSitesFile } from '../domain/sites';
 import type { Settings } from '../domain/settings';
-import { collaborativeWorkflow, statusQuery, type CollaborativeStatus } from '../workflows';
+import { toInstant } from '../domain/time';
+import {
+  cancel as cancelUpdate,
+  collaborativeWorkflow,
+  completePrework as completePreworkUpdate,
+  recordAttendance as recordAttendanceUpdate,
+  recordDecision as recordDecisionUpdate,
+  recordFeedback as recordFeedbackUpdate,
+  reschedule as rescheduleUpdate,
+  statusQuery,
+  submitApplication as submitApplicationUpdate,
+  teamStatusQuery,
+  teamWorkflowId,
+  withdraw as withdrawUpdate,
+  type CollaborativeStatus,
+  type TeamStatus,
+  type TeamSummary,
+} from '../workflows';
 import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
 
-export class OperationError extends Error {}
+/**
+ * What went wrong, for the caller to map: `unavailable` (a service cannot be reached: the CLI
+ * exits 2) or a refusal people can act on (`refused` by the workflow's validator, `not-found`,
+ * `conflict`, `input` such as an unreadable file: the CLI exits 1; a web API answers 4xx).
+ */
+export type OperationErrorKind = 'unavailable' | 'refused' | 'not-found' | 'conflict' | 'input';
+
+export class OperationError extends Error {
+  constructor(
+    message: string,
+    public readonly kind: OperationErrorKind = 'unavailable',
+  ) {
+    super(message);
+    this.name = 'OperationError';
+  }
+}
 
 export async function connectClient(
   s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
@@ -40,7 +98,7 @@ export function readStructuredFile(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, 'input');
   }
   if (/\.json$/i.test(file)) {
     try {
@@ -63,7 +121,7 @@ export async function importSites(db: Db, file: string) {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, 'input');
   }
   const { sites, errors } = parseSitesFile(text, formatFromFileName(file));
   if (errors.length) {
@@ -114,6 +172,7 @@ export async function launch(client: Client, db: Db, taskQueue: string, input: u
     if (err instanceof WorkflowExecutionAlreadyStartedError)
       throw new OperationError(
         `a collaborative with slug "${config.slug}" was already launched (workflow ${workflowId}); choose another slug`,
+        'conflict',
       );
     throw err;
   }
@@ -125,7 +184,359 @@ export async function status(client: Client, slug: string): Promise<Collaborativ
     return await client.workflow.getHandle(workflowIdFor(slug)).query(statusQuery);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError)
-      throw new OperationError(`no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`);
-    throw err;
+      throw new OperationError(`no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`, 'not-found');
+    throw unavailableOr(err);
   }
+}
+
+// ---- validation at the edge ------------------------------------------------------------------
+
+type Schema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
+
+/** Parses with a domain schema or throws a ValidationError listing every problem (and `extra` ones). */
+export function validate<T>(schema: Schema<T>, input: unknown, what: string, extra: string[] = []): T {
+  const r = schema.safeParse(input);
+  const problems = [...extra, ...(r.success ? [] : formatIssues(r.error).map(requiredReadably))];
+  if (problems.length || !r.success) throw new ValidationError(what, problems);
+  return r.data;
+}
+
+/** zod says "Required" for a missing field; people read "by: required". */
+function requiredReadably(problem: string): string {
+  return problem.replace(/: Required$/, ': required');
+}
+
+function slugProblems(slug: string): string[] {
+  const r = slugSchema.safeParse(slug);
+  return r.success ? [] : formatIssues(r.error).map((p) => (p.startsWith('slug') ? p : `slug: ${p}`));
+}
+
+function siteProblems(siteId: string): string[] {
+  const r = siteIdSchema.safeParse(siteId);
+  return r.success ? [] : [`siteId: "${siteId}" is not a site id (letters, digits and dashes)`];
+}
+
+// ---- sending Updates ---------------------------------------------------------------------------
+
+/** How long an Update may take before we suspect that no worker serves the task queue. */
+export const UPDATE_TIMEOUT_MS = 60_000;
+
+/** gRPC status codes meaning "the service is not there (in time)": DEADLINE_EXCEEDED, UNAVAILABLE. */
+const GRPC_UNREACHABLE = [4, 14];
+
+/** A service failure the caller cannot fix by changing the input becomes `unavailable`. */
+function unavailableOr(err: unknown): unknown {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  if (isGrpcServiceError(grpc) && GRPC_UNREACHABLE.includes(grpc.code))
+    return new OperationError(
+      `Temporal did not answer (${grpc.details || grpc.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
+    );
+  return err;
+}
+
+async function whyNotFound(
+  client: Client,
+  workflowId: string,
+  slug: string,
+  siteId?: string,
+): Promise<string> {
+  const describe = (id: string) =>
+    client.workflow
+      .getHandle(id)
+      .describe()
+      .then((d) => d.status.name)
+      .catch(() => undefined);
+  const collaborative = await describe(workflowIdFor(slug));
+  if (!collaborative) return `no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`;
+  if (workflowId === workflowIdFor(slug))
+    return `the collaborative "${slug}" has ended (${collaborative.toLowerCase()}) and takes no more input`;
+  const team = await describe(workflowId);
+  if (!team)
+    return `site "${siteId}" has no team in "${slug}": only accepted teams do (see \`npm run lc -- status ${slug}\`)`;
+  return `the team of "${siteId}" in "${slug}" has ended (${team.toLowerCase()}) and takes no more input`;
+}
+
+/**
+ * Sends one Update and waits for its result. A refusal by the workflow's validator becomes an
+ * OperationError('refused') carrying the validator's message.
+ */
+export async function sendUpdate<Ret, Arg>(
+  client: Client,
+  target: { slug: string; siteId?: string },
+  def: UpdateDefinition<Ret, [Arg]>,
+  input: Arg,
+  what: string,
+  timeoutMs = UPDATE_TIMEOUT_MS,
+): Promise<Ret> {
+  const workflowId = target.siteId ? teamWorkflowId(target.slug, target.siteId) : workflowIdFor(target.slug);
+  try {
+    return await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.getHandle(workflowId).executeUpdate(def, { args: [input] }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause as Error | undefined;
+      throw new OperationError(`${workflowId} refused ${what}: ${cause?.message ?? err.message}`, 'refused');
+    }
+    if (err instanceof WorkflowNotFoundError)
+      throw new OperationError(
+        await whyNotFound(client, workflowId, target.slug, target.siteId),
+        'not-found',
+      );
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+      throw new OperationError(
+        `${workflowId} did not answer ${what} within ${Math.round(timeoutMs / 1000)} s; is a worker running on its task queue (\`npm start\` or \`npm run worker\`)?`,
+      );
+    throw unavailableOr(err);
+  }
+}
+
+// ---- the lifecycle's operations ------------------------------------------------------------------
+
+/** A PI's application, or an amendment of it (each submission is a new version). */
+export async function submitApplication(
+  client: Client,
+  slug: string,
+  input: unknown,
+  what = 'the application',
+): Promise<{ siteId: string; version: number }> {
+  const app: Application = validate(applicationSchema, input, what, slugProblems(slug));
+  return sendUpdate(client, { slug }, submitApplicationUpdate, app, 'the application');
+}
+
+/** A faculty member's decision on an application, once applications have closed. */
+export async function recordDecision(client: Client, slug: string, input: unknown) {
+  const d: Decision = validate(decisionSchema, input, 'the decision', slugProblems(slug));
+  return sendUpdate(client, { slug }, recordDecisionUpdate, d, 'the decision');
+}
+
+/** Attendance at a learning session; `session` is 0-based (LS1 = 0), as in the schema. */
+export async function recordAttendance(client: Client, slug: string, siteId: string, input: unknown) {
+  const a: Attendance = validate(attendanceSchema, input, 'the attendance', [
+    ...slugProblems(slug),
+    ...siteProblems(siteId),
+  ]);
+  return sendUpdate(client, { slug, siteId }, recordAttendanceUpdate, a, 'the attendance');
+}
+
+export async function completePrework(client: Client, slug: string, siteId: string, input: unknown) {
+  const p: PreworkDone = validate(preworkSchema, input, 'the pre-work', [
+    ...slugProblems(slug),
+    ...siteProblems(siteId),
+  ]);
+  return sendUpdate(client, { slug, siteId }, completePreworkUpdate, p, 'the pre-work');
+}
+
+export async function withdraw(client: Client, slug: string, input: unknown) {
+  const w: Withdrawal = validate(withdrawalSchema, input, 'the withdrawal', slugProblems(slug));
+  return sendUpdate(client, { slug }, withdrawUpdate, w, 'the withdrawal');
+}
+
+export async function cancel(client: Client, slug: string, input: unknown) {
+  const c: Cancel = validate(cancelSchema, input, 'the cancellation', slugProblems(slug));
+  return sendUpdate(client, { slug }, cancelUpdate, c, 'the cancellation');
+}
+
+export async function recordFeedback(client: Client, slug: string, input: unknown) {
+  const f: Feedback = validate(feedbackSchema, input, 'the feedback', slugProblems(slug));
+  return sendUpdate(client, { slug }, recordFeedbackUpdate, f, 'the feedback');
+}
+
+/** The collaborative's record in MongoDB (its config, time zone and current schedule). */
+export async function collaborativeRecord(db: Db, slug: string): Promise<CollaborativeDoc> {
+  const doc = await collaboratives(db)
+    .findOne({ slug }, { projection: { _id: 0 } })
+    .catch((err: Error) => {
+      throw new OperationError(`cannot read the collaborative "${slug}" from MongoDB (${err.message})`);
+    });
+  if (!doc) throw new OperationError(`no collaborative "${slug}" in the database`, 'not-found');
+  return doc;
+}
+
+const SIMPLE_MILESTONES = [
+  'announcement',
+  'applicationsOpen',
+  'applicationsClose',
+  'decisionsDue',
+  'prework',
+  'end',
+] as const;
+
+/**
+ * A milestone as people name it → its name in the schedule: `LS2`/`ls2` → `learningSessions[1]`,
+ * `call1` → `informationalCalls[0]` (both numbered from 1), `applicationsclose` →
+ * `applicationsClose`; the schedule's own names (`learningSessions[1]`) pass through.
+ */
+export function milestoneFromName(name: string): string {
+  const n = name.trim();
+  const simple = SIMPLE_MILESTONES.find((m) => m.toLowerCase() === n.toLowerCase());
+  if (simple) return simple;
+  const friendly = /^(ls|learning-?sessions?|call|info-?call|informational-?calls?)\s*(\d+)$/i.exec(n);
+  if (friendly && Number(friendly[2]) >= 1) {
+    const list = /^(ls|learning)/i.test(friendly[1]!) ? 'learningSessions' : 'informationalCalls';
+    return `${list}[${Number(friendly[2]) - 1}]`;
+  }
+  const indexed = /^(informationalCalls|learningSessions)\[(\d+)\]$/i.exec(n);
+  if (indexed)
+    return `${/^learning/i.test(indexed[1]!) ? 'learningSessions' : 'informationalCalls'}[${Number(indexed[2])}]`;
+  return n;
+}
+
+/** `learningSessions[1]` → `LS2`, `informationalCalls[0]` → `call1`; others unchanged. */
+export function friendlyMilestone(name: string): string {
+  const m = /^(informationalCalls|learningSessions)\[(\d+)\]$/.exec(name);
+  if (!m) return name;
+  return `${m[1] === 'learningSessions' ? 'LS' : 'call'}${Number(m[2]) + 1}`;
+}
+
+export interface RescheduleRequest {
+  /** A schedule name (`learningSessions[1]`) or a friendly one (`LS2`, `call1`). */
+  milestone: string;
+  /** As a coordinator types it: 2027-05-20 (09:00), 2027-05-20T09:30, or with an offset/Z. */
+  date: string;
+  by: string;
+}
+
+/**
+ * Moves a milestone. The date is read in the collaborative's time zone (from its record in
+ * MongoDB) unless it carries an offset, and sent as a UTC instant.
+ */
+export async function reschedule(client: Client, db: Db, slug: string, request: RescheduleRequest) {
+  const early = slugProblems(slug);
+  if (early.length) throw new ValidationError('the reschedule', early);
+  const doc = await collaborativeRecord(db, slug);
+  const timeZone = doc.config.timeZone;
+  const problems: string[] = [];
+  const milestone = milestoneFromName(String(request.milestone ?? ''));
+  const names = milestoneNames(currentSchedule(doc));
+  if (!names.includes(milestone as never))
+    problems.push(
+      `milestone: unknown milestone "${request.milestone}"; one of: ${names
+        .map((n) => (friendlyMilestone(n) === n ? n : `${n} (${friendlyMilestone(n)})`))
+        .join(', ')}`,
+    );
+  const date = String(request.date ?? '').trim();
+  const at = toInstant(date, timeZone);
+  if (!at)
+    problems.push(
+      `date: "${date}" is not a date; write 2027-05-20 (09:00), 2027-05-20T09:30 (in ${timeZone}) or 2027-05-20T09:30-04:00`,
+    );
+  const input = validate(
+    rescheduleSchema,
+    { milestone, at: at ?? date, by: request.by },
+    'the reschedule',
+    problems,
+  );
+  const r = await sendUpdate(client, { slug }, rescheduleUpdate, input, 'the reschedule');
+  return { ...r, timeZone };
+}
+
+// ---- reading the CLI's arguments ---------------------------------------------------------------
+
+/** `a@x, b@y` → [`a@x`, `b@y`]. */
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Attendance as a coordinator gives it: sessions numbered from 1 (LS1 = 1), comma-separated
+ * lists of who was present and absent. Returns the schema's shape (0-based session) or throws a
+ * ValidationError listing every problem.
+ */
+export function attendanceFromArgs(args: {
+  slug?: string;
+  siteId?: string;
+  session?: string;
+  present?: string;
+  absent?: string;
+  by?: string;
+}): Attendance {
+  const problems: string[] = [
+    ...(args.slug === undefined ? [] : slugProblems(args.slug)),
+    ...(args.siteId === undefined ? [] : siteProblems(args.siteId)),
+  ];
+  const session = String(args.session ?? '').trim();
+  const n = /^(ls)?\d+$/i.test(session) ? Number(session.replace(/^ls/i, '')) : NaN;
+  if (!session) problems.push('session: required (sessions are numbered from 1: LS1 = 1)');
+  else if (!(n >= 1))
+    problems.push(`session: "${session}" is not a session number; sessions are numbered from 1 (LS1 = 1)`);
+  const present = splitList(args.present);
+  const absent = splitList(args.absent);
+  for (const [flag, list] of [
+    ['present', present],
+    ['absent', absent],
+  ] as const)
+    for (const email of list)
+      if (!emailSchema.safeParse(email).success)
+        problems.push(`${flag}: "${email}" is not a valid email address`);
+  const lower = new Set(present.map((e) => e.toLowerCase()));
+  const both = absent.filter((e) => lower.has(e.toLowerCase()));
+  if (both.length) problems.push(`listed as both present and absent: ${both.join(', ')}`);
+  if (!present.length && !absent.length)
+    problems.push('present: list the core-team members who attended (and with --absent, those who did not)');
+  const by = emailSchema.safeParse(args.by);
+  if (args.by === undefined) problems.push('by: required');
+  else if (!by.success) problems.push(`by: "${args.by}" is not a valid email address`);
+  if (problems.length) throw new ValidationError('the attendance', problems);
+  return validate(
+    attendanceSchema,
+    {
+      session: n - 1,
+      attendees: [
+        ...present.map((email) => ({ email, present: true })),
+        ...absent.map((email) => ({ email, present: false })),
+      ],
+      by: args.by,
+    },
+    'the attendance',
+  );
+}
+
+// ---- status --------------------------------------------------------------------------------------
+
+export interface TeamLine extends TeamSummary {
+  /** The team workflow's status, for accepted and completed teams. */
+  team?: TeamStatus;
+  /** Why the team's status could not be read, if it could not. */
+  teamError?: string;
+}
+
+export interface StatusReport extends Omit<CollaborativeStatus, 'teams'> {
+  /** The collaborative's time zone (from its record; UTC when the record is missing). */
+  timeZone: string;
+  teams: TeamLine[];
+}
+
+/** The collaborative's status, its time zone, and each accepted or completed team's own status. */
+export async function statusReport(client: Client, db: Db, slug: string): Promise<StatusReport> {
+  const early = slugProblems(slug);
+  if (early.length) throw new ValidationError('the slug', early);
+  const s = await status(client, slug);
+  const doc = await collaborativeRecord(db, slug).catch((err: unknown) => {
+    if (err instanceof OperationError && err.kind === 'not-found') return undefined;
+    throw err;
+  });
+  const teams = await Promise.all(
+    s.teams.map(async (t): Promise<TeamLine> => {
+      if (t.state !== 'accepted' && t.state !== 'completed') return { ...t };
+      try {
+        const team = await client.workflow.getHandle(teamWorkflowId(slug, t.siteId)).query(teamStatusQuery);
+        return { ...t, team };
+      } catch (err) {
+        return { ...t, teamError: (err as Error).message };
+      }
+    }),
+  );
+  return { ...s, timeZone: doc?.config.timeZone ?? 'UTC', teams };
+}
+
+/** Sessions (1-based, as people number them) where at least one member of the team was present. */
+export function sessionsAttended(team: TeamStatus): number[] {
+  return Object.entries(team.attendance)
+    .filter(([, members]) => Object.values(members).some(Boolean))
+    .map(([session]) => Number(session) + 1)
+    .sort((a, b) => a - b);
 }
