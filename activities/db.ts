@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   callRegistrations: 'callRegistrations',
   callAttendance: 'callAttendance',
   reports: 'reports',
+  metrics: 'metrics',
 } as const;
 
 export async function connectDb(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {
@@ -45,6 +46,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     [COLLECTIONS.callRegistrations, { collaborative: 1, call: 1, siteId: 1, email: 1 }],
     [COLLECTIONS.callAttendance, { collaborative: 1, call: 1, siteId: 1 }],
     [COLLECTIONS.reports, { collaborative: 1, kind: 1 }],
+    [COLLECTIONS.metrics, { collaborative: 1, siteId: 1, period: 1 }],
   ];
   for (const [name, keys] of unique)
     await db.collection(name).createIndex(keys, { unique: true, name: 'business_key' });

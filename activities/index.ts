@@ -5,6 +5,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { workflowIdFor, type LaunchConfig } from '../domain/config';
+import type { Submission } from '../domain/metrics';
 import type { Notice } from '../domain/notices';
 import type { Phase } from '../domain/phases';
 import { renderAnnouncement } from '../templates/announcement';
@@ -12,6 +13,7 @@ import { collaboratives, getCollaborative } from './collaboratives';
 import { createLifecycleRecords } from './lifecycle';
 import { forEachLimited, Notifier, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
+import { recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
 import { getSites, listSites } from './sites';
 
@@ -127,6 +129,15 @@ export function createActivities(deps: ActivityDeps) {
         heartbeatProgress,
       );
       return result;
+    },
+
+    async recordSubmission(
+      slug: string,
+      siteId: string,
+      submission: Submission,
+      meta: { submittedAt: string; late: boolean; amendments: number },
+    ): Promise<void> {
+      await recordSubmission(db, slug, siteId, submission, meta);
     },
 
     /** Emails one business event to whoever it concerns (see activities/notify.ts). */

@@ -9,6 +9,7 @@ import { icalAttachment } from './calendar';
 import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
 import { COLLECTIONS } from './db';
 import type { ApplicationDoc } from './lifecycle';
+import { digestRows } from './metrics';
 import type { Outbox } from './outbox';
 import { getSites, type SiteDoc } from './sites';
 
@@ -65,6 +66,8 @@ export class Notifier {
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
     const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
     const data = await this.data(doc, notice, sites);
+    if (notice.kind === 'metrics-digest' && !data.digestRows?.length)
+      return { sent: 0, alreadySent: 0, total: 0 };
     const schedule = currentSchedule(doc);
     const organizer = doc.config.coordinators[0]!;
     const result: BulkResult = { sent: 0, alreadySent: 0, total: recipients.length };
@@ -232,8 +235,25 @@ export class Notifier {
         ];
         break;
       case 'final-report':
+      case 'metrics-digest':
         list = this.staff(doc, 'both');
         break;
+      case 'metrics-reminder': {
+        const app = await this.db
+          .collection<ApplicationDoc>(COLLECTIONS.applications)
+          .findOne({ collaborative: doc.slug, siteId: n.siteId });
+        if (!app) throw new Error(`no application of ${n.siteId} in ${doc.slug}`);
+        const t = app.coreTeam;
+        const people =
+          n.rung === 1
+            ? [t.dataManager]
+            : n.rung === 2
+              ? [t.dataManager, t.contactPerson]
+              : t.members.filter((m) => m.role === 'senior-leader');
+        const tz = (await this.pis([n.siteId]))[0]?.timeZone ?? '';
+        list = people.map((p) => ({ name: p.name, email: p.email, siteId: n.siteId, timeZone: tz }));
+        break;
+      }
     }
     return dedupe(list).map((a) => ({ ...a, timeZone: a.timeZone || doc.config.timeZone }));
   }
@@ -269,6 +289,23 @@ export class Notifier {
       data.feedbackBy = f?.by as string | undefined;
     }
     if (n.kind === 'cancelled') data.cancelReason = n.reason;
+    if (n.kind === 'metrics-reminder') {
+      const measures = doc.config.metrics?.measures ?? [];
+      data.missingMeasures = measures.filter((m) => m.required).map((m) => m.name);
+      if (base) data.metricsUrl = `${base}/metrics/${doc.slug}/${n.siteId}?period=${n.missing[0]}`;
+    }
+    if (n.kind === 'metrics-digest') {
+      const rows = await digestRows(this.db, doc.slug, this.opts.eventTime?.().getTime() ?? Date.now());
+      const names = new Map(
+        (
+          await getSites(
+            this.db,
+            rows.map((r) => r.siteId),
+          )
+        ).map((s) => [s.siteId, s.name]),
+      );
+      data.digestRows = rows.map((r) => [names.get(r.siteId) ?? r.siteId, r.periods.join(', ')]);
+    }
     if (n.kind === 'final-report') {
       const report = await this.db
         .collection(COLLECTIONS.reports)

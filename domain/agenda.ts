@@ -4,6 +4,7 @@
  * Each item has a stable key; a workflow remembers the keys it has done (and carries them across
  * continue-as-new), so nothing is done twice.
  */
+import { rungTime, type Ladder, type Rung } from './metrics';
 import { DAY, ms, plus, type Schedule } from './schedule';
 
 export interface AgendaItem<K extends string = string> {
@@ -30,10 +31,18 @@ export type CollaborativeItemKind =
   | 'sessions-begin'
   | 'consultation-invite'
   | 'consultation-reminder'
+  | 'metrics-digest'
   | 'end';
 
 /** `launchedAt` stands in for an announcement date the config leaves out ("announce at launch"). */
-export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem<CollaborativeItemKind>[] {
+/** The weekly digest of missing metrics to faculty and coordinators. */
+export const DIGEST_EVERY = 7 * DAY;
+
+export function collaborativeAgenda(
+  s: Schedule,
+  launchedAt: string,
+  ladder?: Ladder,
+): AgendaItem<CollaborativeItemKind>[] {
   const items: AgendaItem<CollaborativeItemKind>[] = [];
   const add = (i: AgendaItem<CollaborativeItemKind>) => items.push(i);
   add({ key: 'announce', kind: 'announce', at: s.announcement ?? launchedAt });
@@ -86,6 +95,14 @@ export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem
       });
     }),
   );
+  const firstDue = s.periods[0]?.due;
+  if (ladder && firstDue)
+    for (
+      let n = 0, at = plus(firstDue, ladder.digestAfterDays * DAY);
+      ms(at) < ms(s.end);
+      n++, at = plus(at, DIGEST_EVERY)
+    )
+      add({ key: `metrics-digest:${n}`, kind: 'metrics-digest', at, index: n });
   add({ key: 'end', kind: 'end', at: s.end });
   // Stable order: by time, then as listed (so 'decisions-due' comes before 'notify').
   return items
@@ -95,12 +112,18 @@ export function collaborativeAgenda(s: Schedule, launchedAt: string): AgendaItem
 }
 
 export type TeamItemKind =
-  'prework' | 'prework-reminder' | 'session-invite' | 'session-reminder' | 'session-check' | 'end';
+  | 'prework'
+  | 'prework-reminder'
+  | 'session-invite'
+  | 'session-reminder'
+  | 'session-check'
+  | 'metrics-rung'
+  | 'end';
 
 /** How often pre-work reminders go out until it is done or the first session starts. */
 export const PREWORK_REMINDER_EVERY = 7 * DAY;
 
-export function teamAgenda(s: Schedule, joinedAt: string): AgendaItem<TeamItemKind>[] {
+export function teamAgenda(s: Schedule, joinedAt: string, ladder?: Ladder): AgendaItem<TeamItemKind>[] {
   const items: AgendaItem<TeamItemKind>[] = [];
   const ls1 = s.learningSessions[0];
   const preworkAt = s.prework && ms(s.prework) > ms(joinedAt) ? s.prework : joinedAt;
@@ -137,6 +160,17 @@ export function teamAgenda(s: Schedule, joinedAt: string): AgendaItem<TeamItemKi
       });
     items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, DAY), index: i });
   });
+  if (ladder)
+    s.periods.forEach((p, i) => {
+      for (const rung of [1, 2, 3] as Rung[])
+        items.push({
+          key: `metrics-rung:${p.id}:${rung}`,
+          kind: 'metrics-rung',
+          at: rungTime(p, rung, ladder),
+          index: i,
+          series: rung,
+        });
+    });
   items.push({ key: 'end', kind: 'end', at: s.end });
   return items
     .map((item, n) => ({ item, n }))

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { formatIssues, ValidationError } from './errors';
 import { emailSchema, personNameSchema, siteIdSchema } from './common';
 import { scheduleProblems, type Schedule } from './schedule';
-import { repeatEveryDays, timeZoneSchema, toInstant } from './time';
+import { metricsConfigSchema } from './metrics';
+import { monthlyPeriods, repeatEveryDays, timeZoneSchema, toInstant } from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
@@ -63,6 +64,8 @@ const rawConfigSchema = z
       .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
       .default('all'),
     learningSessionCount: z.number().int().min(1).max(6).default(3),
+    /** The measures teams report every period, and the chase ladder; none when omitted. */
+    metrics: metricsConfigSchema.optional(),
     /** Operational tuning; the defaults suit real collaboratives. */
     limits: z
       .object({
@@ -110,6 +113,7 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   };
   const s = raw.schedule;
   const schedule: Schedule = {
+    periods: [],
     announcement: s.announcement === undefined ? undefined : at(s.announcement, ['announcement']),
     informationalCalls: s.informationalCalls.map((c, i) => ({
       ...c,
@@ -135,6 +139,9 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     const calls = first && schedule.end ? repeatEveryDays(first, c.everyDays, schedule.end, tz) : [];
     return { ...c, first, calls };
   });
+  const ls1 = schedule.learningSessions[0]?.start;
+  if (raw.metrics && ls1 && schedule.end)
+    schedule.periods = monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
   return { ...raw, schedule };
 }
 

@@ -24,6 +24,8 @@ export type Notice =
   | { kind: 'feedback'; siteId: string; n: number }
   | { kind: 'schedule-change'; milestone: string; version: number; siteIds: string[] }
   | { kind: 'cancelled'; siteIds: string[]; reason: string }
+  | { kind: 'metrics-reminder'; siteId: string; rung: 1 | 2 | 3; period: string; missing: string[] }
+  | { kind: 'metrics-digest'; n: number }
   | { kind: 'final-report' };
 
 export type NoticeKind = Notice['kind'];
@@ -56,6 +58,10 @@ export function noticeKey(n: Notice): string {
       return `${n.kind}:${n.series}:${n.call}`;
     case 'feedback':
       return `feedback:${n.siteId}:${n.n}`;
+    case 'metrics-reminder':
+      return `metrics-reminder:${n.siteId}:${n.period}:${n.rung}`;
+    case 'metrics-digest':
+      return `metrics-digest:${n.n}`;
     case 'schedule-change':
       return `schedule-change:${n.milestone}:${n.version}`;
     default:

@@ -22,7 +22,15 @@ export interface ConsultationSeries {
   /** Every call of the series, from `first` every `everyDays` days (same local time) until the end. */
   calls: string[];
 }
+/** A metrics reporting period ('YYYY-MM'), when it starts and when its data is due. */
+export interface ReportingPeriod {
+  id: string;
+  start: string;
+  due: string;
+}
 export interface Schedule {
+  /** Metrics reporting periods (empty when the collaborative collects no metrics). */
+  periods: ReportingPeriod[];
   announcement?: string;
   informationalCalls: Call[];
   applicationsOpen: string;
@@ -173,6 +181,7 @@ export function moveMilestone(s: Schedule, name: string, at: string): Schedule {
     ...c,
     calls: c.calls.filter((t) => ms(t) < ms(next.end)),
   }));
+  next.periods = next.periods.filter((p) => ms(p.due) <= ms(next.end));
   return next;
 }
 

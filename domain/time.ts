@@ -31,6 +31,22 @@ export function formatInZone(instant: string, timeZone: string, withTime = true)
   return withTime ? dt.toFormat('ccc d LLL yyyy, HH:mm ZZZZ') : dt.toFormat('ccc d LLL yyyy');
 }
 
+/**
+ * Monthly reporting periods from the month of `from` through the last month whose data is due
+ * (day `dueDay` of the next month, 09:00 local) no later than `until`.
+ */
+export function monthlyPeriods(from: string, until: string, dueDay: number, timeZone: string) {
+  const out: { id: string; start: string; due: string }[] = [];
+  let month = DateTime.fromISO(from, { zone: 'utc' }).setZone(timeZone).startOf('month');
+  for (;;) {
+    const due = month.plus({ months: 1 }).set({ day: dueDay, hour: 9 });
+    if (due.toMillis() > Date.parse(until)) return out;
+    const iso = (d: DateTime) => d.toUTC().toISO({ suppressMilliseconds: true })!;
+    out.push({ id: month.toFormat('yyyy-MM'), start: iso(month), due: iso(due) });
+    month = month.plus({ months: 1 });
+  }
+}
+
 /** `first`, then every `everyDays` days at the same local time in `timeZone`, while before `until`. */
 export function repeatEveryDays(first: string, everyDays: number, until: string, timeZone: string): string[] {
   const start = DateTime.fromISO(first, { zone: 'utc' }).setZone(timeZone);

@@ -41,6 +41,11 @@ export interface NoticeData {
   promotedSiteName?: string;
   cancelReason?: string;
   undecidedNames?: string[];
+  /** metrics-reminder: the measures still needed, by name. */
+  missingMeasures?: string[];
+  metricsUrl?: string;
+  /** metrics-digest: one row per team with the periods it still owes. */
+  digestRows?: [string, string][];
 }
 
 export interface NoticeContext {
@@ -339,6 +344,34 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
           ...(data.cancelReason ? [`Reason: ${data.cancelReason}`] : []),
           'No further invitations or reminders will be sent. Calendar entries for future sessions can be removed.',
         ],
+      });
+    case 'metrics-reminder': {
+      const periods = n.missing.join(', ');
+      const lead = {
+        1: `The metrics of ${site()} for ${n.period} are due today.`,
+        2: `Second reminder: we have not yet received the metrics of ${site()}.`,
+        3: `The metrics of ${site()} are overdue, and we ask for your help as senior leader.`,
+      }[n.rung];
+      return body({
+        subject: `${n.rung === 1 ? 'Metrics due' : 'Overdue metrics'}: ${periods} — ${config.title}`,
+        paragraphs: [
+          lead,
+          `Missing period${n.missing.length > 1 ? 's' : ''}: ${periods}.`,
+          ...(data.missingMeasures?.length
+            ? [`Measures to report: ${data.missingMeasures.join('; ')}.`]
+            : []),
+        ],
+        action: data.metricsUrl ? { label: 'Submit the metrics', url: data.metricsUrl } : undefined,
+      });
+    }
+    case 'metrics-digest':
+      requireValues('notice metrics-digest', { rows: data.digestRows });
+      return body({
+        subject: `Weekly digest: ${data.digestRows!.length} team(s) with missing metrics — ${config.title}`,
+        paragraphs: [
+          'These teams still owe metrics for the periods listed, past the reminders of the chase ladder.',
+        ],
+        table: { caption: 'Missing metrics', rows: data.digestRows! },
       });
     case 'final-report':
       requireValues('notice final-report', { report: data.reportRows });

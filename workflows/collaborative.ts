@@ -81,7 +81,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   const facultyEmails = new Set(config.faculty.map((f) => f.email));
   const coordinatorEmails = new Set(config.coordinators.map((c) => c.email));
 
-  let schedule = config.schedule;
+  // Collaboratives launched before metrics existed have no `periods`: read them as none.
+  let schedule = { ...config.schedule, periods: config.schedule.periods ?? [] };
   let scheduleVersion = 0;
   const milestoneVersions: Record<string, number> = {};
   let phase: Phase = 'scheduled';
@@ -357,6 +358,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           schedule,
           joinedAt: new Date().toISOString(),
           timeZone: config.timeZone,
+          metrics: config.metrics,
           maxHistoryEvents: config.limits.teamHistoryEvents,
         },
       ],
@@ -456,6 +458,9 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           await notice({ kind: item.kind, series: item.series!, call: item.index!, siteIds });
         return true;
       }
+      case 'metrics-digest':
+        await notice({ kind: 'metrics-digest', n: item.index! });
+        return true;
       case 'end':
         return true;
     }
@@ -466,7 +471,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   await enter('scheduled');
 
   for (;;) {
-    const item = nextItem(collaborativeAgenda(schedule, launchedAt), done);
+    const item = nextItem(collaborativeAgenda(schedule, launchedAt, config.metrics?.ladder), done);
     if (!item || cancelled) break;
     nextMilestone = { name: item.key, at: item.at };
     const version = scheduleVersion;

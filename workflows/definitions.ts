@@ -67,6 +67,8 @@ export interface TeamStatus {
   /** Per session: e-mail → present. */
   attendance: Record<number, Record<string, boolean>>;
   missedSessions: number[];
+  /** Per period: when submitted (workflow time, ms) and whether late. */
+  metrics: Record<string, { at: number; late: boolean; amendments: number }>;
   continuedAsNew: number;
 }
 
@@ -98,6 +100,10 @@ export const recordAttendance = defineUpdate<{ session: number; present: number 
   'recordAttendance',
 );
 export const completePrework = defineUpdate<{ done: PreworkItem[] }, [PreworkDone]>('completePrework');
+export const submitMetrics = defineUpdate<
+  { period: string; late: boolean; amendment: boolean },
+  [{ period: string; values: Record<string, unknown>; by: string }]
+>('submitMetrics');
 
 // From the collaborative to its teams.
 export const scheduleChanged =

@@ -24,12 +24,20 @@ import {
   preworkSchema,
   type PreworkItem,
 } from '../domain/inputs';
+import {
+  lateAfter,
+  parseSubmission,
+  type MetricsConfig,
+  type Rung,
+  type Submission,
+} from '../domain/metrics';
 import { ms } from '../domain/schedule';
 import {
   closeTeam,
   completePrework,
   recordAttendance,
   scheduleChanged,
+  submitMetrics,
   teamStatusQuery,
   type Rejection,
   type TeamStatus,
@@ -57,6 +65,7 @@ export interface TeamCarry {
   attendance: Record<number, Record<string, boolean>>;
   missedSessions: number[];
   sessionVersions: Record<number, number>;
+  metrics: TeamStatus['metrics'];
   rejected: Rejection[];
   continuedAsNew: number;
 }
@@ -67,6 +76,8 @@ export interface TeamInput {
   schedule: Schedule;
   joinedAt: string;
   timeZone: string;
+  /** The collaborative's measures and chase ladder, when it collects metrics. */
+  metrics?: MetricsConfig;
   carry?: TeamCarry;
   /** Continue-as-new once the history has this many events (the server suggests 4,096 at most). */
   maxHistoryEvents?: number;
@@ -82,7 +93,7 @@ export interface TeamResult {
 
 export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   const { slug, siteId } = input;
-  let schedule = input.schedule;
+  let schedule = { ...input.schedule, periods: input.schedule.periods ?? [] };
   let scheduleVersion = 0;
   let closed: { reason: 'withdrawn' | 'cancelled'; note: string } | undefined;
   let nextMilestone: { name: string; at: string } | undefined;
@@ -93,6 +104,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     attendance: {},
     missedSessions: [],
     sessionVersions: {},
+    metrics: {},
     rejected: [],
     continuedAsNew: 0,
   };
@@ -111,11 +123,12 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     preworkDone: [...carry.preworkDone],
     attendance: carry.attendance,
     missedSessions: [...carry.missedSessions],
+    metrics: carry.metrics,
     continuedAsNew: carry.continuedAsNew,
   }));
 
   setHandler(scheduleChanged, ({ schedule: next, milestone, version }) => {
-    schedule = next;
+    schedule = { ...next, periods: next.periods ?? [] };
     scheduleVersion++;
     const m = /^learningSessions\[(\d+)\]$/.exec(milestone);
     if (m) carry.sessionVersions[Number(m[1])] = version;
@@ -162,6 +175,53 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     carry.rejected,
   );
 
+  handleInput(
+    submitMetrics,
+    (raw) => {
+      if (!input.metrics) refuse('this collaborative collects no metrics');
+      if (closed) refuse(`the team is ${closed.reason}`);
+      const s = parseSubmission(input.metrics.measures, raw);
+      const period = schedule.periods.find((p) => p.id === s.period);
+      if (!period)
+        refuse(
+          `there is no reporting period ${s.period}; periods run ${schedule.periods[0]?.id} to ${schedule.periods.at(-1)?.id}`,
+        );
+      if (ms(period.start) > now()) refuse(`period ${s.period} has not started yet`);
+      return s as typeof raw;
+    },
+    async (raw) => {
+      const s = raw as Submission;
+      const period = schedule.periods.find((p) => p.id === s.period)!;
+      const previous = carry.metrics[s.period];
+      const late = now() > lateAfter(period, input.metrics!.graceDays);
+      const entry = { at: now(), late, amendments: previous ? previous.amendments + 1 : 0 };
+      carry.metrics[s.period] = entry;
+      await records.recordSubmission(slug, siteId, s, {
+        submittedAt: new Date(entry.at).toISOString(),
+        late,
+        amendments: entry.amendments,
+      });
+      return { period: s.period, late, amendment: !!previous };
+    },
+    carry.rejected,
+  );
+
+  /** One reminder per rung, listing every period still missing (not one email per period). */
+  async function chase(item: AgendaItem<TeamItemKind>): Promise<void> {
+    const period = schedule.periods[item.index!];
+    if (!period || carry.metrics[period.id]) return;
+    const missing = schedule.periods
+      .filter((p) => ms(p.due) <= now() && !carry.metrics[p.id])
+      .map((p) => p.id);
+    await mail.notify(slug, {
+      kind: 'metrics-reminder',
+      siteId,
+      rung: item.series as Rung,
+      period: period.id,
+      missing,
+    });
+  }
+
   const pending = () => PREWORK_ITEMS.filter((i) => !carry.preworkDone.includes(i));
 
   async function perform(item: AgendaItem<TeamItemKind>): Promise<void> {
@@ -198,6 +258,9 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
         }
         return;
       }
+      case 'metrics-rung':
+        await chase(item);
+        return;
       case 'end':
         return;
     }
@@ -205,7 +268,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
 
   const maxEvents = input.maxHistoryEvents ?? 2_000;
   for (;;) {
-    const item = nextItem(teamAgenda(schedule, input.joinedAt), done);
+    const item = nextItem(teamAgenda(schedule, input.joinedAt, input.metrics?.ladder), done);
     if (!item || closed) break;
     nextMilestone = { name: item.key, at: item.at };
     const version = scheduleVersion;

@@ -1,0 +1,194 @@
+/**
+ * The metrics cycle under time skipping, against the real MongoDB-wire and SMTP servers: a team
+ * that never submits climbs every rung of the ladder and appears in every weekly digest; a team
+ * that submits after the first reminder hears nothing more for that period (and shows late); a
+ * team three periods behind gets one merged reminder per rung, not one per period.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { computeCompliance, submissions } from '../../activities/metrics';
+import { upsertSites } from '../../activities/sites';
+import { parseLaunchConfig } from '../../domain/config';
+import { DAY, ms } from '../../domain/schedule';
+import { parseSitesFile } from '../../domain/sites';
+import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
+import { exampleConfig } from '../helpers/configs';
+import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
+import { applicationFor } from '../helpers/people';
+import type { ReceivedMail } from '../helpers/smtp-sink';
+
+const sites = parseSitesFile(
+  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
+  'csv',
+).sites;
+const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
+const FACULTY = 'jcohen@faculty.example.org';
+const COORDINATOR = 'sam.rivera@network.example.org';
+const NEVER = 'bayview';
+const AFTER_FIRST = 'cedar-hill';
+const BEHIND = 'delta-youth';
+
+export const MEASURES = [
+  { key: 'children_served', name: 'Children served', type: 'count', min: 0, max: 500 },
+  { key: 'fidelity', name: 'Fidelity (%)', type: 'percentage', target: 80 },
+  { key: 'cds_used', name: 'Core Data Set used', type: 'yesno', coreDataSet: true },
+  { key: 'notes', name: 'Notes', type: 'text', required: false },
+];
+
+function config() {
+  const c = exampleConfig();
+  c.slug = 'mx';
+  c.sites = [NEVER, AFTER_FIRST, BEHIND];
+  c.schedule.consultation = [];
+  c.schedule.informationalCalls = [];
+  c.metrics = { dueDay: 10, measures: MEASURES };
+  return parseLaunchConfig(c);
+}
+
+describe('metrics: submissions and the chase ladder (time skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let handle: WorkflowHandle<typeof collaborativeWorkflow>;
+  const cfg = config();
+  const s = cfg.schedule;
+  const periods = s.periods;
+  const ladder = cfg.metrics!.ladder;
+  let compliance: Awaited<ReturnType<typeof computeCompliance>>;
+
+  async function until(at: number) {
+    const delta = at - (await env.currentTimeMs());
+    if (delta > 0) await env.sleep(delta);
+  }
+  const team = (siteId: string) => env.client.workflow.getHandle(teamWorkflowId('mx', siteId));
+  const submit = (siteId: string, period: string, fidelity = 85) =>
+    team(siteId).signal('submitMetrics', {
+      period,
+      values: { children_served: 12, fidelity, cds_used: true },
+      by: `data@${siteId}.example.org`,
+    });
+  const eventTime = (m: ReceivedMail) =>
+    Math.round(ms(m.parsed.headers.get('x-lc-event-time') as string) / 60_000) * 60_000;
+  const reminders = (email: string) =>
+    h.sink.to(email).filter((m) => /^(Metrics due|Overdue metrics)/.test(m.parsed.subject!));
+
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    h = await harness(env, 'metrics');
+    await upsertSites(h.db, sites);
+    h.sink.deferParsing = true;
+    const running = h.worker.run();
+    try {
+      handle = await env.client.workflow.start(collaborativeWorkflow, {
+        workflowId: 'lc/mx',
+        taskQueue: h.taskQueue,
+        args: [cfg],
+      });
+      await until(ms(s.applicationsOpen) + DAY);
+      for (const id of [NEVER, AFTER_FIRST, BEHIND])
+        await handle.signal('submitApplication', applicationFor(id, pi(id)));
+      await until(ms(s.applicationsClose) + DAY);
+      for (const id of [NEVER, AFTER_FIRST, BEHIND])
+        await handle.signal('recordDecision', { siteId: id, decision: 'accept', notes: '', by: FACULTY });
+
+      for (const [i, p] of periods.entries()) {
+        // cedar-hill: the first period one day after its first reminder, then every period on time
+        if (i === 0) {
+          await until(ms(p.due) + DAY);
+          await submit(AFTER_FIRST, p.id);
+        } else {
+          await until(ms(p.due) - DAY);
+          await submit(AFTER_FIRST, p.id);
+        }
+        // delta-youth: nothing for three periods, then catches up the day after the third is due
+        if (i === 2) {
+          await until(ms(p.due) + DAY);
+          for (const q of periods.slice(0, 3)) await submit(BEHIND, q.id, 70);
+        } else if (i > 2) await submit(BEHIND, p.id);
+      }
+      await handle.result();
+      await h.sink.parseAll();
+      compliance = await computeCompliance(h.db, 'mx', await env.currentTimeMs());
+    } finally {
+      h.worker.shutdown();
+      await running;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('has monthly periods from the first learning session, each due on the 10th of the next month', () => {
+    expect(periods[0]).toMatchObject({ id: '2027-05', due: '2027-06-10T13:00:00Z' });
+    expect(periods.at(-1)!.id).toBe('2028-02');
+  });
+
+  it('walks a team that never submits up every rung of the ladder, at the configured times', () => {
+    const dm = reminders(`data@${NEVER}.example.org`);
+    const contact = reminders(`supervisor@${NEVER}.example.org`);
+    const senior = reminders(`leader@${NEVER}.example.org`);
+    expect(dm.map(eventTime)).toEqual(
+      periods.flatMap((p) => [ms(p.due), ms(p.due) + ladder.secondAfterDays * DAY]),
+    );
+    expect(contact.map(eventTime)).toEqual(periods.map((p) => ms(p.due) + ladder.secondAfterDays * DAY));
+    expect(senior.map(eventTime)).toEqual(periods.map((p) => ms(p.due) + ladder.seniorAfterDays * DAY));
+    // each email names the missing periods, the measures and the period it chases
+    const last = senior.at(-1)!.parsed;
+    expect(last.subject).toBe(
+      `Overdue metrics: ${periods.map((p) => p.id).join(', ')} — TF-CBT Learning Collaborative 2027`,
+    );
+    expect(last.text).toContain('Measures to report: Children served; Fidelity (%); Core Data Set used.');
+  });
+
+  it('lists the silent team in every weekly digest from the digest rung until the end', () => {
+    const digests = h.sink.to(FACULTY).filter((m) => /^Weekly digest/.test(m.parsed.subject!));
+    const first = ms(periods[0]!.due) + ladder.digestAfterDays * DAY;
+    const expected = [];
+    for (let at = first; at < ms(s.end); at += 7 * DAY) expected.push(at);
+    expect(digests.map(eventTime)).toEqual(expected);
+    for (const d of digests) expect(d.parsed.text).toContain('Bayview Child Trauma Center');
+    expect(h.sink.to(COORDINATOR).filter((m) => /^Weekly digest/.test(m.parsed.subject!))).toHaveLength(
+      expected.length,
+    );
+  });
+
+  it('stops chasing a period the moment its data arrives', () => {
+    const dm = reminders(`data@${AFTER_FIRST}.example.org`);
+    // only the first rung of the first period; every later period was in before its due date
+    expect(dm.map((m) => m.parsed.subject)).toEqual([
+      `Metrics due: ${periods[0]!.id} — TF-CBT Learning Collaborative 2027`,
+    ]);
+    expect(reminders(`leader@${AFTER_FIRST}.example.org`)).toEqual([]);
+  });
+
+  it('merges the reminders of a team three periods behind into one per rung', () => {
+    const dm = reminders(`data@${BEHIND}.example.org`);
+    const atThirdDue = dm.filter((m) => eventTime(m) === ms(periods[2]!.due));
+    expect(atThirdDue).toHaveLength(1);
+    expect(atThirdDue[0]!.parsed.subject).toBe(
+      'Metrics due: 2027-05, 2027-06, 2027-07 — TF-CBT Learning Collaborative 2027',
+    );
+    // one email per rung event, never one per missing period
+    const times = dm.map(eventTime);
+    expect(new Set(times).size).toBe(times.length);
+    expect(dm).toHaveLength(5); // P1: due, +7d; P2: due, +7d; P3: due (data arrived a day later)
+  });
+
+  it('records submissions with late flags, and the compliance matrix shows them', async () => {
+    const docs = await submissions(h.db).find({ collaborative: 'mx' }).toArray();
+    expect(docs).toHaveLength(2 * periods.length);
+    const row = (id: string) => compliance.teams.find((t) => t.siteId === id)!.cells;
+    expect(row(NEVER)).toEqual(periods.map(() => 'missing'));
+    expect(row(AFTER_FIRST)).toEqual(periods.map((_, i) => (i === 0 ? 'late' : 'on-time')));
+    expect(row(BEHIND)).toEqual(periods.map((_, i) => (i < 3 ? 'late' : 'on-time')));
+    expect(compliance.totals).toEqual({
+      'on-time': 2 * periods.length - 4,
+      late: 4,
+      missing: periods.length,
+      'not-yet-due': 0,
+    });
+  });
+});
