@@ -10,6 +10,7 @@ import { currentSchedule, getCollaborative, type CollaborativeDoc } from './coll
 import { COLLECTIONS } from './db';
 import type { ApplicationDoc } from './lifecycle';
 import { digestRows } from './metrics';
+import type { ReportChart } from './report';
 import type { Outbox } from './outbox';
 import { getSites, type SiteDoc } from './sites';
 
@@ -315,6 +316,11 @@ export class Notifier {
         r.summary,
       ]);
       data.reportText = (report?.summary as string[] | undefined) ?? [];
+      data.charts = ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
+        caption: `${c.measure}: ${c.scope}`,
+        svg: c.svg,
+      }));
+      data.csv = report?.csv as string | undefined;
     }
     return data;
   }

@@ -26,6 +26,7 @@ export interface OutgoingEmail {
   replyTo?: string;
   /** A calendar invite (text/calendar with METHOD) for nodemailer's icalEvent. */
   icalEvent?: { method: string; filename: string; content: string };
+  attachments?: { filename: string; content: string; contentType: string }[];
   /** When the business event happened in workflow time (differs from the clock under time skipping). */
   eventTime?: Date;
 }
@@ -110,6 +111,7 @@ export class Outbox {
         text: email.text,
         messageId,
         icalEvent: email.icalEvent,
+        attachments: email.attachments,
         headers: {
           'X-LC-Key': email.key,
           ...(email.eventTime ? { 'X-LC-Event-Time': email.eventTime.toISOString() } : {}),

@@ -6,7 +6,19 @@ import type { Db } from 'mongodb';
 import { currentSchedule, getCollaborative } from './collaboratives';
 import { COLLECTIONS } from './db';
 import type { ApplicationDoc, TeamDoc } from './lifecycle';
+import type { Measure } from '../domain/metrics';
+import { ms } from '../domain/schedule';
+import { renderRunChart } from './charts';
+import { submissions, type SubmissionDoc } from './metrics';
 import { getSites } from './sites';
+
+export interface ReportChart {
+  measure: string;
+  scope: string; // 'All teams' or a team's name
+  svg: string;
+  median: number | null;
+  points: number;
+}
 
 export interface FinalReport {
   collaborative: string;
@@ -24,7 +36,14 @@ export interface FinalReport {
     sessionsMissed: number[];
     prework: string[];
     feedback: number;
+    /** Periods submitted of those due, and how many of them on time. */
+    submitted: number;
+    onTime: number;
   }[];
+  /** Run charts of each numeric measure: across teams (one series per team) and overall. */
+  charts: ReportChart[];
+  /** Every submission, one row per team × period. */
+  csv: string;
 }
 
 export async function buildFinalReport(db: Db, slug: string): Promise<FinalReport> {
@@ -63,9 +82,12 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
     ).map((s) => [s.siteId, s.name]),
   );
   const sessions = schedule.learningSessions.length;
+  const subs = await submissions(db).find({ collaborative: slug }).sort({ siteId: 1, period: 1 }).toArray();
+  const periodsDue = schedule.periods.filter((p) => ms(p.due) <= ms(schedule.end));
 
   const perTeam = teams.map((t) => {
     const attended = new Set(attendance.filter((a) => a._id.siteId === t.siteId).map((a) => a._id.session));
+    const own = subs.filter((s) => s.siteId === t.siteId);
     return {
       siteId: t.siteId,
       name: names.get(t.siteId) ?? t.siteId,
@@ -79,9 +101,15 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
         .map((p) => p.item as string)
         .sort(),
       feedback: feedback.find((f) => f._id === t.siteId)?.n ?? 0,
+      submitted: own.length,
+      onTime: own.filter((s) => !s.late).length,
     };
   });
   const count = (d: string) => apps.filter((a) => a.decision?.decision === d).length;
+  const measures = doc.config.metrics?.measures ?? [];
+  const reporting = perTeam.filter((t) => t.status !== 'withdrawn');
+  const metricsLine = (t: (typeof perTeam)[number]) =>
+    periodsDue.length ? `; metrics ${t.submitted}/${periodsDue.length} (${t.onTime} on time)` : '';
   const report: FinalReport = {
     collaborative: slug,
     kind: 'final',
@@ -89,18 +117,102 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
     summary: [
       `${doc.config.title}: ${apps.length} applications; ${count('accept')} accepted, ${count('waitlist')} waitlisted, ${count('decline')} declined.`,
       `${teams.filter((t) => t.status !== 'withdrawn').length} teams took part (${teams.filter((t) => t.promoted).length} promoted from the waiting list); ${teams.filter((t) => t.status === 'withdrawn').length} withdrew.`,
+      ...(periodsDue.length
+        ? [
+            `Metrics: ${subs.length} of ${periodsDue.length * reporting.length} team-periods submitted (${pct(subs.length, periodsDue.length * reporting.length)}); ${subs.filter((s) => !s.late).length} on time (${pct(subs.filter((s) => !s.late).length, subs.length)} of those submitted).`,
+          ]
+        : []),
     ],
     rows: perTeam.map((t) => ({
       team: t.name,
       summary:
         t.status === 'withdrawn'
           ? 'withdrew'
-          : `${t.sessionsAttended}/${sessions} sessions${t.sessionsMissed.length ? ` (missed LS${t.sessionsMissed.map((i) => i + 1).join(', LS')})` : ''}; pre-work ${t.prework.length}/3; ${t.feedback} feedback`,
+          : `${t.sessionsAttended}/${sessions} sessions${t.sessionsMissed.length ? ` (missed LS${t.sessionsMissed.map((i) => i + 1).join(', LS')})` : ''}; pre-work ${t.prework.length}/3; ${t.feedback} feedback${metricsLine(t)}`,
     })),
     teams: perTeam,
+    charts: await runCharts(
+      measures,
+      schedule.periods.map((p) => p.id),
+      reporting,
+      subs,
+    ),
+    csv: toCsv(measures, subs, names),
   };
   await db
     .collection<FinalReport>(COLLECTIONS.reports)
     .updateOne({ collaborative: slug, kind: 'final' }, { $set: report }, { upsert: true });
   return report;
+}
+
+function pct(n: number, of: number): string {
+  return of ? `${Math.round((100 * n) / of)}%` : '—';
+}
+
+/** A run chart per numeric measure: one across teams (a series per team) and one of the teams' mean. */
+async function runCharts(
+  measures: Measure[],
+  periods: string[],
+  teams: { siteId: string; name: string }[],
+  subs: SubmissionDoc[],
+): Promise<ReportChart[]> {
+  const charts: ReportChart[] = [];
+  for (const m of measures.filter((x) => x.type === 'count' || x.type === 'percentage')) {
+    const valueOf = (siteId: string, period: string) => {
+      const v = subs.find((s) => s.siteId === siteId && s.period === period)?.values[m.key];
+      return typeof v === 'number' ? v : null;
+    };
+    const perTeam = teams.map((t) => ({
+      name: t.name,
+      points: periods.map((p) => ({ period: p, value: valueOf(t.siteId, p) })),
+    }));
+    const mean = periods.map((p) => {
+      const vs = teams.map((t) => valueOf(t.siteId, p)).filter((v): v is number => v !== null);
+      return {
+        period: p,
+        value: vs.length ? Math.round((vs.reduce((a, b) => a + b, 0) / vs.length) * 100) / 100 : null,
+      };
+    });
+    const scopes: [string, { name: string; points: { period: string; value: number | null }[] }[]][] = [
+      ['Each team', perTeam],
+      ['All teams (mean)', [{ name: 'All teams (mean)', points: mean }]],
+    ];
+    for (const [scope, series] of scopes) {
+      const chart = await renderRunChart({
+        title: `${m.name} — ${scope}`,
+        measure: m.name,
+        series,
+        target: m.target,
+      });
+      charts.push({ measure: m.key, scope, svg: chart.svg, median: chart.median, points: chart.points });
+    }
+  }
+  return charts;
+}
+
+/** Every submission as CSV (RFC 4180 quoting), one row per team × period. */
+function toCsv(measures: Measure[], subs: SubmissionDoc[], names: Map<string, string>): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const header = [
+    'site_id',
+    'site',
+    'period',
+    'submitted_at',
+    'late',
+    'amendments',
+    ...measures.map((m) => m.key),
+  ];
+  const rows = subs.map((s) => [
+    s.siteId,
+    names.get(s.siteId) ?? s.siteId,
+    s.period,
+    new Date(s.submittedAt).toISOString(),
+    s.late,
+    s.amendments,
+    ...measures.map((m) => s.values[m.key]),
+  ]);
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

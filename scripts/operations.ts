@@ -428,7 +428,7 @@ export async function reschedule(client: Client, db: Db, slug: string, request: 
     problems,
   );
   const r = await sendUpdate(client, { slug }, rescheduleUpdate, input, 'the reschedule');
-  return { ...r, timeZone };
+  return { ...r, at: r.at.replace(/\.000Z$/, 'Z'), timeZone };
 }
 
 // ---- reading the CLI's arguments ---------------------------------------------------------------

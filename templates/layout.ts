@@ -18,6 +18,8 @@ export interface EmailBody {
   /** A definition list such as the timeline: label → value. */
   table?: { caption: string; rows: [string, string][] };
   action?: { label: string; url: string };
+  /** Trusted HTML made by our own code (run-chart SVGs), placed after the table; the text part names them. */
+  figures?: { caption: string; html: string }[];
   signature: string[];
 }
 
@@ -54,6 +56,7 @@ ${b.table.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 16px 
 <p>${e(b.greeting)}</p>
 ${b.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
 ${table}
+${(b.figures ?? []).map((f) => `<figure style="margin:16px 0"><figcaption style="font-weight:bold">${e(f.caption)}</figcaption>${f.html}</figure>`).join('\n')}
 ${action}
 <p>${b.signature.map(e).join('<br>')}</p>
 </body></html>
@@ -66,6 +69,9 @@ ${action}
     '',
     ...b.paragraphs.flatMap((p) => [p, '']),
     ...(b.table ? [b.table.caption, ...b.table.rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ''] : []),
+    ...(b.figures?.length
+      ? ['Charts (in the HTML version of this email):', ...b.figures.map((f) => `  - ${f.caption}`), '']
+      : []),
     ...(b.action ? [`${b.action.label}: ${b.action.url}`, ''] : []),
     ...b.signature,
     '',

@@ -46,6 +46,9 @@ export interface NoticeData {
   metricsUrl?: string;
   /** metrics-digest: one row per team with the periods it still owes. */
   digestRows?: [string, string][];
+  /** final-report: the run charts (SVG) and the CSV of every submission. */
+  charts?: { caption: string; svg: string }[];
+  csv?: string;
 }
 
 export interface NoticeContext {
@@ -58,6 +61,7 @@ export interface NoticeContext {
 
 export interface RenderedNotice extends RenderedEmail {
   calendar?: CalendarSpec;
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 const SESSION = (i: number) => `Learning Session ${i + 1}`;
@@ -375,11 +379,23 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
       });
     case 'final-report':
       requireValues('notice final-report', { report: data.reportRows });
-      return body({
-        subject: `Final report — ${config.title}`,
-        heading: `Final report: ${config.title}`,
-        paragraphs: data.reportText ?? [],
-        table: { caption: 'Teams', rows: data.reportRows! },
-      });
+      return {
+        ...body({
+          subject: `Final report — ${config.title}`,
+          heading: `Final report: ${config.title}`,
+          paragraphs: data.reportText ?? [],
+          table: { caption: 'Teams', rows: data.reportRows! },
+          figures: (data.charts ?? []).map((c) => ({ caption: c.caption, html: c.svg })),
+        }),
+        attachments: data.csv
+          ? [
+              {
+                filename: `${ctx.slug}-metrics.csv`,
+                content: data.csv,
+                contentType: 'text/csv; charset=utf-8',
+              },
+            ]
+          : undefined,
+      };
   }
 }

@@ -191,4 +191,49 @@ describe('metrics: submissions and the chase ladder (time skipping)', () => {
       'not-yet-due': 0,
     });
   });
+
+  it('emails the final report with its run charts inline and the CSV attached; each chart matches the stored data', async () => {
+    const [mail] = h.sink.to(FACULTY).filter((m) => /^Final report/.test(m.parsed.subject!));
+    expect(mail).toBeDefined();
+    const html = mail!.parsed.html as string;
+    expect(html.match(/<svg/g)).toHaveLength(4); // 2 numeric measures × (each team, all teams)
+    const csv = mail!.parsed.attachments.find((a) => a.filename === 'mx-metrics.csv')!;
+    const lines = csv.content.toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'site_id,site,period,submitted_at,late,amendments,children_served,fidelity,cds_used,notes',
+    );
+    expect(lines).toHaveLength(1 + 2 * periods.length);
+
+    const report = await h.db.collection('reports').findOne({ collaborative: 'mx', kind: 'final' });
+    const chart = (report!.charts as { measure: string; scope: string; svg: string; median: number }[]).find(
+      (c) => c.measure === 'fidelity' && c.scope === 'Each team',
+    )!;
+    // Each data point is a tag with aria-roledescription="point" and aria-label="period: P; value: V; series: S".
+    const points = [...chart.svg.matchAll(/<[^>]*aria-roledescription="point"[^>]*>/g)].map((tag) => {
+      const m = /aria-label="period: (\d{4}-\d\d); value: ([^;]+); series: ([^"]+)"/.exec(tag[0])!;
+      return { period: m[1], value: Number(m[2]), series: m[3] };
+    });
+    const docs = await submissions(h.db).find({ collaborative: 'mx' }).toArray();
+    const names: Record<string, string> = {
+      'cedar-hill': 'Cedar Hill Family Services',
+      'delta-youth': 'Delta Youth Clinic',
+    };
+    const expected = docs.map((d) => ({
+      period: d.period,
+      value: d.values.fidelity as number,
+      series: names[d.siteId],
+    }));
+    const key = (x: { period: string; series: string }) => `${x.series}|${x.period}`;
+    expect(points.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      expected.sort((a, b) => key(a).localeCompare(key(b))),
+    );
+    const values = expected.map((e) => e.value).sort((a, b) => a - b);
+    const mid =
+      values.length % 2
+        ? values[(values.length - 1) / 2]!
+        : (values[values.length / 2 - 1]! + values[values.length / 2]!) / 2;
+    expect(chart.median).toBe(mid);
+    expect(chart.svg).toContain(`aria-label="median: ${mid}"`);
+    expect(chart.svg).toContain('aria-label="target: 80"');
+  });
 });
