@@ -111,7 +111,6 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   const done = new Set(carry.done);
   const now = () => Date.now();
   const when = (iso: string) => new Date(iso).toUTCString();
-  if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
 
   const state = (): TeamStatus['state'] =>
     closed ? closed.reason : done.has('end') ? 'completed' : 'active';
@@ -148,6 +147,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
         );
       if (ms(ls.start) > now())
         refuse(`learning session ${a.session + 1} has not started yet (${when(ls.start)})`);
+      if (!carry.roster.length) refuse('the team is still starting; try again in a moment');
       const strangers = a.attendees.map((x) => x.email).filter((e) => !carry.roster.includes(e));
       if (strangers.length) refuse(`not on the core team of ${siteId}: ${strangers.join(', ')}`);
       return a;
@@ -265,6 +265,9 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
         return;
     }
   }
+
+  // Handlers are registered above before this first await, so no early input is turned away.
+  if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
 
   const maxEvents = input.maxHistoryEvents ?? 2_000;
   for (;;) {

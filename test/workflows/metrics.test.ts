@@ -16,6 +16,7 @@ import { parseSitesFile } from '../../domain/sites';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
+import { MEASURES } from '../helpers/measures';
 import { applicationFor } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 
@@ -29,13 +30,6 @@ const COORDINATOR = 'sam.rivera@network.example.org';
 const NEVER = 'bayview';
 const AFTER_FIRST = 'cedar-hill';
 const BEHIND = 'delta-youth';
-
-export const MEASURES = [
-  { key: 'children_served', name: 'Children served', type: 'count', min: 0, max: 500 },
-  { key: 'fidelity', name: 'Fidelity (%)', type: 'percentage', target: 80 },
-  { key: 'cds_used', name: 'Core Data Set used', type: 'yesno', coreDataSet: true },
-  { key: 'notes', name: 'Notes', type: 'text', required: false },
-];
 
 function config() {
   const c = exampleConfig();
