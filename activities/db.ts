@@ -17,6 +17,8 @@ export const COLLECTIONS = {
   callAttendance: 'callAttendance',
   reports: 'reports',
   metrics: 'metrics',
+  /** Addresses that the SMTP server refused permanently. */
+  bounces: 'bounces',
 } as const;
 
 export async function connectDb(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {
@@ -47,6 +49,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     [COLLECTIONS.callAttendance, { collaborative: 1, call: 1, siteId: 1 }],
     [COLLECTIONS.reports, { collaborative: 1, kind: 1 }],
     [COLLECTIONS.metrics, { collaborative: 1, siteId: 1, period: 1 }],
+    [COLLECTIONS.bounces, { email: 1 }],
   ];
   for (const [name, keys] of unique)
     await db.collection(name).createIndex(keys, { unique: true, name: 'business_key' });

@@ -11,7 +11,7 @@ import type { Phase } from '../domain/phases';
 import { renderAnnouncement } from '../templates/announcement';
 import { collaboratives, getCollaborative } from './collaboratives';
 import { createLifecycleRecords } from './lifecycle';
-import { forEachLimited, Notifier, type BulkResult } from './notify';
+import { forEachLimited, Notifier, tally, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
 import { recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
@@ -101,7 +101,7 @@ export function createActivities(deps: ActivityDeps) {
       );
       const { config } = await getCollaborative(db, input.slug);
       const sites = await getSites(db, input.siteIds);
-      const result: BulkResult = { sent: 0, alreadySent: 0, total: sites.length };
+      const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: sites.length };
       await forEachLimited(
         sites,
         concurrency,
@@ -112,7 +112,7 @@ export function createActivities(deps: ActivityDeps) {
             piName: site.piName,
             timeZone: site.timeZone,
           });
-          const outcome = await outbox.send({
+          const outcome = await outbox.deliver({
             key: `${input.slug}:announcement:${site.siteId}`,
             collaborative: input.slug,
             purpose: 'announcement',
@@ -123,8 +123,7 @@ export function createActivities(deps: ActivityDeps) {
             eventTime: activityTime(),
             ...email,
           });
-          if (outcome === 'sent') result.sent++;
-          else result.alreadySent++;
+          tally(result, outcome);
         },
         heartbeatProgress,
       );

@@ -4,24 +4,34 @@
  */
 import type { Db } from 'mongodb';
 import { noticeKey, type Notice } from '../domain/notices';
-import { renderNotice, type NoticeData, type Recipient } from '../templates/notices';
+import { renderNotice, type CalendarSpec, type NoticeData, type Recipient } from '../templates/notices';
 import { icalAttachment } from './calendar';
 import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
 import { COLLECTIONS } from './db';
 import type { ApplicationDoc } from './lifecycle';
 import { digestRows } from './metrics';
 import type { ReportChart } from './report';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxDoc } from './outbox';
 import { getSites, type SiteDoc } from './sites';
 
 export interface BulkResult {
   sent: number;
   alreadySent: number;
+  /** Refused permanently by the SMTP server: recorded, reported, not retried. */
+  failed: number;
   total: number;
+}
+
+export function tally(result: BulkResult, outcome: 'sent' | 'already-sent' | 'failed'): void {
+  if (outcome === 'sent') result.sent++;
+  else if (outcome === 'already-sent') result.alreadySent++;
+  else result.failed++;
 }
 
 interface Addressee extends Recipient {
   siteId?: string;
+  /** On a team's roster (gets the team's calendar entries). */
+  member?: boolean;
 }
 
 /** Runs `fn` over items with at most `limit` in flight; `progress` is called after each. */
@@ -67,11 +77,11 @@ export class Notifier {
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
     const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
     const data = await this.data(doc, notice, sites);
-    if (notice.kind === 'metrics-digest' && !data.digestRows?.length)
-      return { sent: 0, alreadySent: 0, total: 0 };
+    if (notice.kind === 'metrics-digest' && !data.digestRows?.length && !data.failedEmails?.length)
+      return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
     const schedule = currentSchedule(doc);
     const organizer = doc.config.coordinators[0]!;
-    const result: BulkResult = { sent: 0, alreadySent: 0, total: recipients.length };
+    const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: recipients.length };
 
     await forEachLimited(
       recipients,
@@ -83,10 +93,24 @@ export class Notifier {
           config: doc.config,
           schedule,
           recipient: r,
-          data: { ...data, siteName: site?.name ?? data.siteName },
+          data: { ...data, siteName: site?.name ?? data.siteName, teamMember: r.member },
         });
-        const { calendar, ...email } = rendered;
-        const outcome = await this.outbox.send({
+        const { calendar, moreCalendars, ...email } = rendered;
+        const ics = (c: CalendarSpec) =>
+          icalAttachment({
+            uid: `${slug}-${c.id}@lc-orchestrator`,
+            sequence: c.sequence,
+            method: c.method,
+            start: c.start,
+            end: c.end,
+            timeZone: r.timeZone,
+            summary: c.summary,
+            location: c.location,
+            url: c.url,
+            organizer,
+            attendees: [{ name: r.name, email: r.email }],
+          });
+        const outcome = await this.outbox.deliver({
           key: `${slug}:${noticeKey(notice)}:${r.email}`,
           collaborative: slug,
           purpose: notice.kind,
@@ -96,24 +120,20 @@ export class Notifier {
           replyTo: organizer.email,
           eventTime: this.opts.eventTime?.(),
           ...email,
-          icalEvent: calendar
-            ? icalAttachment({
-                uid: `${slug}-${calendar.id}@lc-orchestrator`,
-                sequence: calendar.sequence,
-                method: calendar.method,
-                start: calendar.start,
-                end: calendar.end,
-                timeZone: r.timeZone,
-                summary: calendar.summary,
-                location: calendar.location,
-                url: calendar.url,
-                organizer,
-                attendees: [{ name: r.name, email: r.email }],
-              })
-            : undefined,
+          icalEvent: calendar ? ics(calendar) : undefined,
+          attachments: [
+            ...(email.attachments ?? []),
+            ...(moreCalendars ?? []).map((c, k) => {
+              const a = ics(c);
+              return {
+                filename: `${c.method === 'CANCEL' ? 'cancel' : 'invite'}-${k + 2}.ics`,
+                content: a.content,
+                contentType: `text/calendar; charset=utf-8; method=${a.method}`,
+              };
+            }),
+          ],
         });
-        if (outcome === 'sent') result.sent++;
-        else result.alreadySent++;
+        tally(result, outcome);
       },
       this.opts.progress,
     );
@@ -145,7 +165,15 @@ export class Notifier {
         ...app.coreTeam.members,
         app.coreTeam.contactPerson,
       ];
-      out.push(...people.map((p) => ({ name: p.name, email: p.email, siteId: app.siteId, timeZone: tz })));
+      out.push(
+        ...people.map((p) => ({
+          name: p.name,
+          email: p.email,
+          siteId: app.siteId,
+          timeZone: tz,
+          member: true,
+        })),
+      );
     }
     return out;
   }
@@ -306,6 +334,13 @@ export class Notifier {
         ).map((s) => [s.siteId, s.name]),
       );
       data.digestRows = rows.map((r) => [names.get(r.siteId) ?? r.siteId, r.periods.join(', ')]);
+      const failed = await this.db
+        .collection<OutboxDoc>(COLLECTIONS.outbox)
+        .find({ collaborative: doc.slug, status: 'failed' })
+        .sort({ failedAt: 1 })
+        .limit(50)
+        .toArray();
+      data.failedEmails = failed.map((f) => [f.to, (f.error ?? '').slice(0, 120)]);
     }
     if (n.kind === 'final-report') {
       const report = await this.db

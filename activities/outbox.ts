@@ -96,6 +96,28 @@ export class Outbox {
     return this.db.collection<OutboxDoc>(COLLECTIONS.outbox);
   }
 
+  /**
+   * Sends like `send`, but a permanent failure (an address the server refuses) is an outcome,
+   * not an error: one bad address must not stop a bulk send, nor fail the workflow that asked.
+   * The failure is on the email log and on the person (`bounces`), for the coordinator to see.
+   */
+  async deliver(email: OutgoingEmail): Promise<'sent' | 'already-sent' | 'failed'> {
+    try {
+      return await this.send(email);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure) || !err.nonRetryable) throw err;
+      if (err.type !== 'EmailRejected') return 'failed'; // refused before: recorded then
+      await this.db
+        .collection(COLLECTIONS.bounces)
+        .updateOne(
+          { email: email.to },
+          { $set: { lastError: err.message, lastAt: new Date(), lastKey: email.key }, $inc: { count: 1 } },
+          { upsert: true },
+        );
+      return 'failed';
+    }
+  }
+
   /** Sends the email unless its key was sent before (or is being sent right now by another attempt). */
   async send(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
     const messageId = messageIdFor(email.key, this.from);

@@ -23,7 +23,13 @@ export type Notice =
   | { kind: 'consultation-reminder'; series: number; call: number; siteIds: string[] }
   | { kind: 'feedback'; siteId: string; n: number }
   | { kind: 'schedule-change'; milestone: string; version: number; siteIds: string[] }
-  | { kind: 'cancelled'; siteIds: string[]; reason: string }
+  | {
+      kind: 'cancelled';
+      siteIds: string[];
+      reason: string;
+      /** Sessions still to come, whose calendar entries the teams' members get a METHOD:CANCEL for. */
+      sessions?: { index: number; sequence: number }[];
+    }
   | { kind: 'metrics-reminder'; siteId: string; rung: 1 | 2 | 3; period: string; missing: string[] }
   | { kind: 'metrics-digest'; n: number }
   | { kind: 'final-report' };

@@ -46,9 +46,13 @@ export interface NoticeData {
   metricsUrl?: string;
   /** metrics-digest: one row per team with the periods it still owes. */
   digestRows?: [string, string][];
+  /** metrics-digest: emails the SMTP server refused permanently (address, reason). */
+  failedEmails?: [string, string][];
   /** final-report: the run charts (SVG) and the CSV of every submission. */
   charts?: { caption: string; svg: string }[];
   csv?: string;
+  /** The recipient is on the team's roster (gets the team's calendar entries). */
+  teamMember?: boolean;
 }
 
 export interface NoticeContext {
@@ -61,6 +65,8 @@ export interface NoticeContext {
 
 export interface RenderedNotice extends RenderedEmail {
   calendar?: CalendarSpec;
+  /** Further calendar entries (e.g. the cancellation of every session still to come). */
+  moreCalendars?: CalendarSpec[];
   attachments?: { filename: string; content: string; contentType: string }[];
 }
 
@@ -340,15 +346,36 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
             : undefined,
       };
     }
-    case 'cancelled':
-      return body({
-        subject: `Cancelled: ${config.title}`,
-        paragraphs: [
-          `We are sorry to tell you that the ${config.title} has been cancelled.`,
-          ...(data.cancelReason ? [`Reason: ${data.cancelReason}`] : []),
-          'No further invitations or reminders will be sent. Calendar entries for future sessions can be removed.',
-        ],
-      });
+    case 'cancelled': {
+      const cancels: CalendarSpec[] = data.teamMember
+        ? (n.sessions ?? []).map(({ index, sequence }) => {
+            const ls = schedule.learningSessions[index]!;
+            return {
+              id: `ls-${index}`,
+              sequence,
+              method: 'CANCEL',
+              start: ls.start,
+              end: ls.end,
+              summary: `${SESSION(index)}: ${config.title}`,
+              location: ls.venue,
+            };
+          })
+        : [];
+      return {
+        ...body({
+          subject: `Cancelled: ${config.title}`,
+          paragraphs: [
+            `We are sorry to tell you that the ${config.title} has been cancelled.`,
+            ...(n.reason ? [`Reason: ${n.reason}`] : []),
+            cancels.length
+              ? `The calendar entries of the sessions still to come (${cancels.map((c) => c.summary.split(':')[0]).join(', ')}) are cancelled with this email.`
+              : 'No further invitations or reminders will be sent.',
+          ],
+        }),
+        calendar: cancels[0],
+        moreCalendars: cancels.slice(1),
+      };
+    }
     case 'metrics-reminder': {
       const periods = n.missing.join(', ');
       const lead = {
@@ -368,15 +395,25 @@ export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
         action: data.metricsUrl ? { label: 'Submit the metrics', url: data.metricsUrl } : undefined,
       });
     }
-    case 'metrics-digest':
-      requireValues('notice metrics-digest', { rows: data.digestRows });
+    case 'metrics-digest': {
+      const rows = data.digestRows ?? [];
+      const failed = data.failedEmails ?? [];
+      if (!rows.length && !failed.length) throw new Error('template metrics-digest: nothing to report');
       return body({
-        subject: `Weekly digest: ${data.digestRows!.length} team(s) with missing metrics — ${config.title}`,
+        subject: `Weekly digest: ${rows.length} team(s) with missing metrics${failed.length ? `, ${failed.length} undelivered email(s)` : ''} — ${config.title}`,
         paragraphs: [
-          'These teams still owe metrics for the periods listed, past the reminders of the chase ladder.',
+          rows.length
+            ? 'These teams still owe metrics for the periods listed, past the reminders of the chase ladder.'
+            : 'Every team is up to date with its metrics.',
+          ...(failed.length
+            ? [
+                `Emails that could not be delivered (fix the address in the directory or the application): ${failed.map(([to, why]) => `${to} (${why})`).join('; ')}.`,
+              ]
+            : []),
         ],
-        table: { caption: 'Missing metrics', rows: data.digestRows! },
+        table: rows.length ? { caption: 'Missing metrics', rows } : undefined,
       });
+    }
     case 'final-report':
       requireValues('notice final-report', { report: data.reportRows });
       return {

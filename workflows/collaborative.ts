@@ -493,7 +493,18 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       await signalTeam(siteId, { reason: 'cancelled', note: cancelled.reason });
     }
     if (announcedTo)
-      await mail.notify(slug, { kind: 'cancelled', siteIds: announcedTo, reason: cancelled.reason });
+      await mail.notify(slug, {
+        kind: 'cancelled',
+        siteIds: announcedTo,
+        reason: cancelled.reason,
+        sessions: schedule.learningSessions
+          .map((ls, index) => ({ ls, index }))
+          .filter(({ ls }) => ms(ls.start) > now())
+          .map(({ index }) => ({
+            index,
+            sequence: (milestoneVersions[`learningSessions[${index}]`] ?? 0) + 1,
+          })),
+      });
     await Promise.all([...children.values()].map((c) => c.result().catch(() => undefined)));
     await condition(allHandlersFinished);
     await enter('cancelled');

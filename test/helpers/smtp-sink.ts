@@ -17,6 +17,8 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   /** When set, every RCPT TO is answered with this SMTP code (e.g. 550 or 451). */
   rejectWith?: { code: number; message: string };
+  /** Addresses refused with 550 (a mailbox that does not exist). */
+  readonly refuse = new Set<string>();
   private server?: SMTPServer;
   /** Parse only when `parseAll` is called: keeps a long run's CPU for the code under test. */
   deferParsing = false;
@@ -32,7 +34,14 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo: (_address, _session, cb) => {
+      onRcptTo: (address, _session, cb) => {
+        if (this.refuse.has(address.address.toLowerCase())) {
+          const err = new Error(`5.1.1 <${address.address}>: no such mailbox`) as Error & {
+            responseCode: number;
+          };
+          err.responseCode = 550;
+          return cb(err);
+        }
         if (!this.rejectWith) return cb();
         const err = new Error(this.rejectWith.message) as Error & { responseCode: number };
         err.responseCode = this.rejectWith.code;

@@ -72,6 +72,7 @@ describe('metrics: submissions and the chase ladder (time skipping)', () => {
     h = await harness(env, 'metrics');
     await upsertSites(h.db, sites);
     h.sink.deferParsing = true;
+    h.sink.refuse.add(pi(NEVER)); // one address that bounces: nothing may fail because of it
     const running = h.worker.run();
     try {
       handle = await env.client.workflow.start(collaborativeWorkflow, {
@@ -229,5 +230,19 @@ describe('metrics: submissions and the chase ladder (time skipping)', () => {
     expect(chart.median).toBe(mid);
     expect(chart.svg).toContain(`aria-label="median: ${mid}"`);
     expect(chart.svg).toContain('aria-label="target: 80"');
+  });
+
+  it('records an address the server refuses, keeps going, and tells the coordinator in the digest', async () => {
+    expect(h.sink.to(pi(NEVER))).toEqual([]);
+    const bounce = await h.db.collection('bounces').findOne({ email: pi(NEVER) });
+    expect(bounce!.count).toBeGreaterThan(0);
+    expect(bounce!.lastError).toMatch(/550/);
+    const failed = await h.db
+      .collection('outbox')
+      .countDocuments({ collaborative: 'mx', to: pi(NEVER), status: 'failed' });
+    expect(failed).toBe(bounce!.count);
+    const digest = h.sink.to(COORDINATOR).find((m) => /^Weekly digest/.test(m.parsed.subject!))!;
+    expect(digest.parsed.subject).toMatch(/undelivered email/);
+    expect(digest.parsed.text).toContain(`${pi(NEVER)} (`);
   });
 });

@@ -1,0 +1,276 @@
+/**
+ * Sample inputs for every email template: the announcement and one notice of each kind of
+ * domain/notices.ts, rendered with realistic data — the collaborative of examples/collaborative.yaml
+ * (parsed by parseLaunchConfig, with a metrics block added), the sites of examples/sites.csv and
+ * the core team of examples/application.yaml. Used by `lc preview` and the template snapshot tests.
+ *
+ * SAMPLE_NOTICES is keyed by NoticeKind, so a new kind of notice does not compile until it has a
+ * sample here (and with it a preview and a snapshot).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { parseLaunchConfig, type LaunchConfig } from '../domain/config';
+import type { Notice, NoticeKind } from '../domain/notices';
+import { parseSitesFile, type Site } from '../domain/sites';
+import { renderAnnouncement, type AnnouncementVars } from './announcement';
+import {
+  renderNotice,
+  type NoticeContext,
+  type NoticeData,
+  type Recipient,
+  type RenderedNotice,
+} from './notices';
+
+export type TemplateName = 'announcement' | NoticeKind;
+
+const EXAMPLES = path.join(__dirname, '../examples');
+const WEB = 'https://lc.network.example.org';
+
+/** The measures of the sample collaborative (those of examples/metrics.yaml). */
+export const SAMPLE_MEASURES = [
+  { key: 'children_served', name: 'Children served', type: 'count', min: 0, max: 500 },
+  { key: 'fidelity', name: 'Fidelity (%)', type: 'percentage', target: 80 },
+  { key: 'cds_used', name: 'Core Data Set used', type: 'yesno', coreDataSet: true },
+  { key: 'notes', name: 'Notes', type: 'text', required: false },
+];
+
+/** One notice of each kind, as the workflows ask for them. */
+export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> } = {
+  'info-call-invite': { kind: 'info-call-invite', call: 0, sequence: 0 },
+  'info-call-reminder': { kind: 'info-call-reminder', call: 1 },
+  'applications-closing': { kind: 'applications-closing', siteIds: ['bayview', 'harbor'] },
+  'application-received': { kind: 'application-received', siteId: 'bayview', version: 1 },
+  'review-reminder': { kind: 'review-reminder', undecided: ['bayview', 'harbor', 'keystone'] },
+  'decisions-overdue': { kind: 'decisions-overdue', undecided: ['harbor'] },
+  decision: { kind: 'decision', siteId: 'bayview', decision: 'accept' },
+  withdrawal: { kind: 'withdrawal', siteId: 'fairview', promoted: 'harbor' },
+  prework: { kind: 'prework', siteId: 'bayview' },
+  'prework-reminder': {
+    kind: 'prework-reminder',
+    siteId: 'bayview',
+    n: 1,
+    pending: ['commitment', 'baseline'],
+  },
+  'session-invite': { kind: 'session-invite', siteId: 'bayview', session: 0, sequence: 0 },
+  'session-reminder': { kind: 'session-reminder', siteId: 'bayview', session: 1, daysBefore: 7 },
+  'session-missed': { kind: 'session-missed', siteId: 'delta-youth', session: 1 },
+  'consultation-invite': { kind: 'consultation-invite', series: 1, call: 2, siteIds: ['bayview'] },
+  'consultation-reminder': { kind: 'consultation-reminder', series: 0, call: 1, siteIds: ['bayview'] },
+  feedback: { kind: 'feedback', siteId: 'bayview', n: 1 },
+  'schedule-change': {
+    kind: 'schedule-change',
+    milestone: 'learningSessions[1]',
+    version: 1,
+    siteIds: ['bayview'],
+  },
+  cancelled: {
+    kind: 'cancelled',
+    siteIds: ['bayview'],
+    reason: 'the network lost its training grant',
+    sessions: [
+      { index: 1, sequence: 0 },
+      { index: 2, sequence: 1 },
+    ],
+  },
+  'metrics-reminder': {
+    kind: 'metrics-reminder',
+    siteId: 'bayview',
+    rung: 2,
+    period: '2027-07',
+    missing: ['2027-06', '2027-07'],
+  },
+  'metrics-digest': { kind: 'metrics-digest', n: 3 },
+  'final-report': { kind: 'final-report' },
+};
+
+/** Who receives each template, and when: what `lc preview --list` shows. */
+export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
+  announcement: "to each site's PI: the collaborative is announced, with its timeline",
+  'info-call-invite': 'to the announced PIs: an informational call, with a calendar invite',
+  'info-call-reminder': 'to the announced PIs: the day before an informational call',
+  'applications-closing': 'to the PIs of sites that have not applied: applications close soon',
+  'application-received': 'to the PI and the contact person: an application (or amendment) arrived',
+  'review-reminder': 'to the faculty: applications still to decide before decisions are due',
+  'decisions-overdue': 'to the coordinators: decisions are overdue',
+  decision: 'to the PI and the core team: accepted (with the timeline), waiting list or declined',
+  withdrawal: 'to the team and the coordinators: a withdrawal is confirmed',
+  prework: 'to an accepted team: the pre-work begins',
+  'prework-reminder': 'to the PI and the contact person: pre-work items still open',
+  'session-invite': 'to the core team: a learning session, with a calendar invite',
+  'session-reminder': 'to the core team: a learning session is days away',
+  'session-missed': 'to the faculty and coordinators: no one of a team attended a session',
+  'consultation-invite': 'to the core teams: a consultation call, with a calendar invite',
+  'consultation-reminder': 'to the core teams: the day before a consultation call',
+  feedback: "to the team: a faculty member's feedback",
+  'schedule-change': 'to those concerned: a milestone moved, with the updated timeline',
+  cancelled: 'to everyone: the collaborative is cancelled',
+  'metrics-reminder': 'to the data manager (then contact person, senior leader): metrics are due or overdue',
+  'metrics-digest': 'to the faculty and coordinators: weekly, the teams still owing metrics',
+  'final-report': 'to the faculty and coordinators: the final report, run charts and CSV',
+};
+
+export const TEMPLATE_NAMES: TemplateName[] = [
+  'announcement',
+  ...(Object.keys(SAMPLE_NOTICES) as NoticeKind[]),
+];
+
+export function isTemplateName(name: string): name is TemplateName {
+  return (TEMPLATE_NAMES as string[]).includes(name);
+}
+
+export type SampleInput =
+  | { template: 'announcement'; vars: AnnouncementVars }
+  | { template: NoticeKind; notice: Notice; ctx: NoticeContext };
+
+let cached: { config: LaunchConfig; sites: Map<string, Site> } | undefined;
+
+/** The sample collaborative and the network's sites (read once). */
+export function sampleWorld(): { config: LaunchConfig; sites: Map<string, Site> } {
+  if (cached) return cached;
+  const raw = YAML.parse(fs.readFileSync(path.join(EXAMPLES, 'collaborative.yaml'), 'utf8'));
+  raw.metrics = { dueDay: 10, graceDays: 3, measures: SAMPLE_MEASURES };
+  const config = parseLaunchConfig(raw);
+  const { sites, errors } = parseSitesFile(fs.readFileSync(path.join(EXAMPLES, 'sites.csv'), 'utf8'), 'csv');
+  if (errors.length) throw new Error(`examples/sites.csv is invalid: ${JSON.stringify(errors)}`);
+  cached = { config, sites: new Map(sites.map((s) => [s.siteId, s])) };
+  return cached;
+}
+
+const SAMPLE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="120" role="img" aria-label="Fidelity (%) by month">' +
+  '<polyline fill="none" stroke="#1f5f8b" stroke-width="2" points="10,90 60,80 110,70 160,60 210,52 260,45 310,40"/>' +
+  '<line x1="10" x2="310" y1="65" y2="65" stroke="#999" stroke-dasharray="4 3"/>' +
+  '</svg>';
+
+/** A fresh (mutable) sample input for a template: tests change it to check what a template requires. */
+export function sampleInput(name: TemplateName): SampleInput {
+  const { config, sites } = sampleWorld();
+  const site = (id: string) => sites.get(id)!;
+  const bayview = site('bayview');
+  const [faculty] = config.faculty;
+  const [coordinator] = config.coordinators;
+  if (name === 'announcement')
+    return {
+      template: 'announcement',
+      vars: { config, siteName: bayview.name, piName: bayview.piName, timeZone: bayview.timeZone },
+    };
+
+  const notice = structuredClone(SAMPLE_NOTICES[name]) as Notice;
+  const pi: Recipient = { name: bayview.piName, email: bayview.piEmail, timeZone: bayview.timeZone! };
+  const coreTeamMember: Recipient = {
+    name: 'Marcus Chen',
+    email: 'marcus.chen@bayview.example.org',
+    timeZone: bayview.timeZone!,
+  };
+  const dataManager: Recipient = {
+    name: 'Lena Weiss',
+    email: 'lena.weiss@bayview.example.org',
+    timeZone: bayview.timeZone!,
+  };
+  const staff = (p: { name: string; email: string }): Recipient => ({ ...p, timeZone: config.timeZone });
+  const siteName = 'siteId' in notice ? site(notice.siteId).name : undefined;
+  const data: NoticeData = { ...(siteName ? { siteName } : {}) };
+  let recipient = pi;
+  const schedule = config.schedule;
+
+  switch (notice.kind) {
+    case 'applications-closing':
+      data.siteName = bayview.name;
+      data.applicationUrl = `${WEB}/apply/${config.slug}`;
+      break;
+    case 'review-reminder':
+    case 'decisions-overdue':
+      data.undecidedNames = notice.undecided.map((id) => site(id).name);
+      recipient = staff(notice.kind === 'review-reminder' ? faculty! : coordinator!);
+      break;
+    case 'decision':
+      data.decisionNotes = 'A strong application; please bring your referral data to Learning Session 1.';
+      data.preworkStart = schedule.prework;
+      break;
+    case 'withdrawal':
+      data.promotedSiteName = notice.promoted ? site(notice.promoted).name : undefined;
+      recipient = staff(coordinator!);
+      break;
+    case 'prework':
+    case 'prework-reminder':
+      data.preworkUrl = `${WEB}/prework/${config.slug}/${notice.siteId}`;
+      break;
+    case 'session-invite':
+    case 'session-reminder':
+    case 'consultation-invite':
+    case 'consultation-reminder':
+      data.siteName = bayview.name;
+      recipient = coreTeamMember;
+      break;
+    case 'session-missed':
+      recipient = staff(faculty!);
+      break;
+    case 'feedback':
+      data.feedbackText =
+        'Good progress on the trauma narrative phase: two of your clinicians now complete it with fidelity above 85%. Next month, focus on caregiver sessions.';
+      data.feedbackBy = faculty!.email;
+      recipient = coreTeamMember;
+      break;
+    case 'schedule-change':
+      data.siteName = bayview.name;
+      break;
+    case 'cancelled':
+      data.siteName = bayview.name;
+      data.cancelReason = notice.reason;
+      data.teamMember = true; // on the team's roster: gets the cancellations of the sessions to come
+      recipient = coreTeamMember;
+      break;
+    case 'metrics-reminder':
+      data.missingMeasures = (config.metrics?.measures ?? []).filter((m) => m.required).map((m) => m.name);
+      data.metricsUrl = `${WEB}/metrics/${config.slug}/${notice.siteId}?period=${notice.missing[0]}`;
+      recipient = dataManager;
+      break;
+    case 'metrics-digest':
+      data.digestRows = [
+        [site('bayview').name, '2027-06, 2027-07'],
+        [site('harbor').name, '2027-07'],
+        [site('keystone').name, '2027-05, 2027-06, 2027-07'],
+      ];
+      data.failedEmails = [
+        ['data@keystone.example.org', '550 5.1.1 Recipient address rejected: User unknown'],
+      ];
+      recipient = staff(coordinator!);
+      break;
+    case 'final-report':
+      data.reportText = [
+        '12 teams took part in the TF-CBT Learning Collaborative 2027; 11 completed it and 1 withdrew.',
+        'Teams submitted 94% of the monthly metrics due, 81% of them on time.',
+      ];
+      data.reportRows = [
+        [site('bayview').name, 'completed; 3/3 sessions; pre-work done; 10/10 periods submitted (9 on time)'],
+        [
+          site('cedar-hill').name,
+          'completed; 3/3 sessions; pre-work done; 9/10 periods submitted (8 on time)',
+        ],
+        [site('fairview').name, 'withdrawn; 1/3 sessions; pre-work done; 3/10 periods submitted (2 on time)'],
+      ];
+      data.charts = [{ caption: 'Fidelity (%): All teams', svg: SAMPLE_SVG }];
+      data.csv = [
+        'siteId,period,children_served,fidelity,cds_used,notes',
+        'bayview,2027-05,12,78,true,',
+        'bayview,2027-06,14,83,true,booster training',
+      ].join('\n');
+      recipient = staff(faculty!);
+      break;
+    default:
+      break;
+  }
+  return { template: notice.kind, notice, ctx: { slug: config.slug, config, schedule, recipient, data } };
+}
+
+/** Renders a sample input: throws, as the templates do, when a required value is missing. */
+export function renderSampleInput(input: SampleInput): RenderedNotice {
+  return input.template === 'announcement'
+    ? renderAnnouncement(input.vars)
+    : renderNotice(input.notice, input.ctx);
+}
+
+export function renderSample(name: TemplateName): RenderedNotice {
+  return renderSampleInput(sampleInput(name));
+}

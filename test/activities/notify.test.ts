@@ -1,0 +1,134 @@
+/**
+ * The notify activity against the real MongoDB-wire and SMTP servers: a cancellation carries
+ * METHOD:CANCEL calendar entries (same UID, higher SEQUENCE) for every session still to come to
+ * each team member, and one refused address does not stop the others.
+ */
+import ICAL from 'ical.js';
+import { createActivities } from '../../activities';
+import { upsertSites } from '../../activities/sites';
+import { createTransport, Outbox } from '../../activities/outbox';
+import { parseLaunchConfig } from '../../domain/config';
+import { compressedConfig } from '../helpers/configs';
+import { MAIL_FROM, testDb } from '../helpers/env';
+import { applicationFor } from '../helpers/people';
+import { SmtpSink } from '../helpers/smtp-sink';
+
+describe('notify', () => {
+  let sink: SmtpSink;
+  let dbh: Awaited<ReturnType<typeof testDb>>;
+  let transport: ReturnType<typeof createTransport>;
+  let acts: ReturnType<typeof createActivities>;
+  const cfg = parseLaunchConfig({
+    ...compressedConfig('nx', Date.now(), { ls: 30 }),
+    sites: ['bayview', 'cedar-hill'],
+  });
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    dbh = await testDb('notify');
+    transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
+    acts = createActivities({ db: dbh.db, outbox: new Outbox(dbh.db, transport, MAIL_FROM) });
+    await upsertSites(dbh.db, [
+      {
+        siteId: 'bayview',
+        name: 'Bayview',
+        piName: 'Dr A',
+        piEmail: 'pi@bayview.example.org',
+        active: true,
+        timeZone: 'America/Los_Angeles',
+      },
+      {
+        siteId: 'cedar-hill',
+        name: 'Cedar Hill',
+        piName: 'Dr B',
+        piEmail: 'pi@cedar-hill.example.org',
+        active: true,
+      },
+    ]);
+    await acts.recordCollaborative(cfg);
+    await acts.sendAnnouncements({ slug: 'nx', siteIds: ['bayview', 'cedar-hill'] });
+    await acts.recordApplication('nx', applicationFor('bayview', 'pi@bayview.example.org'), 1);
+    await acts.recordTeam('nx', 'bayview', 'accepted');
+  });
+  afterAll(async () => {
+    transport.close();
+    await sink.stop();
+    await dbh.close();
+  });
+
+  it('cancels every session still to come in the team members’ calendars', async () => {
+    const sessions = [
+      { index: 1, sequence: 1 },
+      { index: 2, sequence: 3 },
+    ];
+    const r = await acts.notify('nx', {
+      kind: 'cancelled',
+      siteIds: ['bayview', 'cedar-hill'],
+      reason: 'No funding.',
+      sessions,
+    });
+    expect(r).toMatchObject({ failed: 0, total: 2 + 3 + 3 }); // 2 PIs, 3 team members (the contact is one), 2 faculty + 1 coordinator
+    const member = sink
+      .to('clinician@bayview.example.org')
+      .find((m) => m.parsed.subject === 'Cancelled: Test collaborative nx')!;
+    const calendars = [member.parsed.attachments, []]
+      .flat()
+      .filter((a) => a.contentType.startsWith('text/calendar'))
+      .map((a) => a.content.toString('utf8'));
+    expect(calendars).toHaveLength(2);
+    const events = calendars.map((text) => {
+      const cal = new ICAL.Component(ICAL.parse(text));
+      const ev = cal.getFirstSubcomponent('vevent')!;
+      return {
+        method: cal.getFirstPropertyValue('method'),
+        uid: ev.getFirstPropertyValue('uid'),
+        sequence: ev.getFirstPropertyValue('sequence'),
+        status: ev.getFirstPropertyValue('status'),
+        start: (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
+      };
+    });
+    expect(events.sort((a, b) => String(a.uid).localeCompare(String(b.uid)))).toEqual(
+      sessions.map(({ index, sequence }) => ({
+        method: 'CANCEL',
+        uid: `nx-ls-${index}@lc-orchestrator`,
+        sequence,
+        status: 'CANCELLED',
+        start: new Date(cfg.schedule.learningSessions[index]!.start).toISOString(),
+      })),
+    );
+    // a PI who is not on a team gets the news without calendar entries
+    const pi = sink
+      .to('pi@cedar-hill.example.org')
+      .find((m) => m.parsed.subject === 'Cancelled: Test collaborative nx')!;
+    expect(pi.parsed.attachments.filter((a) => a.contentType.startsWith('text/calendar'))).toEqual([]);
+    expect(pi.parsed.text).toContain('Reason: No funding.');
+  });
+
+  it('records a refused address and carries on with the others', async () => {
+    sink.refuse.add('leader@bayview.example.org');
+    const r = await acts.notify('nx', {
+      kind: 'session-reminder',
+      siteId: 'bayview',
+      session: 1,
+      daysBefore: 2,
+    });
+    expect(r).toEqual({ sent: 2, alreadySent: 0, failed: 1, total: 3 });
+    const bounce = await dbh.db.collection('bounces').findOne({ email: 'leader@bayview.example.org' });
+    expect(bounce).toMatchObject({
+      count: 1,
+      lastKey: 'nx:session-reminder:bayview:1:2:leader@bayview.example.org',
+    });
+    // a retry of the same notice sends nothing again and does not count the bounce twice
+    expect(
+      await acts.notify('nx', { kind: 'session-reminder', siteId: 'bayview', session: 1, daysBefore: 2 }),
+    ).toEqual({
+      sent: 0,
+      alreadySent: 2,
+      failed: 1,
+      total: 3,
+    });
+    expect((await dbh.db.collection('bounces').findOne({ email: 'leader@bayview.example.org' }))!.count).toBe(
+      1,
+    );
+  });
+});
