@@ -13,7 +13,7 @@ import { collaboratives, getCollaborative } from './collaboratives';
 import { createLifecycleRecords } from './lifecycle';
 import { forEachLimited, Notifier, tally, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
-import { recordSubmission } from './metrics';
+import { computeCompliance, recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
 import { getSites, listSites } from './sites';
 
@@ -137,6 +137,12 @@ export function createActivities(deps: ActivityDeps) {
       meta: { submittedAt: string; late: boolean; amendments: number },
     ): Promise<void> {
       await recordSubmission(db, slug, siteId, submission, meta);
+    },
+
+    /** True when every reporting team has submitted every period due so far. */
+    async metricsComplete(slug: string): Promise<boolean> {
+      const m = await computeCompliance(db, slug, activityTime().getTime());
+      return m.teams.length > 0 && m.totals.missing === 0 && m.totals['not-yet-due'] === 0;
     },
 
     /** Emails one business event to whoever it concerns (see activities/notify.ts). */

@@ -32,6 +32,7 @@ export type CollaborativeItemKind =
   | 'consultation-invite'
   | 'consultation-reminder'
   | 'metrics-digest'
+  | 'metrics-complete'
   | 'end';
 
 /** `launchedAt` stands in for an announcement date the config leaves out ("announce at launch"). */
@@ -103,6 +104,9 @@ export function collaborativeAgenda(
       n++, at = plus(at, DIGEST_EVERY)
     )
       add({ key: `metrics-digest:${n}`, kind: 'metrics-digest', at, index: n });
+  const lastDue = s.periods.at(-1)?.due;
+  if (ladder && lastDue && ms(lastDue) < ms(s.end))
+    add({ key: 'metrics-complete', kind: 'metrics-complete', at: lastDue });
   add({ key: 'end', kind: 'end', at: s.end });
   // Stable order: by time, then as listed (so 'decisions-due' comes before 'notify').
   return items

@@ -458,6 +458,10 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           await notice({ kind: item.kind, series: item.series!, call: item.index!, siteIds });
         return true;
       }
+      case 'metrics-complete':
+        // Every required period of every team in: the final report need not wait for the end.
+        if (await records.metricsComplete(slug)) await mail.sendFinalReport(slug);
+        return true;
       case 'metrics-digest':
         await notice({ kind: 'metrics-digest', n: item.index! });
         return true;
