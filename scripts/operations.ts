@@ -3,6 +3,7 @@
  * validates its input with the domain's zod schemas first and fails with a message they can act on.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   Client,
   Connection,
@@ -14,10 +15,14 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Db } from 'mongodb';
+import { DateTime } from 'luxon';
+import type { Db, Filter } from 'mongodb';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { collaboratives, currentSchedule, type CollaborativeDoc } from '../activities/collaboratives';
+import { COLLECTIONS } from '../activities/db';
+import { computeCompliance, type ComplianceMatrix } from '../activities/metrics';
+import type { EmailStatus, OutboxDoc } from '../activities/outbox';
 import { getSites, listSites, upsertSites } from '../activities/sites';
 import { emailSchema, siteIdSchema } from '../domain/common';
 import { parseLaunchConfig, slugSchema, workflowIdFor, type LaunchConfig } from '../domain/config';
@@ -39,10 +44,19 @@ import {
   type PreworkDone,
   type Withdrawal,
 } from '../domain/inputs';
+import { submissionSchema, type ComplianceCell, type Submission } from '../domain/metrics';
 import { milestoneNames } from '../domain/schedule';
 import { formatFromFileName, parseSitesFile } from '../domain/sites';
 import type { Settings } from '../domain/settings';
-import { toInstant } from '../domain/time';
+import { formatInZone, toInstant } from '../domain/time';
+import type { RenderedNotice } from '../templates/notices';
+import {
+  isTemplateName,
+  renderSample,
+  TEMPLATE_DESCRIPTIONS,
+  TEMPLATE_NAMES,
+  type TemplateName,
+} from '../templates/samples';
 import {
   cancel as cancelUpdate,
   collaborativeWorkflow,
@@ -53,6 +67,7 @@ import {
   reschedule as rescheduleUpdate,
   statusQuery,
   submitApplication as submitApplicationUpdate,
+  submitMetrics as submitMetricsUpdate,
   teamStatusQuery,
   teamWorkflowId,
   withdraw as withdrawUpdate,
@@ -214,6 +229,12 @@ function slugProblems(slug: string): string[] {
 function siteProblems(siteId: string): string[] {
   const r = siteIdSchema.safeParse(siteId);
   return r.success ? [] : [`siteId: "${siteId}" is not a site id (letters, digits and dashes)`];
+}
+
+/** Throws a ValidationError when the slug cannot be one (for commands to check before connecting). */
+export function checkSlug(slug: string): void {
+  const problems = slugProblems(slug);
+  if (problems.length) throw new ValidationError('the slug', problems);
 }
 
 // ---- sending Updates ---------------------------------------------------------------------------
@@ -539,4 +560,321 @@ export function sessionsAttended(team: TeamStatus): number[] {
     .filter(([, members]) => Object.values(members).some(Boolean))
     .map(([session]) => Number(session) + 1)
     .sort((a, b) => a - b);
+}
+
+// ---- metrics: a team's submission --------------------------------------------------------------
+
+/**
+ * A team's metrics for one period as the CLI gives them: the period (`2027-06`), the values
+ * object read from a .yaml or .json file, and who submits. Checks the envelope here (slug, site
+ * id, period, values is a mapping, by is an email); the values themselves are checked against the
+ * collaborative's measures by the team workflow's validator, whose message a refusal carries.
+ */
+export function metricsFromArgs(args: {
+  slug: string;
+  siteId: string;
+  period: string;
+  file: string;
+  by?: string;
+}): Submission {
+  const values = readStructuredFile(args.file);
+  const problems = [...slugProblems(args.slug), ...siteProblems(args.siteId)];
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    problems.push(
+      `values: ${args.file} must hold the values object, one key per measure (e.g. children_served: 12)`,
+    );
+  const r = submissionSchema.safeParse({
+    period: String(args.period ?? '').trim(),
+    values: problems.length ? {} : values,
+    by: args.by,
+  });
+  if (!r.success)
+    problems.push(
+      // The period's own message names the field already: "period: period: …" reads as "period: …".
+      ...formatIssues(r.error).map((p) => requiredReadably(p).replace(/^(\w+): \1: /, '$1: ')),
+    );
+  if (problems.length || !r.success) throw new ValidationError(`the metrics in ${args.file}`, problems);
+  return r.data as Submission;
+}
+
+/** Sends a team's metrics for a period (submitting a period again amends it). */
+export async function submitMetrics(client: Client, slug: string, siteId: string, input: Submission) {
+  return sendUpdate(client, { slug, siteId }, submitMetricsUpdate, input, 'the metrics');
+}
+
+// ---- reports: metrics compliance ---------------------------------------------------------------
+
+export const COMPLIANCE_SYMBOLS: Record<ComplianceCell, string> = {
+  'on-time': '✓',
+  late: 'L',
+  missing: '✗',
+  'not-yet-due': '·',
+};
+const COMPLIANCE_LABELS: Record<ComplianceCell, string> = {
+  'on-time': 'on time',
+  late: 'late',
+  missing: 'missing',
+  'not-yet-due': 'not yet due',
+};
+const CELLS = Object.keys(COMPLIANCE_SYMBOLS) as ComplianceCell[];
+
+export interface ComplianceReport extends ComplianceMatrix {
+  slug: string;
+  title: string;
+  timeZone: string;
+  /** The instant the matrix describes (ISO). */
+  asOf: string;
+}
+
+/** The team × period matrix of a collaborative's metrics at `now` (see activities/metrics.ts). */
+export async function complianceReport(db: Db, slug: string, now: number): Promise<ComplianceReport> {
+  checkSlug(slug);
+  const doc = await collaborativeRecord(db, slug);
+  if (!doc.config.metrics)
+    throw new OperationError(
+      `lc/${slug} collects no metrics (its launch config has no metrics block)`,
+      'input',
+    );
+  const matrix = await computeCompliance(db, slug, now).catch((err: Error) => {
+    throw new OperationError(`cannot read the metrics of "${slug}" from MongoDB (${err.message})`);
+  });
+  return {
+    ...matrix,
+    slug,
+    title: doc.config.title,
+    timeZone: doc.config.timeZone,
+    asOf: new Date(now).toISOString(),
+  };
+}
+
+const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : '—');
+
+/**
+ * The matrix as people read it: one row per team, one column per period (✓ on time, L late,
+ * ✗ missing, · not yet due), each team's on-time share of the periods due, then the totals.
+ */
+export function complianceLines(r: ComplianceReport): string[] {
+  const out = [
+    `Metrics compliance of ${r.title} (lc/${r.slug}) as of ${formatInZone(r.asOf, r.timeZone)}`,
+    `${COMPLIANCE_SYMBOLS['on-time']} on time   ${COMPLIANCE_SYMBOLS.late} late   ${COMPLIANCE_SYMBOLS.missing} missing   ${COMPLIANCE_SYMBOLS['not-yet-due']} not yet due`,
+    '',
+  ];
+  if (!r.teams.length) return [...out, `no team of lc/${r.slug} reports metrics yet (none is accepted)`];
+  const w = Math.max(4, ...r.teams.map((t) => t.siteId.length));
+  const col = Math.max(7, ...r.periods.map((p) => p.length));
+  const centre = (s: string) => s.padStart(Math.ceil((col + s.length) / 2)).padEnd(col);
+  out.push(`${'TEAM'.padEnd(w)}  ${r.periods.map(centre).join(' ')}  ON TIME`);
+  for (const t of r.teams) {
+    const due = t.cells.filter((c) => c !== 'not-yet-due').length;
+    const onTime = t.cells.filter((c) => c === 'on-time').length;
+    out.push(
+      `${t.siteId.padEnd(w)}  ${t.cells.map((c) => centre(COMPLIANCE_SYMBOLS[c])).join(' ')}  ${`${onTime}/${due}`.padStart(7)}`,
+    );
+  }
+  const all = r.teams.length * r.periods.length;
+  const due = all - r.totals['not-yet-due'];
+  const label = Math.max(...CELLS.map((c) => COMPLIANCE_LABELS[c].length));
+  const count = String(all).length;
+  out.push(
+    '',
+    `totals: ${all} team-periods (${r.teams.length} teams × ${r.periods.length} periods)`,
+    ...CELLS.map(
+      (c) =>
+        `  ${COMPLIANCE_SYMBOLS[c]} ${COMPLIANCE_LABELS[c].padEnd(label)}  ${String(r.totals[c]).padStart(count)}  ${pct(r.totals[c], all).padStart(6)}`,
+    ),
+    `of the ${due} due: ${pct(r.totals['on-time'], due)} on time, ${pct(r.totals.late, due)} late, ${pct(r.totals.missing, due)} missing`,
+  );
+  return out;
+}
+
+/** The matrix as CSV, one row per team × period: `siteId,period,status` (status: on-time, late, missing, not-yet-due). */
+export function complianceCsv(r: ComplianceReport): string {
+  const rows = r.teams.flatMap((t) => t.cells.map((c, i) => `${t.siteId},${r.periods[i]},${c}`));
+  return ['siteId,period,status', ...rows].join('\n') + '\n';
+}
+
+export function writeFileOrFail(file: string, content: string): string {
+  const full = path.resolve(file);
+  try {
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+  } catch (err) {
+    throw new OperationError(`cannot write ${file}: ${(err as Error).message}`, 'input');
+  }
+  return full;
+}
+
+// ---- reports: the email log ----------------------------------------------------------------------
+
+export const EMAIL_STATUSES = ['sent', 'failed', 'claimed'] as const satisfies readonly EmailStatus[];
+export const EMAIL_LOG_DEFAULT_LIMIT = 50;
+
+export interface EmailLogFilter {
+  status?: string;
+  purpose?: string;
+  to?: string;
+  limit?: string | number;
+}
+
+export interface EmailLine {
+  key: string;
+  purpose: string;
+  template: string;
+  to: string;
+  subject: string;
+  status: EmailStatus;
+  attempts: number;
+  /** When it was sent, failed or (still in flight) claimed, ISO. */
+  at: string;
+  claimedAt: string;
+  sentAt?: string;
+  failedAt?: string;
+  eventTime?: string;
+  error?: string;
+  messageId: string;
+}
+
+export interface EmailLog {
+  slug: string;
+  timeZone: string;
+  /** Every email of the collaborative, whatever the filter. */
+  total: number;
+  /** The emails matching the filter, and how many of them in each status. */
+  matching: number;
+  counts: Record<EmailStatus, number>;
+  /** The newest `limit` matching emails, newest first. */
+  emails: EmailLine[];
+}
+
+/** Checks the log's filter (before any connection); throws a ValidationError listing every problem. */
+export function checkEmailLogRequest(slug: string, f: EmailLogFilter = {}): { limit: number } {
+  const problems = slugProblems(slug);
+  if (f.status !== undefined && !(EMAIL_STATUSES as readonly string[]).includes(f.status))
+    problems.push(`status: "${f.status}" is not a status; one of: ${EMAIL_STATUSES.join(', ')}`);
+  if (f.purpose !== undefined && !isTemplateName(f.purpose))
+    problems.push(`purpose: "${f.purpose}" is not a kind of email; one of: ${TEMPLATE_NAMES.join(', ')}`);
+  if (f.to !== undefined && !emailSchema.safeParse(f.to).success)
+    problems.push(`to: "${f.to}" is not a valid email address`);
+  const limit = f.limit === undefined ? EMAIL_LOG_DEFAULT_LIMIT : Number(f.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    problems.push(`limit: "${f.limit}" is not a whole number above 0`);
+  if (problems.length) throw new ValidationError('the email log request', problems);
+  return { limit };
+}
+
+/** The outbox of a collaborative: every email it sent, is sending, or failed to send. */
+export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Promise<EmailLog> {
+  const { limit } = checkEmailLogRequest(slug, f);
+  const outbox = db.collection<OutboxDoc>(COLLECTIONS.outbox);
+  const filter: Filter<OutboxDoc> = {
+    collaborative: slug,
+    ...(f.status ? { status: f.status as EmailStatus } : {}),
+    ...(f.purpose ? { purpose: f.purpose } : {}),
+    ...(f.to ? { to: { $in: [...new Set([f.to, f.to.toLowerCase()])] } } : {}),
+  };
+  try {
+    const [total, grouped, docs, doc] = await Promise.all([
+      outbox.countDocuments({ collaborative: slug }),
+      outbox
+        .aggregate<{ _id: EmailStatus; n: number }>([
+          { $match: filter },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+      outbox
+        .find(filter, { projection: { _id: 0 } })
+        .sort({ claimedAt: -1, key: 1 })
+        .limit(limit)
+        .toArray(),
+      collaboratives(db).findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } }),
+    ]);
+    if (!doc && !total)
+      throw new OperationError(
+        `no collaborative "${slug}" in the database, and no emails of it`,
+        'not-found',
+      );
+    const counts: Record<EmailStatus, number> = { sent: 0, failed: 0, claimed: 0 };
+    for (const g of grouped) counts[g._id] = g.n;
+    const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+    return {
+      slug,
+      timeZone: doc?.config?.timeZone ?? 'UTC',
+      total,
+      matching: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      emails: docs.map((d) => ({
+        key: d.key,
+        purpose: d.purpose,
+        template: d.template,
+        to: d.to,
+        subject: d.subject,
+        status: d.status,
+        attempts: d.attempts,
+        at:
+          iso(d.status === 'sent' ? d.sentAt : d.status === 'failed' ? d.failedAt : d.claimedAt) ??
+          iso(d.claimedAt)!,
+        claimedAt: iso(d.claimedAt)!,
+        ...(d.sentAt ? { sentAt: iso(d.sentAt) } : {}),
+        ...(d.failedAt ? { failedAt: iso(d.failedAt) } : {}),
+        ...(d.eventTime ? { eventTime: iso(d.eventTime) } : {}),
+        ...(d.error ? { error: d.error } : {}),
+        messageId: d.messageId,
+      })),
+    };
+  } catch (err) {
+    if (err instanceof OperationError) throw err;
+    throw new OperationError(
+      `cannot read the email log of "${slug}" from MongoDB (${(err as Error).message})`,
+    );
+  }
+}
+
+/** The log as people read it: one line per email (failed ones with their error), then a count line. */
+export function emailLogLines(log: EmailLog): string[] {
+  const when = (iso: string) =>
+    DateTime.fromISO(iso, { zone: 'utc' }).setZone(log.timeZone).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  const out: string[] = [];
+  if (log.emails.length) {
+    const rows = log.emails.map((e) => [when(e.at), e.status, e.purpose, e.to] as const);
+    const w = [0, 1, 2, 3].map((i) =>
+      Math.max(['WHEN', 'STATUS', 'PURPOSE', 'TO'][i]!.length, ...rows.map((r) => r[i]!.length)),
+    );
+    const line = (cells: readonly string[], rest: string) =>
+      `${cells.map((c, i) => c.padEnd(w[i]!)).join('  ')}  ${rest}`;
+    out.push(line(['WHEN', 'STATUS', 'PURPOSE', 'TO'], 'SUBJECT'));
+    log.emails.forEach((e, i) => {
+      out.push(line(rows[i]!, `${e.subject}${e.attempts > 1 ? ` (${e.attempts} attempts)` : ''}`));
+      if (e.error) out.push(`    ${e.status === 'failed' ? 'error' : 'last error'}: ${e.error}`);
+    });
+    out.push('');
+  }
+  const counts = EMAIL_STATUSES.map((s) => `${log.counts[s]} ${s}`).join(', ');
+  const filtered = log.matching !== log.total ? ` (of ${log.total} in all)` : '';
+  out.push(
+    log.matching === 0
+      ? `no emails of lc/${log.slug} match${filtered}`
+      : `${log.matching} email${log.matching === 1 ? '' : 's'} of lc/${log.slug}${filtered}: ${counts}` +
+          (log.emails.length < log.matching ? `; showing the newest ${log.emails.length} (see --limit)` : ''),
+  );
+  return out;
+}
+
+// ---- template previews -----------------------------------------------------------------------------
+
+/** Where `lc preview` writes by default: .data/preview/<template>.html in the repository. */
+export const PREVIEW_DIR = path.join(__dirname, '..', '.data', 'preview');
+
+export function templateList(): { name: TemplateName; description: string }[] {
+  return TEMPLATE_NAMES.map((name) => ({ name, description: TEMPLATE_DESCRIPTIONS[name] }));
+}
+
+/** Renders a template with the sample data of templates/samples.ts; a missing value throws. */
+export function renderPreview(name: string | undefined): { name: TemplateName; rendered: RenderedNotice } {
+  if (!name)
+    throw new ValidationError('the preview', [`template: required; one of: ${TEMPLATE_NAMES.join(', ')}`]);
+  if (!isTemplateName(name))
+    throw new ValidationError('the preview', [
+      `template: "${name}" is not a template; one of: ${TEMPLATE_NAMES.join(', ')} (see \`npm run lc -- preview --list\`)`,
+    ]);
+  return { name, rendered: renderSample(name) };
 }

@@ -100,7 +100,13 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   const callRegistrations = new Map<number, Set<string>>();
 
   const now = () => Date.now();
-  const when = (iso: string) => new Date(iso).toUTCString();
+  // Dates in refusals read in the collaborative's own zone, e.g. "Mar 1, 2027, 5:00 PM EST".
+  const dateFormat = new Intl.DateTimeFormat('en-US', {
+    timeZone: config.timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const when = (iso: string) => `${dateFormat.format(new Date(iso))} (${config.timeZone})`;
   const activeTeams = () => [...teams.values()].filter((t) => t.state === 'accepted').map((t) => t.siteId);
 
   async function enter(p: Phase): Promise<void> {

@@ -110,7 +110,12 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   };
   const done = new Set(carry.done);
   const now = () => Date.now();
-  const when = (iso: string) => new Date(iso).toUTCString();
+  const dateFormat = new Intl.DateTimeFormat('en-US', {
+    timeZone: input.timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const when = (iso: string) => `${dateFormat.format(new Date(iso))} (${input.timeZone})`;
 
   const state = (): TeamStatus['state'] =>
     closed ? closed.reason : done.has('end') ? 'completed' : 'active';

@@ -1,0 +1,87 @@
+/**
+ * Every email template rendered with the sample data of templates/samples.ts (what `lc preview`
+ * shows): a snapshot of each subject and text part, a complete HTML document each, nothing blank
+ * or unrendered — and a sample missing a value a template needs fails at render time.
+ */
+import {
+  renderSample,
+  renderSampleInput,
+  SAMPLE_NOTICES,
+  sampleInput,
+  TEMPLATE_NAMES,
+} from '../../templates/samples';
+
+const UNRENDERED = ['undefined', 'NaN', '[object Object]', 'null'];
+
+describe('email templates with sample data', () => {
+  it('has a sample for the announcement and every kind of notice', () => {
+    expect(TEMPLATE_NAMES[0]).toBe('announcement');
+    expect(TEMPLATE_NAMES.slice(1)).toEqual(Object.keys(SAMPLE_NOTICES));
+    expect(new Set(TEMPLATE_NAMES).size).toBe(TEMPLATE_NAMES.length);
+    expect(TEMPLATE_NAMES.length).toBe(22);
+  });
+
+  it.each(TEMPLATE_NAMES)('renders %s', (name) => {
+    const r = renderSample(name);
+    expect({ subject: r.subject, text: r.text }).toMatchSnapshot();
+
+    // A full HTML document whose title and body carry the subject (HTML-escaped).
+    const escaped = r.subject
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/'/g, '&#39;');
+    expect(r.html).toMatch(/^<!doctype html>\n<html>/i);
+    expect(r.html.trimEnd()).toMatch(/<\/body><\/html>$/);
+    expect(r.html).toContain(`<title>${escaped}</title>`);
+    expect(r.html).toMatch(/<meta charset="utf-8">/);
+    expect(r.subject.trim()).not.toBe('');
+    for (const part of [r.subject, r.html, r.text])
+      for (const bad of UNRENDERED) expect(part).not.toContain(bad);
+    // The text part says what the HTML says: the greeting and the signature.
+    expect(r.text).toMatch(/^Dear .+,$/m);
+    expect(r.text).toContain('sam.rivera@network.example.org');
+    for (const c of [r.calendar, ...(r.moreCalendars ?? [])].filter((c) => c !== undefined)) {
+      for (const bad of UNRENDERED) expect(JSON.stringify(c)).not.toContain(bad);
+      expect(Date.parse(c.end)).toBeGreaterThan(Date.parse(c.start));
+    }
+  });
+
+  it('puts the timeline, the call to action and the charts where they belong', () => {
+    const decision = renderSample('decision');
+    expect(decision.text).toContain('Learning session 1');
+    expect(decision.html).toContain('Durham Convention Center, Durham NC');
+    expect(renderSample('metrics-reminder').html).toContain(
+      'href="https://lc.network.example.org/metrics/tf-cbt-2027/bayview?period=2027-06"',
+    );
+    const report = renderSample('final-report');
+    expect(report.html).toContain('<svg');
+    expect(report.attachments?.[0]).toMatchObject({ filename: 'tf-cbt-2027-metrics.csv' });
+    expect(renderSample('session-invite').calendar).toMatchObject({ method: 'REQUEST', id: 'ls-0' });
+    const cancelled = renderSample('cancelled');
+    expect([cancelled.calendar, ...(cancelled.moreCalendars ?? [])]).toMatchObject([
+      { method: 'CANCEL', id: 'ls-1' },
+      { method: 'CANCEL', id: 'ls-2' },
+    ]);
+  });
+
+  it('fails loudly at render time when a sample lacks a value the template needs', () => {
+    const feedback = sampleInput('feedback');
+    if (feedback.template === 'announcement') throw new Error('unreachable');
+    delete feedback.ctx.data.feedbackText;
+    expect(() => renderSampleInput(feedback)).toThrow('template notice feedback: missing text');
+
+    const decision = sampleInput('decision');
+    if (decision.template === 'announcement') throw new Error('unreachable');
+    delete decision.ctx.data.siteName;
+    expect(() => renderSampleInput(decision)).toThrow('template notice decision: missing siteName');
+
+    const announcement = sampleInput('announcement');
+    if (announcement.template !== 'announcement') throw new Error('unreachable');
+    announcement.vars.piName = ' ';
+    expect(() => renderSampleInput(announcement)).toThrow('template announcement: missing piName');
+
+    // …and the samples are fresh copies: the shared ones still render.
+    expect(() => renderSample('feedback')).not.toThrow();
+  });
+});
