@@ -51,9 +51,9 @@ Examples:
   npm run lc -- apply demo examples/application.yaml
   npm run lc -- decide demo bayview accept --by jcohen@faculty.example.org
   npm run lc -- reschedule demo LS2 2027-09-20T09:30 --by sam.rivera@network.example.org
-  npm run lc -- submit-metrics demo bayview 2027-06 examples/metrics.yaml --by lena.weiss@bayview.example.org
+  npm run lc -- submit-metrics tf-cbt-2027 bayview 2027-06 examples/metrics.yaml --by lena.weiss@bayview.example.org
   npm run lc -- status demo
-  npm run lc -- compliance demo --csv .data/demo-compliance.csv
+  npm run lc -- compliance tf-cbt-2027 --csv .data/tf-cbt-2027-compliance.csv
   npm run lc -- emails demo --status failed
   npm run lc -- preview decision
 
