@@ -333,8 +333,8 @@ metrics.measures, e.g. children_served: 14, fidelity: 86.5, cds_used: true (yes/
 true or false), notes: "…". See examples/metrics.yaml. The team workflow checks the values against
 the measures and the period against the schedule; a refusal says why and changes nothing.
 ${examples(
-  'submit-metrics demo bayview 2027-06 examples/metrics.yaml --by lena.weiss@bayview.example.org',
-  'submit-metrics demo bayview 2027-06 june.json --by lena.weiss@bayview.example.org',
+  'submit-metrics tf-cbt-2027 bayview 2027-06 examples/metrics.yaml --by lena.weiss@bayview.example.org',
+  'submit-metrics tf-cbt-2027 bayview 2027-06 june.json --by lena.weiss@bayview.example.org',
 )}`,
   )
   .action(async (slug: string, siteId: string, period: string, file: string, o: { by?: string }) => {
@@ -359,7 +359,7 @@ One row per accepted (or completed) team, one column per reporting period:
   ✓ on time (by the due date plus the grace days)   L late   ✗ missing   · not yet due
 then each team's on-time periods of those due, and the totals with percentages.
 The CSV has the columns siteId,period,status (status: on-time, late, missing, not-yet-due).
-${examples('compliance demo', 'compliance demo --csv .data/demo-compliance.csv')}`,
+${examples('compliance tf-cbt-2027', 'compliance tf-cbt-2027 --csv .data/tf-cbt-2027-compliance.csv')}`,
   )
   .action(async (slug: string, o: { csv?: string }) => {
     ops.checkSlug(slug);
