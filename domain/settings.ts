@@ -26,6 +26,11 @@ const settingsSchema = z.object({
     .default(DEFAULTS.smtpUrl),
   MAIL_FROM: z.string().min(3).default('Learning Collaboratives <lc@lc-orchestrator.local>'),
   MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  /** "<id>:<base64 32 bytes>[,…]": encrypt workflow payloads (first key encrypts); see security/codec.ts. */
+  LC_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[\w.-]+:[A-Za-z0-9+/=]+(\s*,\s*[\w.-]+:[A-Za-z0-9+/=]+)*$/, 'LC_ENCRYPTION_KEYS: expected <id>:<base64 key>[,<id>:<base64 key>…]')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

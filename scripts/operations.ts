@@ -2,6 +2,7 @@
  * What coordinators do, independent of how they ask (CLI now, web API later): each operation
  * validates its input with the domain's zod schemas first and fails with a message they can act on.
  */
+import { dataConverterFor, parseKeys } from '../security/codec';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -95,7 +96,8 @@ export class OperationError extends Error {
 }
 
 export async function connectClient(
-  s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'>,
+  s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> &
+    Partial<Pick<Settings, 'LC_ENCRYPTION_KEYS'>>,
 ): Promise<Client> {
   const connection = await Connection.connect({
     address: s.TEMPORAL_ADDRESS,
@@ -105,7 +107,9 @@ export async function connectClient(
       `cannot reach Temporal at ${s.TEMPORAL_ADDRESS} (${err.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
     );
   });
-  return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE });
+  // Payloads are encrypted when keys are configured: the client must hold the workers' keys.
+  const dataConverter = dataConverterFor(s.LC_ENCRYPTION_KEYS ? parseKeys(s.LC_ENCRYPTION_KEYS) : undefined);
+  return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 export function readStructuredFile(file: string): unknown {

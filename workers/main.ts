@@ -4,6 +4,7 @@ import { connectDb, ensureIndexes } from '../activities/db';
 import { createTransport, Outbox } from '../activities/outbox';
 import { ValidationError } from '../domain/errors';
 import { readSettings } from '../domain/settings';
+import { dataConverterFor, parseKeys } from '../security/codec';
 import { createWorker } from './worker';
 
 async function main() {
@@ -22,6 +23,7 @@ async function main() {
     taskQueue: s.TASK_QUEUE,
     deps: { db, outbox: new Outbox(db, transport, s.MAIL_FROM) },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE || undefined,
+    options: { dataConverter: dataConverterFor(s.LC_ENCRYPTION_KEYS ? parseKeys(s.LC_ENCRYPTION_KEYS) : undefined) },
   });
   console.log(`[worker] polling task queue "${s.TASK_QUEUE}" on ${s.TEMPORAL_ADDRESS}`);
   try {

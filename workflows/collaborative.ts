@@ -11,6 +11,7 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -478,6 +479,10 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
 
   upsertSearchAttributes([{ key: LC_KIND, value: 'collaborative' }]);
   await records.recordCollaborative(config);
+  // Since v0.2 the record carries the current schedule from the start (readers used to fall back
+  // to the config's). Collaboratives launched before keep running without it: see README,
+  // "Changing running workflows".
+  if (patched('record-schedule-at-launch')) await records.recordSchedule(slug, schedule, scheduleVersion);
   await enter('scheduled');
 
   for (;;) {

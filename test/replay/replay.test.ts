@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 
 const DIR = path.join(__dirname, '../histories');
 
@@ -40,4 +41,24 @@ describe('replay of committed histories', () => {
       );
     },
   );
+
+  it('fails on a deliberately changed workflow (the gate works)', async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./changed-workflows'),
+      logger: quiet,
+    });
+    const h = histories.find((x) => x.file === 'collaborative-lc18.json')!;
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { code } }, h.history, h.workflowId),
+    ).rejects.toThrow(DeterminismViolationError);
+  });
 });
+
+const quiet = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error: (m: string) => console.error(m),
+};

@@ -96,9 +96,11 @@ describe('an 18-month collaborative, start to finish (time skipping)', () => {
     fs.mkdirSync(dir, { recursive: true });
     const save = async (name: string, h2: WorkflowHandle) =>
       fs.writeFileSync(path.join(dir, `${name}.json`), historyToJSON(await h2.fetchHistory()) + '\n');
-    await save('collaborative-lc18', handle);
-    await save('team-lc18-delta-youth', team(MISSES_LS2));
-    await save('team-lc18-fairview-withdrawn', team(WITHDRAWS));
+    // LC_RECORD_HISTORIES=<tag> names the set, so the histories of earlier code stay and keep being replayed.
+    const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
+    await save(`collaborative-lc18${tag}`, handle);
+    await save(`team-lc18-delta-youth${tag}`, team(MISSES_LS2));
+    await save(`team-lc18-fairview-withdrawn${tag}`, team(WITHDRAWS));
   }
 
   beforeAll(async () => {

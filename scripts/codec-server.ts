@@ -1,0 +1,77 @@
+/**
+ * `npm run codec-server`: the Temporal codec server for the Web UI, so that people who hold the
+ * encryption keys see decrypted payloads in the UI (set the UI's "Codec Server" to this URL).
+ * POST /decode and /encode take and return `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`.
+ * Listens on loopback by default; LC_CODEC_TOKEN, when set, is required as a Bearer token.
+ */
+import http from 'node:http';
+import type { Payload } from '@temporalio/common';
+import { AesGcmCodec, parseKeys } from '../security/codec';
+
+interface JSONPayload {
+  metadata?: Record<string, string> | null;
+  data?: string | null;
+}
+
+const fromJSON = (p: JSONPayload): Payload => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+  ),
+  data: p.data ? Buffer.from(p.data, 'base64') : undefined,
+});
+const toJSON = (p: Payload): JSONPayload => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  ),
+  data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
+});
+
+export function createCodecServer(
+  codec: AesGcmCodec,
+  opts: { corsOrigin: string; token?: string },
+): http.Server {
+  return http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', opts.corsOrigin);
+    res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization');
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const route = req.url?.replace(/\/+$/, '');
+    if (req.method !== 'POST' || (route !== '/decode' && route !== '/encode'))
+      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('POST /decode or /encode');
+    if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`)
+      return void res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payloads?: JSONPayload[] };
+        if (!Array.isArray(body.payloads)) throw new Error('expected { payloads: [...] }');
+        const payloads = body.payloads.map(fromJSON);
+        const out = route === '/decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ payloads: out.map(toJSON) }));
+      } catch (err) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end((err as Error).message);
+      }
+    });
+  });
+}
+
+if (require.main === module) {
+  const keys = process.env.LC_ENCRYPTION_KEYS;
+  if (!keys) {
+    console.error('[codec] LC_ENCRYPTION_KEYS is not set: there is nothing to decode with');
+    process.exit(1);
+  }
+  const port = Number(process.env.LC_CODEC_PORT ?? 8888);
+  const host = process.env.LC_CODEC_HOST ?? '127.0.0.1';
+  const server = createCodecServer(new AesGcmCodec(parseKeys(keys)), {
+    corsOrigin: process.env.LC_CODEC_CORS_ORIGIN ?? 'http://127.0.0.1:8233',
+    token: process.env.LC_CODEC_TOKEN || undefined,
+  });
+  server.listen(port, host, () =>
+    console.log(`[codec] codec server on http://${host}:${port} (POST /decode, /encode)`),
+  );
+}
