@@ -92,6 +92,9 @@ export class Outbox {
     private readonly leaseMs = 60_000,
   ) {}
 
+  /** Told of every delivery's outcome (the worker counts them for /metrics). */
+  onOutcome?: (e: { purpose: string; outcome: 'sent' | 'already-sent' | 'failed' }) => void;
+
   private get col() {
     return this.db.collection<OutboxDoc>(COLLECTIONS.outbox);
   }
@@ -102,6 +105,12 @@ export class Outbox {
    * The failure is on the email log and on the person (`bounces`), for the coordinator to see.
    */
   async deliver(email: OutgoingEmail): Promise<'sent' | 'already-sent' | 'failed'> {
+    const outcome = await this.deliverOnce(email);
+    this.onOutcome?.({ purpose: email.purpose, outcome });
+    return outcome;
+  }
+
+  private async deliverOnce(email: OutgoingEmail): Promise<'sent' | 'already-sent' | 'failed'> {
     try {
       return await this.send(email);
     } catch (err) {
