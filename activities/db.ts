@@ -19,6 +19,12 @@ export const COLLECTIONS = {
   metrics: 'metrics',
   /** Addresses that the SMTP server refused permanently. */
   bounces: 'bounces',
+  /** Learning Communities: their config and phase, their members, what they share, their meetings. */
+  communities: 'communities',
+  members: 'communityMembers',
+  shares: 'communityShares',
+  meetingAttendance: 'communityMeetingAttendance',
+  meetingSummaries: 'communityMeetingSummaries',
 } as const;
 
 export async function connectDb(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {
@@ -33,6 +39,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.sites).createIndex({ active: 1 }, { name: 'active' });
   await db
     .collection(COLLECTIONS.collaboratives)
+    .createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
+  await db
+    .collection(COLLECTIONS.communities)
     .createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
   await db.collection(COLLECTIONS.outbox).createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
   await db
@@ -50,6 +59,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     [COLLECTIONS.reports, { collaborative: 1, kind: 1 }],
     [COLLECTIONS.metrics, { collaborative: 1, siteId: 1, period: 1 }],
     [COLLECTIONS.bounces, { email: 1 }],
+    // A member's n-th membership (people may leave and join again), a share by its number.
+    [COLLECTIONS.members, { community: 1, email: 1, membership: 1 }],
+    [COLLECTIONS.shares, { community: 1, n: 1 }],
+    [COLLECTIONS.meetingAttendance, { community: 1, meeting: 1, email: 1 }],
+    [COLLECTIONS.meetingSummaries, { community: 1, meeting: 1 }],
   ];
   for (const [name, keys] of unique)
     await db.collection(name).createIndex(keys, { unique: true, name: 'business_key' });
@@ -57,4 +71,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
 
 export function isDuplicateKey(err: unknown): boolean {
   return err instanceof MongoServerError && err.code === 11000;
+}
+
+/**
+ * Writes one record on its business key: inserted the first time, its fields set again by a
+ * retried activity, never a second document (the key has a unique index).
+ */
+export async function upsertByKey(
+  db: Db,
+  collection: string,
+  key: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  await db.collection(collection).updateOne(key, { $set: fields }, { upsert: true });
 }

@@ -9,13 +9,15 @@ import type { Submission } from '../domain/metrics';
 import type { Notice } from '../domain/notices';
 import type { Phase } from '../domain/phases';
 import { renderAnnouncement } from '../templates/announcement';
-import { collaboratives, getCollaborative } from './collaboratives';
+import { collaboratives, getCollaborative, recordProgramme, recordProgrammePhase } from './collaboratives';
+import { COLLECTIONS } from './db';
 import { createLifecycleRecords } from './lifecycle';
 import { forEachLimited, Notifier, tally, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
 import { computeCompliance, recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
-import { getSites, listSites } from './sites';
+import { createCommunityRecords } from './community';
+import { getSites, resolveSiteSelection } from './sites';
 
 export type { BulkResult } from './notify';
 
@@ -62,34 +64,19 @@ export function createActivities(deps: ActivityDeps) {
 
   return {
     ...createLifecycleRecords(db),
+    ...createCommunityRecords(db),
 
     async recordCollaborative(config: LaunchConfig): Promise<void> {
-      const now = new Date();
-      await collaboratives(db).updateOne(
-        { slug: config.slug },
-        {
-          $set: { config, workflowId: workflowIdFor(config.slug), updatedAt: now },
-          $setOnInsert: { slug: config.slug, phase: 'scheduled', createdAt: now },
-        },
-        { upsert: true },
-      );
+      await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
     },
 
     async recordPhase(slug: string, phase: Phase): Promise<void> {
-      await collaboratives(db).updateOne({ slug }, { $set: { phase, updatedAt: new Date() } });
+      await recordProgrammePhase(db, COLLECTIONS.collaboratives, slug, phase);
     },
 
     /** The sites to announce to: the config's list, or every active site of the directory. */
     async resolveAnnouncementSites(slug: string): Promise<{ siteIds: string[]; unknown: string[] }> {
-      const { config } = await getCollaborative(db, slug);
-      if (config.sites === 'all') {
-        return { siteIds: (await listSites(db, { activeOnly: true })).map((s) => s.siteId), unknown: [] };
-      }
-      const found = new Set((await getSites(db, config.sites)).map((s) => s.siteId));
-      return {
-        siteIds: config.sites.filter((id) => found.has(id)),
-        unknown: config.sites.filter((id) => !found.has(id)),
-      };
+      return resolveSiteSelection(db, (await getCollaborative(db, slug)).config.sites);
     },
 
     /** One announcement per PI; exactly once per (collaborative, site) whatever the retries. */

@@ -3,10 +3,24 @@
  * through the exactly-once outbox under `<slug>:<noticeKey>:<recipient>`.
  */
 import type { Db } from 'mongodb';
-import { noticeKey, type Notice } from '../domain/notices';
-import { renderNotice, type CalendarSpec, type NoticeData, type Recipient } from '../templates/notices';
+import {
+  isCommunityNotice,
+  noticeKey,
+  type CollaborativeNotice,
+  type CommunityNotice,
+  type Notice,
+} from '../domain/notices';
+import { renderCommunityNotice, type CommunityNoticeData } from '../templates/community';
+import {
+  renderNotice,
+  type CalendarSpec,
+  type NoticeData,
+  type Recipient,
+  type RenderedNotice,
+} from '../templates/notices';
 import { icalAttachment } from './calendar';
 import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
+import { getCommunity, membersAt, type CommunityDoc, type MemberDoc, type ShareDoc } from './community';
 import { COLLECTIONS } from './db';
 import type { ApplicationDoc } from './lifecycle';
 import { digestRows } from './metrics';
@@ -72,6 +86,7 @@ export class Notifier {
   ) {}
 
   async notify(slug: string, notice: Notice): Promise<BulkResult> {
+    if (isCommunityNotice(notice)) return this.notifyCommunity(slug, notice);
     const doc = await getCollaborative(this.db, slug);
     const recipients = await this.recipients(doc, notice);
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
@@ -80,22 +95,35 @@ export class Notifier {
     if (notice.kind === 'metrics-digest' && !data.digestRows?.length && !data.failedEmails?.length)
       return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
     const schedule = currentSchedule(doc);
-    const organizer = doc.config.coordinators[0]!;
-    const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: recipients.length };
+    return this.deliverAll(slug, notice, recipients, doc.config.coordinators[0]!, (r) => {
+      const site = r.siteId ? sites.get(r.siteId) : undefined;
+      return renderNotice(notice, {
+        slug,
+        config: doc.config,
+        schedule,
+        recipient: r,
+        data: { ...data, siteName: site?.name ?? data.siteName, teamMember: r.member },
+      });
+    });
+  }
 
+  /**
+   * Renders the notice for each recipient and sends it through the outbox under
+   * `<slug>:<noticeKey>:<email>`, with its calendar entries as .ics (UID `<slug>-<id>@…`).
+   */
+  private async deliverAll(
+    slug: string,
+    notice: Notice,
+    recipients: Addressee[],
+    organizer: { name: string; email: string },
+    render: (r: Addressee) => RenderedNotice,
+  ): Promise<BulkResult> {
+    const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: recipients.length };
     await forEachLimited(
       recipients,
       this.opts.concurrency,
       async (r) => {
-        const site = r.siteId ? sites.get(r.siteId) : undefined;
-        const rendered = renderNotice(notice, {
-          slug,
-          config: doc.config,
-          schedule,
-          recipient: r,
-          data: { ...data, siteName: site?.name ?? data.siteName, teamMember: r.member },
-        });
-        const { calendar, moreCalendars, ...email } = rendered;
+        const { calendar, moreCalendars, ...email } = render(r);
         const ics = (c: CalendarSpec) =>
           icalAttachment({
             uid: `${slug}-${c.id}@lc-orchestrator`,
@@ -138,6 +166,120 @@ export class Notifier {
       this.opts.progress,
     );
     return result;
+  }
+
+  /** A Learning Community's notice: to the network's PIs, to one member, or to the members as of its time. */
+  private async notifyCommunity(slug: string, n: CommunityNotice): Promise<BulkResult> {
+    const doc = await getCommunity(this.db, slug);
+    const list = await this.communityRecipients(doc, n);
+    const siteIds = [...new Set(list.flatMap((r) => (r.siteId ? [r.siteId] : [])))];
+    const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
+    const recipients = dedupe(list).map((r) => ({
+      ...r,
+      timeZone: r.timeZone || (r.siteId && sites.get(r.siteId)?.timeZone) || doc.config.timeZone,
+    }));
+    const data = await this.communityData(doc, n);
+    if (n.kind === 'community-digest' && !data.shares?.length)
+      return { sent: 0, alreadySent: 0, failed: 0, total: 0 }; // nothing shared: nothing to send
+    return this.deliverAll(slug, n, recipients, doc.config.coordinators[0]!, (r) =>
+      renderCommunityNotice(n, {
+        slug,
+        config: doc.config,
+        recipient: r,
+        data: { ...data, siteName: r.siteId ? sites.get(r.siteId)?.name : undefined },
+      }),
+    );
+  }
+
+  private async communityRecipients(doc: CommunityDoc, n: CommunityNotice): Promise<Addressee[]> {
+    const asMember = (m: MemberDoc): Addressee => ({
+      name: m.name,
+      email: m.email,
+      siteId: m.siteId,
+      timeZone: '',
+    });
+    switch (n.kind) {
+      case 'community-announcement':
+        return this.pis(n.siteIds);
+      case 'community-welcome': {
+        const m = await this.db
+          .collection<MemberDoc>(COLLECTIONS.members)
+          .findOne({ community: doc.slug, email: n.email, membership: n.membership });
+        return m ? [asMember(m)] : [];
+      }
+      default: {
+        const members = await membersAt(this.db, doc.slug, new Date(n.asOf));
+        const only = n.kind === 'community-meeting-invite' ? n.email : undefined;
+        return members.filter((m) => !only || m.email === only).map(asMember);
+      }
+    }
+  }
+
+  private async communityData(doc: CommunityDoc, n: CommunityNotice): Promise<CommunityNoticeData> {
+    const slug = doc.slug;
+    const base = this.opts.webBaseUrl;
+    switch (n.kind) {
+      case 'community-announcement':
+        return base ? { joinUrl: `${base}/lcom/${slug}/join` } : {};
+      case 'community-welcome': {
+        const m = await this.db
+          .collection<MemberDoc>(COLLECTIONS.members)
+          .findOne({ community: slug, email: n.email, membership: n.membership });
+        return { joinedAt: m?.joinedAt.toISOString() };
+      }
+      case 'community-meeting-summary': {
+        const [summary, attended] = await Promise.all([
+          this.db.collection(COLLECTIONS.meetingSummaries).findOne({ community: slug, meeting: n.meeting }),
+          this.db
+            .collection<{ email: string }>(COLLECTIONS.meetingAttendance)
+            .find({ community: slug, meeting: n.meeting })
+            .toArray(),
+        ]);
+        const names = await this.memberNames(
+          slug,
+          attended.map((a) => a.email),
+        );
+        const by = summary?.by as string | undefined;
+        const facilitator = doc.config.facilitators.find((f) => f.email === by);
+        return {
+          summaryText: summary?.text as string | undefined,
+          summaryBy: facilitator?.name ?? by,
+          present: attended.map((a) => names.get(a.email) ?? a.email).sort(),
+        };
+      }
+      case 'community-digest': {
+        const [from, to] = n.shares;
+        const shares = await this.db
+          .collection<ShareDoc>(COLLECTIONS.shares)
+          .find({ community: slug, n: { $gte: from, $lte: to } })
+          .sort({ n: 1 })
+          .toArray();
+        const names = await this.memberNames(
+          slug,
+          shares.map((s) => s.by),
+        );
+        return {
+          shares: shares.map((s) => ({
+            n: s.n,
+            kind: s.kind,
+            title: s.title,
+            text: s.text,
+            by: names.get(s.by) ?? s.by,
+          })),
+        };
+      }
+      default:
+        return {};
+    }
+  }
+
+  /** The names members gave when they joined, by email. */
+  private async memberNames(slug: string, emails: string[]): Promise<Map<string, string>> {
+    const docs = await this.db
+      .collection<MemberDoc>(COLLECTIONS.members)
+      .find({ community: slug, email: { $in: [...new Set(emails)] } })
+      .toArray();
+    return new Map(docs.map((m) => [m.email, m.name]));
   }
 
   private async pis(siteIds: string[]): Promise<Addressee[]> {
@@ -188,7 +330,7 @@ export class Notifier {
     return list.map((p) => ({ name: p.name, email: p.email, timeZone: doc.config.timeZone }));
   }
 
-  private async recipients(doc: CollaborativeDoc, n: Notice): Promise<Addressee[]> {
+  private async recipients(doc: CollaborativeDoc, n: CollaborativeNotice): Promise<Addressee[]> {
     const announced = doc.announcedTo ?? [];
     let list: Addressee[];
     switch (n.kind) {
@@ -287,7 +429,11 @@ export class Notifier {
     return dedupe(list).map((a) => ({ ...a, timeZone: a.timeZone || doc.config.timeZone }));
   }
 
-  private async data(doc: CollaborativeDoc, n: Notice, sites: Map<string, SiteDoc>): Promise<NoticeData> {
+  private async data(
+    doc: CollaborativeDoc,
+    n: CollaborativeNotice,
+    sites: Map<string, SiteDoc>,
+  ): Promise<NoticeData> {
     const base = this.opts.webBaseUrl;
     const data: NoticeData = {};
     const siteId = 'siteId' in n ? n.siteId : undefined;

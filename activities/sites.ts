@@ -1,5 +1,6 @@
 /** The network directory in MongoDB: upserted by site id, never half-imported from a bad file. */
 import type { Db } from 'mongodb';
+import type { SiteSelection } from '../domain/common';
 import type { Site } from '../domain/sites';
 import { COLLECTIONS } from './db';
 
@@ -40,4 +41,15 @@ export async function getSites(db: Db, siteIds: string[]): Promise<SiteDoc[]> {
     .collection<SiteDoc>(COLLECTIONS.sites)
     .find({ siteId: { $in: siteIds } }, { projection: { _id: 0 } })
     .toArray();
+}
+
+/** The sites a config names ('all': every active site of the directory), and those it names that are unknown. */
+export async function resolveSiteSelection(
+  db: Db,
+  sites: SiteSelection,
+): Promise<{ siteIds: string[]; unknown: string[] }> {
+  if (sites === 'all')
+    return { siteIds: (await listSites(db, { activeOnly: true })).map((s) => s.siteId), unknown: [] };
+  const found = new Set((await getSites(db, sites)).map((s) => s.siteId));
+  return { siteIds: sites.filter((id) => found.has(id)), unknown: sites.filter((id) => !found.has(id)) };
 }

@@ -5,7 +5,7 @@
  * continue-as-new), so nothing is done twice.
  */
 import { rungTime, type Ladder, type Rung } from './metrics';
-import { DAY, ms, plus, type Schedule } from './schedule';
+import { communityMeetings, DAY, ms, plus, type CommunitySchedule, type Schedule } from './schedule';
 
 export interface AgendaItem<K extends string = string> {
   key: string;
@@ -18,6 +18,14 @@ export interface AgendaItem<K extends string = string> {
 }
 
 const byTime = (a: AgendaItem, b: AgendaItem) => ms(a.at) - ms(b.at);
+
+/** Stable order: by time, then as listed (so 'decisions-due' comes before 'notify'). */
+function inTimeOrder<T extends AgendaItem>(items: T[]): T[] {
+  return items
+    .map((item, n) => ({ item, n }))
+    .sort((a, b) => byTime(a.item, b.item) || a.n - b.n)
+    .map((x) => x.item);
+}
 
 export type CollaborativeItemKind =
   | 'announce'
@@ -108,11 +116,7 @@ export function collaborativeAgenda(
   if (ladder && lastDue && ms(lastDue) < ms(s.end))
     add({ key: 'metrics-complete', kind: 'metrics-complete', at: lastDue });
   add({ key: 'end', kind: 'end', at: s.end });
-  // Stable order: by time, then as listed (so 'decisions-due' comes before 'notify').
-  return items
-    .map((item, n) => ({ item, n }))
-    .sort((a, b) => byTime(a.item, b.item) || a.n - b.n)
-    .map((x) => x.item);
+  return inTimeOrder(items);
 }
 
 export type TeamItemKind =
@@ -176,10 +180,60 @@ export function teamAgenda(s: Schedule, joinedAt: string, ladder?: Ladder): Agen
         });
     });
   items.push({ key: 'end', kind: 'end', at: s.end });
-  return items
-    .map((item, n) => ({ item, n }))
-    .sort((a, b) => byTime(a.item, b.item) || a.n - b.n)
-    .map((x) => x.item);
+  return inTimeOrder(items);
+}
+
+export type CommunityItemKind =
+  'announce' | 'start' | 'meeting-invite' | 'meeting-reminder' | 'digest' | 'end';
+
+/** Invitations to a meeting go out this long before it (and to a new member when they join). */
+export const MEETING_INVITE_BEFORE = 7 * DAY;
+
+/** When the digest of what members shared goes out: every `digestEveryDays` from the start, and at the end. */
+export function digestTimes(s: CommunitySchedule): string[] {
+  const out: string[] = [];
+  for (
+    let at = plus(s.start, s.digestEveryDays * DAY);
+    ms(at) < ms(s.end);
+    at = plus(at, s.digestEveryDays * DAY)
+  )
+    out.push(at);
+  return [...out, s.end];
+}
+
+/**
+ * A Learning Community's agenda: the announcement, the start, each meeting's invitation (a week
+ * before, never before the announcement) and reminder (the day before), the periodic digests and
+ * the end. Who receives each is decided when it goes out: the members at that moment.
+ */
+export function communityAgenda(s: CommunitySchedule, launchedAt: string): AgendaItem<CommunityItemKind>[] {
+  const announce = s.announcement ?? launchedAt;
+  const items: AgendaItem<CommunityItemKind>[] = [
+    { key: 'announce', kind: 'announce', at: announce },
+    { key: 'start', kind: 'start', at: s.start },
+  ];
+  communityMeetings(s.meetings).forEach((m, index) => {
+    const invite = plus(m.start, -MEETING_INVITE_BEFORE);
+    items.push(
+      {
+        key: `meeting-invite:${index}`,
+        kind: 'meeting-invite',
+        at: ms(invite) < ms(announce) ? announce : invite,
+        staleAfter: m.start,
+        index,
+      },
+      {
+        key: `meeting-reminder:${index}`,
+        kind: 'meeting-reminder',
+        at: plus(m.start, -DAY),
+        staleAfter: m.start,
+        index,
+      },
+    );
+  });
+  digestTimes(s).forEach((at, index) => items.push({ key: `digest:${index}`, kind: 'digest', at, index }));
+  items.push({ key: 'end', kind: 'end', at: s.end });
+  return inTimeOrder(items);
 }
 
 /** The next item not yet done, or undefined when the agenda is through. */

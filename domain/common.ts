@@ -8,3 +8,9 @@ export const siteIdSchema = z
 
 export const emailSchema = z.string().trim().toLowerCase().email('not a valid email address');
 export const personNameSchema = z.string().trim().min(1, 'a name is required').max(200);
+
+/** Which sites of the network directory hear of a programme: all active ones, or those listed. */
+export const siteSelectionSchema = z
+  .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
+  .default('all');
+export type SiteSelection = z.infer<typeof siteSelectionSchema>;

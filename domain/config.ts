@@ -4,11 +4,11 @@
  * returns them as UTC instants, which is what the workflow sleeps until.
  */
 import { z } from 'zod';
-import { formatIssues, ValidationError } from './errors';
-import { emailSchema, personNameSchema, siteIdSchema } from './common';
+import { parseOrThrow } from './errors';
+import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
-import { monthlyPeriods, repeatEveryDays, timeZoneSchema, toInstant } from './time';
+import { dateInputSchema, instantReader, monthlyPeriods, repeatEveryDays, timeZoneSchema } from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
@@ -20,9 +20,29 @@ export const slugSchema = z
 export const personSchema = z.object({ name: personNameSchema, email: emailSchema }).strict();
 export type Person = z.infer<typeof personSchema>;
 
-const when = z.union([z.string().trim().min(1), z.date()], {
-  errorMap: () => ({ message: 'expected a date such as 2027-03-04 or 2027-03-04T09:00' }),
-});
+const when = dateInputSchema;
+
+/**
+ * What every launch config begins with, collaborative or community: its slug and title, who
+ * coordinates it, its time zone and which sites of the network hear of it.
+ */
+export const programmeFields = {
+  slug: slugSchema,
+  title: z.string().trim().min(3, 'a title is required').max(200),
+  description: z.string().trim().max(4000).optional(),
+  timeZone: timeZoneSchema,
+  coordinators: z.array(personSchema).min(1, 'name at least one coordinator'),
+  sites: siteSelectionSchema,
+};
+
+/** A series of calls or meetings: the first, then one every `everyDays` days until the end date. */
+export function recurringSchema(limits: { maxEveryDays: number; maxMinutes: number }) {
+  return z.object({
+    first: when,
+    everyDays: z.number().int().min(1).max(limits.maxEveryDays),
+    durationMinutes: z.number().int().min(15).max(limits.maxMinutes).default(60),
+  });
+}
 
 const callSchema = z
   .object({
@@ -40,29 +60,18 @@ const sessionSchema = z
   })
   .strict();
 
-const consultationSchema = z
-  .object({
+const consultationSchema = recurringSchema({ maxEveryDays: 92, maxMinutes: 240 })
+  .extend({
     kind: z.enum(['all-collaborative', 'clinical']),
-    /** First call; later calls follow every `everyDays` days until the end date. */
-    first: when,
-    everyDays: z.number().int().min(1).max(92),
-    durationMinutes: z.number().int().min(15).max(240).default(60),
     link: z.string().url('expected a URL for the call').optional(),
   })
   .strict();
 
 const rawConfigSchema = z
   .object({
-    slug: slugSchema,
-    title: z.string().trim().min(3, 'a title is required').max(200),
+    ...programmeFields,
     practice: z.string().trim().min(2, 'name the practice or intervention').max(200),
-    description: z.string().trim().max(4000).optional(),
-    timeZone: timeZoneSchema,
-    coordinators: z.array(personSchema).min(1, 'name at least one coordinator'),
     faculty: z.array(personSchema).min(1, 'name at least one faculty member'),
-    sites: z
-      .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
-      .default('all'),
     learningSessionCount: z.number().int().min(1).max(6).default(3),
     /** The measures teams report every period, and the chase ladder; none when omitted. */
     metrics: metricsConfigSchema.optional(),
@@ -98,19 +107,7 @@ export type LaunchConfig = Omit<Raw, 'schedule'> & { schedule: Schedule };
 
 function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   const tz = raw.timeZone;
-  const at = (v: string | Date, path: (string | number)[]): string => {
-    const s = v instanceof Date ? v.toISOString() : v;
-    const instant = toInstant(s, tz);
-    if (!instant) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['schedule', ...path],
-        message: `"${s}" is not a date (e.g. 2027-03-04)`,
-      });
-      return '';
-    }
-    return instant;
-  };
+  const at = instantReader(tz, ctx, ['schedule']);
   const s = raw.schedule;
   const schedule: Schedule = {
     periods: [],
@@ -157,9 +154,7 @@ export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefi
 
 /** Parses and validates; throws a ValidationError listing every bad field. */
 export function parseLaunchConfig(input: unknown): LaunchConfig {
-  const r = launchConfigSchema.safeParse(input);
-  if (!r.success) throw new ValidationError('the launch config', formatIssues(r.error));
-  return r.data;
+  return parseOrThrow(launchConfigSchema, input, 'the launch config');
 }
 
 export function workflowIdFor(slug: string): string {

@@ -1,4 +1,4 @@
-import type { ZodError, ZodIssue } from 'zod';
+import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from 'zod';
 
 /** One readable line per problem: `schedule.learningSessions[1].start: must be after …`. */
 export function issuePath(issue: ZodIssue): string {
@@ -24,4 +24,11 @@ export class ValidationError extends Error {
     super(`${what} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ValidationError';
   }
+}
+
+/** Parses with `schema`, or throws a ValidationError about `what` listing every problem. */
+export function parseOrThrow<T>(schema: ZodType<T, ZodTypeDef, unknown>, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new ValidationError(what, formatIssues(r.error));
+  return r.data;
 }

@@ -139,15 +139,55 @@ export type Attendance = z.infer<typeof attendanceSchema>;
 
 export const PREWORK_ITEMS = ['checklist', 'commitment', 'baseline'] as const;
 export type PreworkItem = (typeof PREWORK_ITEMS)[number];
+/** One of `values`; anything else is refused with `message`, which names the choices. */
+const oneOf = <T extends [string, ...string[]]>(values: T, message: string) =>
+  z.enum(values, { errorMap: () => ({ message }) });
+
 export const preworkSchema = z
   .object({
-    item: z.enum(PREWORK_ITEMS, {
-      errorMap: () => ({ message: 'pre-work item is checklist, commitment or baseline' }),
-    }),
+    item: oneOf([...PREWORK_ITEMS], 'pre-work item is checklist, commitment or baseline'),
     by: emailSchema,
   })
   .strict();
 export type PreworkDone = z.infer<typeof preworkSchema>;
+
+// ---- a Learning Community's inputs -------------------------------------------------------------
+
+/** Anyone from the network's organisations joins; `siteId` names their organisation when they give it. */
+export const joinSchema = person.extend({ siteId: siteIdSchema.optional() }).strict();
+export type Join = z.infer<typeof joinSchema>;
+
+export const leaveSchema = z.object({ email: emailSchema }).strict();
+export type Leave = z.infer<typeof leaveSchema>;
+
+export const SHARE_KINDS = ['barrier', 'solution', 'innovation'] as const;
+export type ShareKind = (typeof SHARE_KINDS)[number];
+/** What members share between meetings: a barrier they met, a solution, an innovation. */
+export const shareSchema = z
+  .object({
+    kind: oneOf([...SHARE_KINDS], 'kind must be barrier, solution or innovation'),
+    title: z.string().trim().min(3, 'give what you share a title (3 characters at least)').max(200),
+    text: z.string().trim().min(3, 'the text is empty').max(10_000),
+    by: emailSchema,
+  })
+  .strict();
+export type Share = z.infer<typeof shareSchema>;
+
+/** What a facilitator records about a meeting that took place (numbered from 0 in time order). */
+const aboutMeeting = z.object({
+  meeting: z.number().int().min(0, 'meeting is 0-based: 0 for the first meeting'),
+  by: emailSchema,
+});
+
+export const meetingAttendanceSchema = aboutMeeting
+  .extend({ emails: z.array(emailSchema).min(1, 'list the members who attended') })
+  .strict();
+export type MeetingAttendance = z.infer<typeof meetingAttendanceSchema>;
+
+export const meetingSummarySchema = aboutMeeting
+  .extend({ text: z.string().trim().min(3, 'the summary is empty').max(20_000) })
+  .strict();
+export type MeetingSummary = z.infer<typeof meetingSummarySchema>;
 
 /** Parses or throws one Error whose message lists every problem: what Update validators throw. */
 export function parseInput<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, what: string): T {

@@ -5,7 +5,10 @@
  */
 import type { DecisionKind, PreworkItem } from './inputs';
 
-export type Notice =
+export type Notice = CollaborativeNotice | CommunityNotice;
+
+/** A Learning Collaborative's notices. */
+export type CollaborativeNotice =
   | { kind: 'info-call-invite'; call: number; sequence: number }
   | { kind: 'info-call-reminder'; call: number }
   | { kind: 'applications-closing'; siteIds: string[] }
@@ -34,7 +37,27 @@ export type Notice =
   | { kind: 'metrics-digest'; n: number }
   | { kind: 'final-report' };
 
+/**
+ * A Learning Community's notices. Those to members carry `asOf`, the workflow time of the event:
+ * they go to whoever was a member then (joined by then and not left), so a retried send reaches
+ * the same people.
+ */
+export type CommunityNotice =
+  | { kind: 'community-announcement'; siteIds: string[] }
+  | { kind: 'community-welcome'; email: string; membership: number }
+  /** To every member, or (`email`) to one who joined after the invitations went out. */
+  | { kind: 'community-meeting-invite'; meeting: number; asOf: string; email?: string }
+  | { kind: 'community-meeting-reminder'; meeting: number; asOf: string }
+  | { kind: 'community-meeting-summary'; meeting: number; asOf: string }
+  /** What was shared since the last digest: shares numbered `shares[0]` to `shares[1]`. */
+  | { kind: 'community-digest'; n: number; asOf: string; shares: [number, number] };
+
 export type NoticeKind = Notice['kind'];
+export type CommunityNoticeKind = CommunityNotice['kind'];
+
+export function isCommunityNotice(n: Notice): n is CommunityNotice {
+  return n.kind.startsWith('community-');
+}
 
 /** The part of the outbox key that names the event (the recipient is appended). */
 export function noticeKey(n: Notice): string {
@@ -70,6 +93,14 @@ export function noticeKey(n: Notice): string {
       return `metrics-digest:${n.n}`;
     case 'schedule-change':
       return `schedule-change:${n.milestone}:${n.version}`;
+    case 'community-welcome':
+      return `${n.kind}:${n.membership}`;
+    case 'community-meeting-invite':
+    case 'community-meeting-reminder':
+    case 'community-meeting-summary':
+      return `${n.kind}:${n.meeting}`;
+    case 'community-digest':
+      return `${n.kind}:${n.n}`;
     default:
       return n.kind;
   }

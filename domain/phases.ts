@@ -13,3 +13,10 @@ export const PHASES = [
   'cancelled',
 ] as const;
 export type Phase = (typeof PHASES)[number];
+
+/**
+ * The phases of a Learning Community: announced to the network and open to join, active from its
+ * start (meetings, sharing, digests), completed at its end.
+ */
+export const COMMUNITY_PHASES = ['scheduled', 'open', 'active', 'completed'] as const;
+export type CommunityPhase = (typeof COMMUNITY_PHASES)[number];

@@ -42,6 +42,36 @@ export interface Schedule {
   end: string;
 }
 
+/** A Learning Community's series of meetings, face to face or remote, as its config gives it. */
+export interface MeetingSeries {
+  kind: 'in-person' | 'remote';
+  first: string;
+  everyDays: number;
+  durationMinutes: number;
+  venue?: string;
+  link?: string;
+  /** Every meeting of the series, from `first` every `everyDays` days (same local time) until the end. */
+  dates: string[];
+}
+/** One meeting of a community; meetings are numbered in time order across every series, from 0. */
+export interface Meeting {
+  kind: MeetingSeries['kind'];
+  series: number;
+  start: string;
+  end: string;
+  venue?: string;
+  link?: string;
+}
+/** What a Learning Community sleeps until: its dates as UTC instants. */
+export interface CommunitySchedule {
+  /** When the network's PIs hear of it; at launch when left out. */
+  announcement?: string;
+  start: string;
+  end: string;
+  meetings: MeetingSeries[];
+  digestEveryDays: number;
+}
+
 export const DAY = 86_400_000;
 export const ms = (iso: string) => Date.parse(iso);
 export const plus = (iso: string, delta: number) => new Date(ms(iso) + delta).toISOString();
@@ -187,4 +217,20 @@ export function moveMilestone(s: Schedule, name: string, at: string): Schedule {
 
 function structuredCloneSchedule(s: Schedule): Schedule {
   return JSON.parse(JSON.stringify(s)) as Schedule;
+}
+
+/** Every meeting of every series in time order: a meeting's number is its place in this list. */
+export function communityMeetings(series: MeetingSeries[]): Meeting[] {
+  return series
+    .flatMap((m, i) =>
+      m.dates.map((start) => ({
+        kind: m.kind,
+        series: i,
+        start,
+        end: plus(start, m.durationMinutes * 60_000).replace(/\.000Z$/, 'Z'),
+        ...(m.venue ? { venue: m.venue } : {}),
+        ...(m.link ? { link: m.link } : {}),
+      })),
+    )
+    .sort((a, b) => ms(a.start) - ms(b.start) || a.series - b.series);
 }

@@ -29,7 +29,10 @@ const settingsSchema = z.object({
   /** "<id>:<base64 32 bytes>[,…]": encrypt workflow payloads (first key encrypts); see security/codec.ts. */
   LC_ENCRYPTION_KEYS: z
     .string()
-    .regex(/^[\w.-]+:[A-Za-z0-9+/=]+(\s*,\s*[\w.-]+:[A-Za-z0-9+/=]+)*$/, 'LC_ENCRYPTION_KEYS: expected <id>:<base64 key>[,<id>:<base64 key>…]')
+    .regex(
+      /^[\w.-]+:[A-Za-z0-9+/=]+(\s*,\s*[\w.-]+:[A-Za-z0-9+/=]+)*$/,
+      'LC_ENCRYPTION_KEYS: expected <id>:<base64 key>[,<id>:<base64 key>…]',
+    )
     .optional(),
 });
 

@@ -9,6 +9,30 @@ export const timeZoneSchema = z.string().refine(isTimeZone, (tz) => ({
   message: `unknown time zone "${tz}" (use an IANA name such as America/New_York)`,
 }));
 
+/** A date as people write it in a launch config (YAML may hand it over as a Date). */
+export const dateInputSchema = z.union([z.string().trim().min(1), z.date()], {
+  errorMap: () => ({ message: 'expected a date such as 2027-03-04 or 2027-03-04T09:00' }),
+});
+export type DateInput = z.infer<typeof dateInputSchema>;
+
+/**
+ * Reads a config's dates in its time zone as UTC instants (see toInstant). An unreadable date is
+ * reported on `ctx` at `[...base, ...path]` and read as '', which the cross-field checks skip.
+ */
+export function instantReader(timeZone: string, ctx: z.RefinementCtx, base: (string | number)[] = []) {
+  return (value: DateInput, path: (string | number)[]): string => {
+    const text = value instanceof Date ? value.toISOString() : value;
+    const instant = toInstant(text, timeZone);
+    if (instant) return instant;
+    ctx.addIssue({
+      code: 'custom',
+      path: [...base, ...path],
+      message: `"${text}" is not a date (e.g. 2027-03-04)`,
+    });
+    return '';
+  };
+}
+
 /**
  * A point in time as people write it in a config: an ISO date-time with an offset
  * ("2027-03-04T09:00:00-05:00", "…Z"), or a local date-time / date without one, read in the

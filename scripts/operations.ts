@@ -15,7 +15,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import type { Db, Filter } from 'mongodb';
 import YAML from 'yaml';
@@ -26,6 +26,7 @@ import { computeCompliance, type ComplianceMatrix } from '../activities/metrics'
 import type { EmailStatus, OutboxDoc } from '../activities/outbox';
 import { getSites, listSites, upsertSites } from '../activities/sites';
 import { emailSchema, siteIdSchema } from '../domain/common';
+import { communityWorkflowId, parseCommunityConfig } from '../domain/community';
 import { parseLaunchConfig, slugSchema, workflowIdFor, type LaunchConfig } from '../domain/config';
 import { formatIssues, ValidationError } from '../domain/errors';
 import {
@@ -34,14 +35,21 @@ import {
   cancelSchema,
   decisionSchema,
   feedbackSchema,
+  joinSchema,
+  leaveSchema,
+  meetingAttendanceSchema,
+  meetingSummarySchema,
   preworkSchema,
   rescheduleSchema,
+  shareSchema,
   withdrawalSchema,
   type Application,
   type Attendance,
   type Cancel,
   type Decision,
   type Feedback,
+  type MeetingAttendance,
+  type MeetingSummary,
   type PreworkDone,
   type Withdrawal,
 } from '../domain/inputs';
@@ -61,7 +69,14 @@ import {
 import {
   cancel as cancelUpdate,
   collaborativeWorkflow,
+  communityStatusQuery,
   completePrework as completePreworkUpdate,
+  joinCommunity as joinUpdate,
+  learningCommunityWorkflow,
+  leaveCommunity as leaveUpdate,
+  postShare as postShareUpdate,
+  recordMeetingAttendance as meetingAttendanceUpdate,
+  recordMeetingSummary as meetingSummaryUpdate,
   recordAttendance as recordAttendanceUpdate,
   recordDecision as recordDecisionUpdate,
   recordFeedback as recordFeedbackUpdate,
@@ -73,6 +88,7 @@ import {
   teamWorkflowId,
   withdraw as withdrawUpdate,
   type CollaborativeStatus,
+  type CommunityStatus,
   type TeamStatus,
   type TeamSummary,
 } from '../workflows';
@@ -155,10 +171,14 @@ export async function importSites(db: Db, file: string) {
 export { listSites };
 
 /** Checks what only the database knows: the sites named in the config exist. */
-export async function checkConfigAgainstDirectory(db: Db, config: LaunchConfig): Promise<void> {
+export async function checkConfigAgainstDirectory(
+  db: Db,
+  config: Pick<LaunchConfig, 'sites'>,
+  what = 'the launch config',
+): Promise<void> {
   if (config.sites === 'all') {
     if ((await listSites(db, { activeOnly: true })).length === 0)
-      throw new ValidationError('the launch config', [
+      throw new ValidationError(what, [
         'sites: the network directory has no active sites; import them first with `npm run lc -- sites import <file>`',
       ]);
     return;
@@ -166,31 +186,42 @@ export async function checkConfigAgainstDirectory(db: Db, config: LaunchConfig):
   const known = new Set((await getSites(db, config.sites)).map((s) => s.siteId));
   const unknown = config.sites.filter((id) => !known.has(id));
   if (unknown.length)
-    throw new ValidationError('the launch config', [
+    throw new ValidationError(what, [
       `sites: not in the network directory: ${unknown.join(', ')} (see \`npm run lc -- sites list\`)`,
     ]);
 }
 
-export async function launch(client: Client, db: Db, taskQueue: string, input: unknown): Promise<string> {
-  const config = parseLaunchConfig(input);
-  await checkConfigAgainstDirectory(db, config);
-  const workflowId = workflowIdFor(config.slug);
+/** What runs under a slug: a Learning Collaborative (`lc/<slug>`) or a Learning Community (`lcom/<slug>`). */
+export type Programme = 'collaborative' | 'community';
+const WORKFLOW_IDS: Record<Programme, (slug: string) => string> = {
+  collaborative: workflowIdFor,
+  community: communityWorkflowId,
+};
+
+/** Starts a programme's workflow, once per slug ever: a second launch is refused, even after the first ended. */
+async function startOnce(
+  client: Client,
+  kind: Programme,
+  workflow: Workflow,
+  config: { slug: string },
+  taskQueue: string,
+): Promise<string> {
+  const workflowId = WORKFLOW_IDS[kind](config.slug);
   try {
-    await client.workflow.start(collaborativeWorkflow, {
+    await client.workflow.start(workflow, {
       workflowId,
       taskQueue,
       args: [config],
-      // One collaborative per slug, ever: a second launch is refused, even after the first ended.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
-        { key: LC_KIND, value: 'collaborative' },
+        { key: LC_KIND, value: kind },
         { key: LC_PHASE, value: 'scheduled' },
       ],
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError)
       throw new OperationError(
-        `a collaborative with slug "${config.slug}" was already launched (workflow ${workflowId}); choose another slug`,
+        `a ${kind} with slug "${config.slug}" was already launched (workflow ${workflowId}); choose another slug`,
         'conflict',
       );
     throw err;
@@ -198,14 +229,25 @@ export async function launch(client: Client, db: Db, taskQueue: string, input: u
   return workflowId;
 }
 
-export async function status(client: Client, slug: string): Promise<CollaborativeStatus> {
+export async function launch(client: Client, db: Db, taskQueue: string, input: unknown): Promise<string> {
+  const config = parseLaunchConfig(input);
+  await checkConfigAgainstDirectory(db, config);
+  return startOnce(client, 'collaborative', collaborativeWorkflow, config, taskQueue);
+}
+
+/** Asks a programme's workflow its status. */
+async function queryStatus<T>(client: Client, kind: Programme, slug: string, query: QueryDefinition<T>) {
   try {
-    return await client.workflow.getHandle(workflowIdFor(slug)).query(statusQuery);
+    return await client.workflow.getHandle(WORKFLOW_IDS[kind](slug)).query(query);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError)
-      throw new OperationError(`no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`, 'not-found');
+      throw new OperationError(`no ${kind} "${slug}" (workflow ${WORKFLOW_IDS[kind](slug)})`, 'not-found');
     throw unavailableOr(err);
   }
+}
+
+export async function status(client: Client, slug: string): Promise<CollaborativeStatus> {
+  return queryStatus(client, 'collaborative', slug, statusQuery);
 }
 
 // ---- validation at the edge ------------------------------------------------------------------
@@ -259,26 +301,30 @@ function unavailableOr(err: unknown): unknown {
   return err;
 }
 
-async function whyNotFound(
-  client: Client,
-  workflowId: string,
-  slug: string,
-  siteId?: string,
-): Promise<string> {
+async function whyNotFound(client: Client, workflowId: string, target: UpdateTarget): Promise<string> {
+  const { slug, siteId } = target;
+  const kind = target.programme ?? 'collaborative';
   const describe = (id: string) =>
     client.workflow
       .getHandle(id)
       .describe()
       .then((d) => d.status.name)
       .catch(() => undefined);
-  const collaborative = await describe(workflowIdFor(slug));
-  if (!collaborative) return `no collaborative "${slug}" (workflow ${workflowIdFor(slug)})`;
-  if (workflowId === workflowIdFor(slug))
-    return `the collaborative "${slug}" has ended (${collaborative.toLowerCase()}) and takes no more input`;
+  const programme = await describe(WORKFLOW_IDS[kind](slug));
+  if (!programme) return `no ${kind} "${slug}" (workflow ${WORKFLOW_IDS[kind](slug)})`;
+  if (workflowId === WORKFLOW_IDS[kind](slug))
+    return `the ${kind} "${slug}" has ended (${programme.toLowerCase()}) and takes no more input`;
   const team = await describe(workflowId);
   if (!team)
     return `site "${siteId}" has no team in "${slug}": only accepted teams do (see \`npm run lc -- status ${slug}\`)`;
   return `the team of "${siteId}" in "${slug}" has ended (${team.toLowerCase()}) and takes no more input`;
+}
+
+/** Where an Update goes: a collaborative (the default), one of its teams, or a community. */
+export interface UpdateTarget {
+  slug: string;
+  siteId?: string;
+  programme?: Programme;
 }
 
 /**
@@ -287,13 +333,15 @@ async function whyNotFound(
  */
 export async function sendUpdate<Ret, Arg>(
   client: Client,
-  target: { slug: string; siteId?: string },
+  target: UpdateTarget,
   def: UpdateDefinition<Ret, [Arg]>,
   input: Arg,
   what: string,
   timeoutMs = UPDATE_TIMEOUT_MS,
 ): Promise<Ret> {
-  const workflowId = target.siteId ? teamWorkflowId(target.slug, target.siteId) : workflowIdFor(target.slug);
+  const workflowId = target.siteId
+    ? teamWorkflowId(target.slug, target.siteId)
+    : WORKFLOW_IDS[target.programme ?? 'collaborative'](target.slug);
   try {
     return await client.connection.withDeadline(Date.now() + timeoutMs, () =>
       client.workflow.getHandle(workflowId).executeUpdate(def, { args: [input] }),
@@ -304,10 +352,7 @@ export async function sendUpdate<Ret, Arg>(
       throw new OperationError(`${workflowId} refused ${what}: ${cause?.message ?? err.message}`, 'refused');
     }
     if (err instanceof WorkflowNotFoundError)
-      throw new OperationError(
-        await whyNotFound(client, workflowId, target.slug, target.siteId),
-        'not-found',
-      );
+      throw new OperationError(await whyNotFound(client, workflowId, target), 'not-found');
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
       throw new OperationError(
         `${workflowId} did not answer ${what} within ${Math.round(timeoutMs / 1000)} s; is a worker running on its task queue (\`npm start\` or \`npm run worker\`)?`,
@@ -790,7 +835,16 @@ export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Pr
         .sort({ claimedAt: -1, key: 1 })
         .limit(limit)
         .toArray(),
-      collaboratives(db).findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } }),
+      // A collaborative's emails, or a community's (whose record is in its own collection).
+      collaboratives(db)
+        .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } })
+        .then(
+          (found) =>
+            found ??
+            db
+              .collection<Pick<CollaborativeDoc, 'config'>>(COLLECTIONS.communities)
+              .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } }),
+        ),
     ]);
     if (!doc && !total)
       throw new OperationError(
@@ -881,4 +935,131 @@ export function renderPreview(name: string | undefined): { name: TemplateName; r
       `template: "${name}" is not a template; one of: ${TEMPLATE_NAMES.join(', ')} (see \`npm run lc -- preview --list\`)`,
     ]);
   return { name, rendered: renderSample(name) };
+}
+
+// ---- Learning Communities --------------------------------------------------------------------------
+
+/** Validates a community's config (and its sites against the directory) and starts `lcom/<slug>`. */
+export async function launchCommunity(
+  client: Client,
+  db: Db,
+  taskQueue: string,
+  input: unknown,
+): Promise<string> {
+  const config = parseCommunityConfig(input);
+  await checkConfigAgainstDirectory(db, config, 'the community config');
+  return startOnce(client, 'community', learningCommunityWorkflow, config, taskQueue);
+}
+
+const community = (slug: string): UpdateTarget => ({ slug, programme: 'community' });
+
+/** Someone of the network joins a community (again, if they left): welcomed, and invited to what is next. */
+export async function joinCommunity(client: Client, slug: string, input: unknown) {
+  const j = validate(joinSchema, input, 'the request to join', slugProblems(slug));
+  return sendUpdate(client, community(slug), joinUpdate, j, 'the request to join');
+}
+
+/** A member leaves: they hear nothing more from the community. */
+export async function leaveCommunity(client: Client, slug: string, input: unknown) {
+  const l = validate(leaveSchema, input, 'the request to leave', slugProblems(slug));
+  return sendUpdate(client, community(slug), leaveUpdate, l, 'the request to leave');
+}
+
+/** A member shares a barrier, a solution or an innovation: it goes out in the next digest. */
+export async function shareWithCommunity(client: Client, slug: string, input: unknown) {
+  const share = validate(shareSchema, input, 'the share', slugProblems(slug));
+  return sendUpdate(client, community(slug), postShareUpdate, share, 'the share');
+}
+
+/**
+ * A meeting as people number it, from 1 (`3`, or `M3`), checked and made the schemas' 0-based
+ * number; a problem is added to `problems`.
+ */
+function meetingFromArg(value: string | undefined, problems: string[]): number {
+  const text = String(value ?? '').trim();
+  const n = /^m?\d+$/i.test(text) ? Number(text.replace(/^m/i, '')) : NaN;
+  if (!text) problems.push('meeting: required (meetings are numbered from 1, in time order)');
+  else if (!(n >= 1))
+    problems.push(`meeting: "${text}" is not a meeting number; meetings are numbered from 1`);
+  return n - 1;
+}
+
+/** A facilitator's record of a meeting as the CLI gives it: the meeting numbered from 1, who records it. */
+function meetingInput<T>(
+  schema: Schema<T>,
+  what: string,
+  args: { meeting?: string; by?: string },
+  rest: object,
+): T {
+  const problems: string[] = [];
+  const meeting = meetingFromArg(args.meeting, problems);
+  // A bad meeting number is reported once, as people number meetings (from 1).
+  return validate(schema, { meeting: problems.length ? 0 : meeting, by: args.by, ...rest }, what, problems);
+}
+
+/** Who of the members attended a meeting: `present` is a comma-separated list of their emails. */
+export function meetingAttendanceFromArgs(args: { meeting?: string; present?: string; by?: string }) {
+  return meetingInput(meetingAttendanceSchema, 'the attendance', args, { emails: splitList(args.present) });
+}
+
+/** A facilitator's summary of a meeting; the members are emailed it. */
+export function meetingSummaryFromArgs(args: { meeting?: string; text?: string; by?: string }) {
+  return meetingInput(meetingSummarySchema, 'the summary', args, { text: args.text });
+}
+
+export async function recordMeetingAttendance(client: Client, slug: string, input: MeetingAttendance) {
+  checkSlug(slug);
+  return sendUpdate(client, community(slug), meetingAttendanceUpdate, input, 'the attendance');
+}
+
+export async function recordMeetingSummary(client: Client, slug: string, input: MeetingSummary) {
+  checkSlug(slug);
+  return sendUpdate(client, community(slug), meetingSummaryUpdate, input, 'the summary');
+}
+
+export interface CommunityStatusReport extends CommunityStatus {
+  /** The community's time zone (from its record; UTC when the record is missing). */
+  timeZone: string;
+}
+
+export async function communityStatusReport(
+  client: Client,
+  db: Db,
+  slug: string,
+): Promise<CommunityStatusReport> {
+  checkSlug(slug);
+  const s = await queryStatus(client, 'community', slug, communityStatusQuery);
+  const doc = await db
+    .collection<{ config: { timeZone: string } }>(COLLECTIONS.communities)
+    .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } })
+    .catch((err: Error) => {
+      throw new OperationError(`cannot read the community "${slug}" from MongoDB (${err.message})`);
+    });
+  return { ...s, timeZone: doc?.config.timeZone ?? 'UTC' };
+}
+
+/** The status as people read it. */
+export function communityStatusLines(s: CommunityStatusReport): string[] {
+  const when = (iso: string) => formatInZone(iso, s.timeZone);
+  const next = s.nextMeeting;
+  const kinds = (['barrier', 'solution', 'innovation'] as const).map((k) => `${s.shares[k]} ${k}`).join(', ');
+  const out = [
+    `${s.title} (lcom/${s.slug})`,
+    `  phase:          ${s.phase}`,
+    `  next meeting:   ${
+      next
+        ? `${next.meeting + 1} (${next.kind}) on ${when(next.start)} — ${next.venue ?? next.link ?? (next.kind === 'remote' ? 'online' : 'venue to be announced')}`
+        : '—'
+    }`,
+    `  next milestone: ${s.nextMilestone ? `${s.nextMilestone.name} on ${when(s.nextMilestone.at)}` : '—'}`,
+    `  announced to:   ${s.announcedTo} sites${s.unknownSites.length ? ` (unknown: ${s.unknownSites.join(', ')})` : ''}`,
+    `  members:        ${s.members}${s.formerMembers ? ` (${s.formerMembers} left)` : ''}`,
+    `  shared:         ${s.shares.total} (${kinds}); ${s.digestsSent} digest${s.digestsSent === 1 ? '' : 's'} sent`,
+    `  meetings:       ${s.meetings}; summaries sent for: ${s.summaries.length ? s.summaries.map((m) => m + 1).join(', ') : '—'}`,
+  ];
+  if (s.rejected.length) {
+    out.push(`  rejected inputs (${s.rejected.length}):`);
+    for (const r of s.rejected) out.push(`    ${when(r.at)}  ${r.input}: ${r.message}`);
+  }
+  return out;
 }

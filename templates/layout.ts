@@ -3,6 +3,7 @@
  * rendered both as HTML and as plain text. Pure functions; a missing value is an error here,
  * never a blank in a sent email.
  */
+import { formatInZone } from '../domain/time';
 
 export interface RenderedEmail {
   subject: string;
@@ -18,6 +19,8 @@ export interface EmailBody {
   /** A definition list such as the timeline: label → value. */
   table?: { caption: string; rows: [string, string][] };
   action?: { label: string; url: string };
+  /** Headed lists after the paragraphs, e.g. a digest's barriers, solutions and innovations. */
+  sections?: { heading: string; items: string[] }[];
   /** Trusted HTML made by our own code (run-chart SVGs), placed after the table; the text part names them. */
   figures?: { caption: string; html: string }[];
   signature: string[];
@@ -46,6 +49,12 @@ export function renderLayout(b: EmailBody): RenderedEmail {
 ${b.table.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 16px 4px 0;vertical-align:top">${e(k)}</th><td style="padding:4px 0">${e(v)}</td></tr>`).join('\n')}
 </table>`
     : '';
+  const sections = (b.sections ?? [])
+    .map(
+      (sec) =>
+        `\n<h2 style="font-size:16px;color:#1f5f8b">${e(sec.heading)}</h2>\n<ul>\n${sec.items.map((i) => `<li>${e(i)}</li>`).join('\n')}\n</ul>`,
+    )
+    .join('');
   const action = b.action
     ? `<p style="margin:24px 0"><a href="${e(b.action.url)}" style="background:#1f5f8b;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none">${e(b.action.label)}</a></p>`
     : '';
@@ -54,7 +63,7 @@ ${b.table.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 16px 
 <body style="font-family:Arial,Helvetica,sans-serif;color:#222;max-width:640px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px;color:#1f5f8b">${e(b.heading)}</h1>
 <p>${e(b.greeting)}</p>
-${b.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
+${b.paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}${sections}
 ${table}
 ${(b.figures ?? []).map((f) => `<figure style="margin:16px 0"><figcaption style="font-weight:bold">${e(f.caption)}</figcaption>${f.html}</figure>`).join('\n')}
 ${action}
@@ -68,6 +77,7 @@ ${action}
     b.greeting,
     '',
     ...b.paragraphs.flatMap((p) => [p, '']),
+    ...(b.sections ?? []).flatMap((sec) => [sec.heading, ...sec.items.map((i) => `  - ${i}`), '']),
     ...(b.table ? [b.table.caption, ...b.table.rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ''] : []),
     ...(b.figures?.length
       ? ['Charts (in the HTML version of this email):', ...b.figures.map((f) => `  - ${f.caption}`), '']
@@ -77,4 +87,37 @@ ${action}
     '',
   ].join('\n');
   return { subject: b.subject, html, text };
+}
+
+/** The reader of a notice: dates are written in their time zone. */
+export interface Recipient {
+  name: string;
+  email: string;
+  timeZone: string;
+}
+
+/** A notice's body, without the parts every letter has. */
+export type LetterBody = Omit<EmailBody, 'greeting' | 'signature' | 'heading'> & { heading?: string };
+
+/**
+ * What every notice starts from, a collaborative's or a community's: the addressee checked, their
+ * dates (`when` with the time, `day` without) and `letter`, the layout with greeting and signature.
+ */
+export function letterTo(
+  template: string,
+  recipient: Recipient,
+  from: { title: string; signer: { name: string; email: string } },
+) {
+  requireValues(template, { title: from.title, recipient: recipient.name, email: recipient.email });
+  return {
+    when: (iso: string) => formatInZone(iso, recipient.timeZone, true),
+    day: (iso: string) => formatInZone(iso, recipient.timeZone, false),
+    letter: (b: LetterBody): RenderedEmail =>
+      renderLayout({
+        heading: b.heading ?? from.title,
+        greeting: `Dear ${recipient.name},`,
+        signature: ['With best regards,', from.signer.name, `${from.title} — ${from.signer.email}`],
+        ...b,
+      }),
+  };
 }

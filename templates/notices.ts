@@ -4,16 +4,11 @@
  * calendar event to attach. A missing value throws (requireValues) rather than sending a blank.
  */
 import type { LaunchConfig, Schedule } from '../domain/config';
-import type { Notice } from '../domain/notices';
-import { formatInZone } from '../domain/time';
-import { renderLayout, requireValues, type EmailBody, type RenderedEmail } from './layout';
+import type { CollaborativeNotice } from '../domain/notices';
+import { letterTo, requireValues, type Recipient, type RenderedEmail } from './layout';
 import { timelineRows } from './timeline';
 
-export interface Recipient {
-  name: string;
-  email: string;
-  timeZone: string;
-}
+export type { Recipient } from './layout';
 
 /** An event to attach as .ics: the activity adds organizer, UID and time zone. */
 export interface CalendarSpec {
@@ -72,26 +67,14 @@ export interface RenderedNotice extends RenderedEmail {
 
 const SESSION = (i: number) => `Learning Session ${i + 1}`;
 
-export function renderNotice(n: Notice, ctx: NoticeContext): RenderedNotice {
+export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): RenderedNotice {
   const { config, schedule, recipient, data } = ctx;
-  requireValues(`notice ${n.kind}`, {
-    title: config.title,
-    recipient: recipient.name,
-    email: recipient.email,
-  });
   const tz = recipient.timeZone;
-  const when = (iso: string) => formatInZone(iso, tz, true);
-  const day = (iso: string) => formatInZone(iso, tz, false);
-  const coordinator = config.coordinators[0]!;
-  const body = (
-    b: Omit<EmailBody, 'greeting' | 'signature' | 'heading'> & { heading?: string },
-  ): RenderedEmail =>
-    renderLayout({
-      heading: b.heading ?? config.title,
-      greeting: `Dear ${recipient.name},`,
-      signature: ['With best regards,', coordinator.name, `${config.title} — ${coordinator.email}`],
-      ...b,
-    });
+  const {
+    when,
+    day,
+    letter: body,
+  } = letterTo(`notice ${n.kind}`, recipient, { title: config.title, signer: config.coordinators[0]! });
   const site = () => {
     requireValues(`notice ${n.kind}`, { siteName: data.siteName });
     return data.siteName!;

@@ -10,10 +10,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { parseCommunityConfig, type CommunityConfig } from '../domain/community';
 import { parseLaunchConfig, type LaunchConfig } from '../domain/config';
-import type { Notice, NoticeKind } from '../domain/notices';
+import {
+  isCommunityNotice,
+  type CollaborativeNotice,
+  type CommunityNotice,
+  type CommunityNoticeKind,
+  type Notice,
+  type NoticeKind,
+} from '../domain/notices';
 import { parseSitesFile, type Site } from '../domain/sites';
 import { renderAnnouncement, type AnnouncementVars } from './announcement';
+import { renderCommunityNotice, type CommunityNoticeContext } from './community';
 import {
   renderNotice,
   type NoticeContext,
@@ -82,6 +91,20 @@ export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> }
   },
   'metrics-digest': { kind: 'metrics-digest', n: 3 },
   'final-report': { kind: 'final-report' },
+  'community-announcement': { kind: 'community-announcement', siteIds: ['bayview', 'harbor'] },
+  'community-welcome': { kind: 'community-welcome', email: 'marcus.chen@bayview.example.org', membership: 1 },
+  'community-meeting-invite': { kind: 'community-meeting-invite', meeting: 2, asOf: '2027-04-08T14:00:00Z' },
+  'community-meeting-reminder': {
+    kind: 'community-meeting-reminder',
+    meeting: 1,
+    asOf: '2027-04-06T17:00:00Z',
+  },
+  'community-meeting-summary': {
+    kind: 'community-meeting-summary',
+    meeting: 0,
+    asOf: '2027-03-11T15:00:00Z',
+  },
+  'community-digest': { kind: 'community-digest', n: 1, asOf: '2027-03-29T14:00:00Z', shares: [4, 7] },
 };
 
 /** Who receives each template, and when: what `lc preview --list` shows. */
@@ -108,6 +131,13 @@ export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   'metrics-reminder': 'to the data manager (then contact person, senior leader): metrics are due or overdue',
   'metrics-digest': 'to the faculty and coordinators: weekly, the teams still owing metrics',
   'final-report': 'to the faculty and coordinators: the final report, run charts and CSV',
+  'community-announcement': "to each site's PI: a Learning Community invites the site's people to join",
+  'community-welcome': 'to a new member of a community: welcome, with the next meetings',
+  'community-meeting-invite':
+    "to a community's members: a meeting, a week before (or on joining), with a calendar invite",
+  'community-meeting-reminder': "to a community's members: the day before a meeting",
+  'community-meeting-summary': "to a community's members: a facilitator's summary of a meeting",
+  'community-digest': "to a community's members: what was shared since the last digest, by kind",
 };
 
 export const TEMPLATE_NAMES: TemplateName[] = [
@@ -121,9 +151,81 @@ export function isTemplateName(name: string): name is TemplateName {
 
 export type SampleInput =
   | { template: 'announcement'; vars: AnnouncementVars }
-  | { template: NoticeKind; notice: Notice; ctx: NoticeContext };
+  | { template: CommunityNoticeKind; notice: CommunityNotice; ctx: CommunityNoticeContext }
+  | { template: Exclude<NoticeKind, CommunityNoticeKind>; notice: CollaborativeNotice; ctx: NoticeContext };
 
 let cached: { config: LaunchConfig; sites: Map<string, Site> } | undefined;
+let community: CommunityConfig | undefined;
+
+/** The sample Learning Community: examples/community.yaml (read once). */
+export function sampleCommunity(): CommunityConfig {
+  community ??= parseCommunityConfig(
+    YAML.parse(fs.readFileSync(path.join(EXAMPLES, 'community.yaml'), 'utf8')),
+  );
+  return community;
+}
+
+/** A community's notice to a member of Bayview (a PI, for the announcement), with what its template needs. */
+function communitySample(notice: CommunityNotice, bayview: Site): SampleInput {
+  const config = sampleCommunity();
+  const [facilitator] = config.facilitators;
+  const recipient: Recipient = {
+    name: notice.kind === 'community-announcement' ? bayview.piName : 'Marcus Chen',
+    email: notice.kind === 'community-announcement' ? bayview.piEmail : 'marcus.chen@bayview.example.org',
+    timeZone: bayview.timeZone!,
+  };
+  const data: CommunityNoticeContext['data'] = {};
+  switch (notice.kind) {
+    case 'community-announcement':
+      data.siteName = bayview.name;
+      data.joinUrl = `${WEB}/lcom/${config.slug}/join`;
+      break;
+    case 'community-welcome':
+      data.joinedAt = '2027-03-03T16:30:00Z';
+      break;
+    case 'community-meeting-summary':
+      data.summaryText =
+        'We mapped where students first meet trauma screening in each school. Two districts pilot a shared referral form next month; Harbor offered its training slides.';
+      data.summaryBy = facilitator!.name;
+      data.present = ['Marcus Chen', 'Dr. Ben Okafor', 'Priya Shah'];
+      break;
+    case 'community-digest':
+      data.shares = [
+        {
+          n: 4,
+          kind: 'barrier',
+          title: 'Consent forms',
+          text: 'Parents do not return the screening consent forms sent home with students.',
+          by: 'Priya Shah',
+        },
+        {
+          n: 5,
+          kind: 'solution',
+          title: 'Consent at enrolment',
+          text: 'We ask for consent in the enrolment packet; returns went from 30% to 85%.',
+          by: 'Dr. Ben Okafor',
+        },
+        {
+          n: 6,
+          kind: 'barrier',
+          title: 'Substitute coverage',
+          text: 'Teachers cannot leave class for the training without substitutes.',
+          by: 'Marcus Chen',
+        },
+        {
+          n: 7,
+          kind: 'innovation',
+          title: 'Ten-minute huddles',
+          text: 'Weekly ten-minute staff huddles replace the monthly training hour.',
+          by: 'Priya Shah',
+        },
+      ];
+      break;
+    default:
+      break;
+  }
+  return { template: notice.kind, notice, ctx: { slug: config.slug, config, recipient, data } };
+}
 
 /** The sample collaborative and the network's sites (read once). */
 export function sampleWorld(): { config: LaunchConfig; sites: Map<string, Site> } {
@@ -156,7 +258,9 @@ export function sampleInput(name: TemplateName): SampleInput {
       vars: { config, siteName: bayview.name, piName: bayview.piName, timeZone: bayview.timeZone },
     };
 
-  const notice = structuredClone(SAMPLE_NOTICES[name]) as Notice;
+  const cloned = structuredClone(SAMPLE_NOTICES[name]) as Notice;
+  if (isCommunityNotice(cloned)) return communitySample(cloned, bayview);
+  const notice: CollaborativeNotice = cloned;
   const pi: Recipient = { name: bayview.piName, email: bayview.piEmail, timeZone: bayview.timeZone! };
   const coreTeamMember: Recipient = {
     name: 'Marcus Chen',
@@ -266,9 +370,10 @@ export function sampleInput(name: TemplateName): SampleInput {
 
 /** Renders a sample input: throws, as the templates do, when a required value is missing. */
 export function renderSampleInput(input: SampleInput): RenderedNotice {
-  return input.template === 'announcement'
-    ? renderAnnouncement(input.vars)
-    : renderNotice(input.notice, input.ctx);
+  if (input.template === 'announcement') return renderAnnouncement(input.vars);
+  return isCommunityNotice(input.notice)
+    ? renderCommunityNotice(input.notice, input.ctx as CommunityNoticeContext)
+    : renderNotice(input.notice, input.ctx as NoticeContext);
 }
 
 export function renderSample(name: TemplateName): RenderedNotice {

@@ -15,12 +15,19 @@ import type {
   Decision,
   DecisionKind,
   Feedback,
+  Join,
+  Leave,
+  MeetingAttendance,
+  MeetingSummary,
   PreworkDone,
   PreworkItem,
   Reschedule,
+  Share,
+  ShareKind,
   Withdrawal,
 } from '../domain/inputs';
-import type { Phase } from '../domain/phases';
+import type { CommunityPhase, Phase } from '../domain/phases';
+import type { Meeting } from '../domain/schedule';
 
 export interface Rejection {
   input: string;
@@ -109,6 +116,44 @@ export const submitMetrics = defineUpdate<
 export const scheduleChanged =
   defineSignal<[{ schedule: Schedule; milestone: string; version: number }]>('scheduleChanged');
 export const closeTeam = defineSignal<[{ reason: 'withdrawn' | 'cancelled'; note: string }]>('closeTeam');
+
+// ---- a Learning Community ----------------------------------------------------------------------
+
+export interface CommunityStatus {
+  slug: string;
+  title: string;
+  phase: CommunityPhase;
+  nextMilestone?: Milestone;
+  /** The next meeting that has not started, numbered from 0 in time order. */
+  nextMeeting?: Meeting & { meeting: number };
+  meetings: number;
+  announcedTo: number;
+  unknownSites: string[];
+  /** Members now, and people who were members and left (and have not joined again). */
+  members: number;
+  formerMembers: number;
+  /** What members shared, by kind. */
+  shares: Record<ShareKind, number> & { total: number };
+  digestsSent: number;
+  summaries: number[];
+  continuedAsNew: number;
+  rejected: Rejection[];
+}
+
+export const communityStatusQuery = defineQuery<CommunityStatus>('status');
+
+export const joinCommunity = defineUpdate<{ email: string; membership: number; members: number }, [Join]>(
+  'join',
+);
+export const leaveCommunity = defineUpdate<{ email: string; members: number }, [Leave]>('leave');
+export const postShare = defineUpdate<{ n: number; kind: ShareKind }, [Share]>('postShare');
+export const recordMeetingAttendance = defineUpdate<
+  { meeting: number; present: number },
+  [MeetingAttendance]
+>('recordMeetingAttendance');
+export const recordMeetingSummary = defineUpdate<{ meeting: number; sentTo: number }, [MeetingSummary]>(
+  'recordMeetingSummary',
+);
 
 /** The signal twin of an Update: same name, same payload. */
 export function signalOf<A extends unknown[]>(update: { name: string }) {

@@ -38,3 +38,9 @@ export function handleInput<R, A>(
 export function refuse(message: string): never {
   throw new Error(message);
 }
+
+/** Dates in refusals, in the workflow's own zone: "Mar 1, 2027, 5:00 PM (America/New_York)". */
+export function refusalDates(timeZone: string): (iso: string) => string {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  return (iso) => `${format.format(new Date(iso))} (${timeZone})`;
+}

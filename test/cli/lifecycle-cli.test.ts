@@ -30,6 +30,7 @@ import {
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
+import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '../..');
@@ -44,16 +45,6 @@ interface Ran {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 describe('lc lifecycle commands (dev server)', () => {
@@ -216,7 +207,7 @@ describe('lc lifecycle commands (dev server)', () => {
     const early = await lc('decide', 'cli-main', 'bayview', 'accept', '--by', FACULTY);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(
-      /^lc\/cli-main refused the decision: decisions are made once applications close on \w{3}, /,
+      /^lc\/cli-main refused the decision: decisions are made once applications close on \w{3} \d+, \d{4}, \d+:\d\d\s[AP]M \(America\/New_York\)/,
     );
 
     // 12 s from now, as a coordinator in New York types it: no offset, read in the collaborative's zone.

@@ -7,6 +7,11 @@ export function exampleConfig(): Record<string, any> {
   return YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/collaborative.yaml'), 'utf8'));
 }
 
+/** The example Learning Community, as written (dates not yet read). */
+export function exampleCommunity(): Record<string, any> {
+  return YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/community.yaml'), 'utf8'));
+}
+
 /**
  * A compressed config whose milestones are `offsets` (in seconds) from `now`: the same shape a
  * coordinator writes, with the dates compressed — never a special code path in the workflow.

@@ -77,6 +77,10 @@ export interface Harness {
   outbox: Outbox;
   worker: Worker;
   taskQueue: string;
+  /** Runs the worker while `drive` works the workflows, and shuts it down after, whatever happens. */
+  whileRunning<T>(drive: () => Promise<T>): Promise<T>;
+  /** Starts the worker for the rest of the file; `close` shuts it down. */
+  startWorker(): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +91,7 @@ export async function harness(env: TestWorkflowEnvironment, label: string): Prom
   const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM, maxConnections: 8 });
   const outbox = new Outbox(db, transport, MAIL_FROM);
   const taskQueue = `tq-${label}-${randomBytes(3).toString('hex')}`;
+  let started: Promise<void> | undefined;
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
@@ -99,7 +104,23 @@ export async function harness(env: TestWorkflowEnvironment, label: string): Prom
     outbox,
     worker,
     taskQueue,
+    async whileRunning<T>(drive: () => Promise<T>): Promise<T> {
+      const running = worker.run();
+      try {
+        return await drive();
+      } finally {
+        worker.shutdown();
+        await running;
+      }
+    },
+    startWorker() {
+      started = worker.run();
+    },
     async close() {
+      if (started) {
+        worker.shutdown();
+        await started;
+      }
       transport.close();
       await sink.stop();
       await closeDb();

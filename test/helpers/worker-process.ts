@@ -12,6 +12,8 @@ import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
 const READY = /\[worker\] polling task queue/;
+/** Output kept for diagnostics (the last lines, over all runs). */
+const MAX_LINES = 20_000;
 
 export interface WorkerProcessEnv {
   TEMPORAL_ADDRESS: string;
@@ -30,6 +32,8 @@ export interface WorkerRun {
   startedAt: number;
   /** When it logged that it polls (ms since the epoch). */
   readyAt?: number;
+  /** When the test sent SIGKILL (ms since the epoch). */
+  killedAt?: number;
   endedAt?: number;
   /** How it ended: 'SIGKILL' when we killed it, else its exit code or signal. */
   ended?: string;
@@ -54,7 +58,7 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so the kill reaches tsx's node child too
     });
-    run.pid = child.pid!;
+    run.pid = child.pid ?? 0;
     this.runs.push(run);
     this.child = child;
     WorkerProcess.live.add(this);
@@ -70,6 +74,7 @@ export class WorkerProcess {
         partial = parts.pop()!;
         for (const line of parts) {
           this.lines.push(`[run ${run.n} ${stream}] ${line}`);
+          if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
           if (!run.readyAt && READY.test(line)) {
             run.readyAt = Date.now();
             ready();
@@ -79,17 +84,24 @@ export class WorkerProcess {
     };
     child.stdout!.on('data', collect('out'));
     child.stderr!.on('data', collect('err'));
-    this.exited = new Promise<void>((resolve) =>
-      child.on('exit', (code, signal) => {
+    this.exited = new Promise<void>((resolve) => {
+      const ended = (how: string) => {
+        if (run.ended) return;
         run.endedAt = Date.now();
-        run.ended = signal ?? `exit ${code}`;
-        this.lines.push(`[run ${run.n}] ended: ${run.ended}`);
+        run.ended = how;
+        this.lines.push(`[run ${run.n}] ended: ${how}`);
         if (this.child === child) this.child = undefined;
         WorkerProcess.live.delete(this);
-        failed(new Error(`the worker exited (${run.ended}) before polling:\n${this.output(40)}`));
+        failed(new Error(`the worker ended (${how}) before polling:\n${this.output(40)}`));
         resolve();
-      }),
-    );
+      };
+      child.on('exit', (code, signal) => ended(signal ?? `exit ${code}`));
+      child.on('error', (err) => {
+        // Could not be started (e.g. tsx missing): no process, nothing to kill.
+        if (!child.pid) ended(`not started: ${err.message}`);
+        else this.lines.push(`[run ${run.n}] ${err.message}`);
+      });
+    });
 
     const timer = setTimeout(
       () => failed(new Error(`the worker did not poll within ${timeoutMs} ms:\n${this.output(40)}`)),
@@ -114,11 +126,16 @@ export class WorkerProcess {
   async kill(): Promise<void> {
     const child = this.child;
     if (!child) return;
-    killGroup(child.pid!);
+    const pgid = child.pid;
+    if (pgid) {
+      this.runs.at(-1)!.killedAt = Date.now();
+      killGroup(pgid);
+    }
     await this.exited;
+    if (!pgid) return;
     // tsx's node child is in the same group; wait until no member of the group remains.
-    for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
-    if (groupAlive(child.pid!)) throw new Error(`process group ${child.pid} survived SIGKILL`);
+    for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 20));
+    if (groupAlive(pgid)) throw new Error(`process group ${pgid} survived SIGKILL`);
   }
 
   async restart(): Promise<WorkerRun> {

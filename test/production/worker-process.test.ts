@@ -10,7 +10,10 @@ import { upsertSites } from '../../activities/sites';
 import * as ops from '../../scripts/operations';
 import { freePort } from '../../scripts/services';
 import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
+import type { Db } from 'mongodb';
+import { devServerEnv, testDb } from '../helpers/env';
+import { SmtpSink } from '../helpers/smtp-sink';
+import { waitFor } from '../helpers/wait';
 
 const ROOT = path.join(__dirname, '../..');
 const SITES = Array.from({ length: 10 }, (_, i) => ({
@@ -27,19 +30,10 @@ interface Proc {
   port: number;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('the worker process (production mode)', () => {
   let env: TestWorkflowEnvironment;
-  let h: Harness;
+  // The worker processes do all the work: no in-process worker here.
+  let h: { db: Db; sink: SmtpSink; taskQueue: string; close: () => Promise<void> };
   const procs: Proc[] = [];
 
   async function startWorker(): Promise<Proc> {
@@ -57,6 +51,7 @@ describe('the worker process (production mode)', () => {
         LC_HTTP_PORT: String(port),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group: tsx runs the worker in a child node process
     });
     const p: Proc = { child, out: [], port };
     child.stdout!.on('data', (d: Buffer) => p.out.push(...d.toString().split('\n').filter(Boolean)));
@@ -75,11 +70,27 @@ describe('the worker process (production mode)', () => {
 
   beforeAll(async () => {
     env = await devServerEnv();
-    h = await harness(env, 'workerproc'); // its in-process worker is not run: the processes do the work
+    const dbh = await testDb('workerproc');
+    const sink = await new SmtpSink().start();
+    h = {
+      db: dbh.db,
+      sink,
+      taskQueue: `tq-workerproc-${Date.now()}`,
+      close: async () => {
+        await sink.stop();
+        await dbh.close();
+      },
+    };
     await upsertSites(h.db, SITES);
   });
   afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    for (const p of procs) {
+      try {
+        process.kill(-p.child.pid!, 'SIGKILL'); // the whole group, the worker's node process included
+      } catch {
+        // already gone
+      }
+    }
     await h.close();
     await env.teardown();
   });

@@ -2,20 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { parseLaunchConfig } from '../../domain/config';
-import { ValidationError } from '../../domain/errors';
+import { problemsOf as rejected } from '../helpers/problems';
 
 const example = () =>
   YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/collaborative.yaml'), 'utf8'));
 
-function problemsOf(input: unknown): string[] {
-  try {
-    parseLaunchConfig(input);
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problemsOf = (input: unknown) => rejected(parseLaunchConfig, input);
 
 describe('launch config', () => {
   it('accepts the example and normalises dates to UTC instants in the collaborative time zone', () => {

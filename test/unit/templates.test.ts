@@ -18,7 +18,7 @@ describe('email templates with sample data', () => {
     expect(TEMPLATE_NAMES[0]).toBe('announcement');
     expect(TEMPLATE_NAMES.slice(1)).toEqual(Object.keys(SAMPLE_NOTICES));
     expect(new Set(TEMPLATE_NAMES).size).toBe(TEMPLATE_NAMES.length);
-    expect(TEMPLATE_NAMES.length).toBe(22);
+    expect(TEMPLATE_NAMES.length).toBe(28);
   });
 
   it.each(TEMPLATE_NAMES)('renders %s', (name) => {
@@ -65,16 +65,50 @@ describe('email templates with sample data', () => {
     ]);
   });
 
+  it("renders a community's meetings with calendar entries and its digest grouped by kind", () => {
+    const invite = renderSample('community-meeting-invite');
+    expect(invite.subject).toBe(
+      'Invitation: Meeting 3 (in person), Thu 15 Apr 2027 — Trauma-Informed Schools Learning Community 2027',
+    );
+    expect(invite.calendar).toMatchObject({
+      method: 'REQUEST',
+      id: 'meeting-2',
+      start: '2027-04-15T14:00:00Z',
+      end: '2027-04-15T20:00:00Z',
+      location: 'Network Training Center, Chicago IL',
+    });
+    expect(renderSample('community-meeting-reminder').calendar).toBeUndefined();
+    const digest = renderSample('community-digest');
+    expect(digest.text).toMatch(/Barriers \(2\)\n {2}- Consent forms: [^\n]+\n {2}- Substitute coverage/);
+    expect(digest.text.indexOf('Barriers (2)')).toBeLessThan(digest.text.indexOf('Solutions (1)'));
+    expect(digest.text.indexOf('Solutions (1)')).toBeLessThan(digest.text.indexOf('Innovations (1)'));
+    expect(digest.html).toContain('<h2 style="font-size:16px;color:#1f5f8b">Innovations (1)</h2>');
+    expect(renderSample('community-announcement').html).toContain(
+      'href="https://lc.network.example.org/lcom/tis-2027/join"',
+    );
+  });
+
   it('fails loudly at render time when a sample lacks a value the template needs', () => {
     const feedback = sampleInput('feedback');
-    if (feedback.template === 'announcement') throw new Error('unreachable');
+    if (feedback.template !== 'feedback') throw new Error('unreachable');
     delete feedback.ctx.data.feedbackText;
     expect(() => renderSampleInput(feedback)).toThrow('template notice feedback: missing text');
 
     const decision = sampleInput('decision');
-    if (decision.template === 'announcement') throw new Error('unreachable');
+    if (decision.template !== 'decision') throw new Error('unreachable');
     delete decision.ctx.data.siteName;
     expect(() => renderSampleInput(decision)).toThrow('template notice decision: missing siteName');
+
+    const summary = sampleInput('community-meeting-summary');
+    if (summary.template !== 'community-meeting-summary') throw new Error('unreachable');
+    delete summary.ctx.data.summaryText;
+    expect(() => renderSampleInput(summary)).toThrow(
+      'template notice community-meeting-summary: missing summary',
+    );
+    const digest = sampleInput('community-digest');
+    if (digest.template !== 'community-digest') throw new Error('unreachable');
+    digest.ctx.data.shares = [];
+    expect(() => renderSampleInput(digest)).toThrow('template notice community-digest: nothing was shared');
 
     const announcement = sampleInput('announcement');
     if (announcement.template !== 'announcement') throw new Error('unreachable');

@@ -14,22 +14,13 @@ import * as ops from '../../scripts/operations';
 import { statusQuery } from '../../workflows';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { compressedConfig } from '../helpers/configs';
+import { waitFor } from '../helpers/wait';
 
 const sites = parseSitesFile(
   fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
   'csv',
 ).sites;
 const active = sites.filter((s) => s.active);
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('launch → announcement (dev server)', () => {
   let env: TestWorkflowEnvironment;
