@@ -12,13 +12,11 @@ import {
   log,
   ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   allHandlersFinished,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   collaborativeAgenda,
   isStale,
@@ -59,22 +57,15 @@ import {
   type TeamSummary,
 } from './definitions';
 import { handleInput, refuse } from './inputs';
+import { mailActivities, recordActivities } from './proxies';
 import { LC_KIND, LC_PHASE } from './search-attributes';
 import { teamWorkflow, teamWorkflowId, type TeamResult } from './team';
 
 export { collaborativeStatusQuery as statusQuery } from './definitions';
 export type { CollaborativeStatus } from './definitions';
 
-const records = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
-/** Bulk sends heartbeat their progress; a stalled one is retried and resumes through the outbox. */
-const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const records = recordActivities();
+const mail = mailActivities('30 minutes');
 
 export async function collaborativeWorkflow(config: LaunchConfig): Promise<CollaborativeStatus> {
   const slug = config.slug;

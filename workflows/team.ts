@@ -9,12 +9,10 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { isStale, nextItem, teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
 import type { Schedule } from '../domain/config';
 import {
@@ -43,17 +41,11 @@ import {
   type TeamStatus,
 } from './definitions';
 import { handleInput, refuse } from './inputs';
+import { mailActivities, recordActivities } from './proxies';
 import { LC_PHASE } from './search-attributes';
 
-const records = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
-const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2 },
-});
+const records = recordActivities();
+const mail = mailActivities('10 minutes');
 
 export const teamWorkflowId = (slug: string, siteId: string) => `lc/${slug}/team/${siteId}`;
 
