@@ -165,7 +165,8 @@ export type MilestoneName =
   | `informationalCalls[${number}]`
   | `learningSessions[${number}]`;
 
-const SIMPLE = [
+/** The milestones that are single dates of the schedule (the others are calls and sessions). */
+export const SIMPLE_MILESTONES = [
   'announcement',
   'applicationsOpen',
   'applicationsClose',
@@ -177,14 +178,15 @@ const INDEXED = /^(informationalCalls|learningSessions)\[(\d+)\]$/;
 
 export function milestoneNames(s: Schedule): MilestoneName[] {
   return [
-    ...SIMPLE.filter((k) => s[k] !== undefined),
+    ...SIMPLE_MILESTONES.filter((k) => s[k] !== undefined),
     ...s.informationalCalls.map((_, i) => `informationalCalls[${i}]` as const),
     ...s.learningSessions.map((_, i) => `learningSessions[${i}]` as const),
   ];
 }
 
 export function milestoneDate(s: Schedule, name: string): string | undefined {
-  if ((SIMPLE as readonly string[]).includes(name)) return s[name as (typeof SIMPLE)[number]];
+  if ((SIMPLE_MILESTONES as readonly string[]).includes(name))
+    return s[name as (typeof SIMPLE_MILESTONES)[number]];
   const m = INDEXED.exec(name);
   if (!m) return undefined;
   const list = m[1] === 'informationalCalls' ? s.informationalCalls : s.learningSessions;

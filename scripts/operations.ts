@@ -54,7 +54,7 @@ import {
   type Withdrawal,
 } from '../domain/inputs';
 import { submissionSchema, type ComplianceCell, type Submission } from '../domain/metrics';
-import { milestoneNames } from '../domain/schedule';
+import { milestoneNames, SIMPLE_MILESTONES } from '../domain/schedule';
 import { formatFromFileName, parseSitesFile } from '../domain/sites';
 import type { Settings } from '../domain/settings';
 import { formatInZone, toInstant } from '../domain/time';
@@ -422,15 +422,6 @@ export async function collaborativeRecord(db: Db, slug: string): Promise<Collabo
   if (!doc) throw new OperationError(`no collaborative "${slug}" in the database`, 'not-found');
   return doc;
 }
-
-const SIMPLE_MILESTONES = [
-  'announcement',
-  'applicationsOpen',
-  'applicationsClose',
-  'decisionsDue',
-  'prework',
-  'end',
-] as const;
 
 /**
  * A milestone as people name it → its name in the schedule: `LS2`/`ls2` → `learningSessions[1]`,
