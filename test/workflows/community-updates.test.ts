@@ -65,8 +65,9 @@ describe('Learning Community Update validators (dev server)', () => {
       `lcom/${SLUG}`,
     );
     handle = env.client.workflow.getHandle(`lcom/${SLUG}`);
-    await waitFor('the announcement', async () =>
-      (await handle.query(communityStatusQuery)).phase !== 'scheduled' ? true : undefined,
+    // Announce opens the community and its start (already past) makes it active: wait for both.
+    await waitFor('the community to be active', async () =>
+      (await handle.query(communityStatusQuery)).phase === 'active' ? true : undefined,
     );
   });
   afterAll(() => h.close().then(() => env.teardown()));
