@@ -26,7 +26,14 @@ const settingsSchema = z.object({
     .default(DEFAULTS.smtpUrl),
   MAIL_FROM: z.string().min(3).default('Learning Collaboratives <lc@lc-orchestrator.local>'),
   MAIL_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
-  /** "<id>:<base64 32 bytes>[,…]": encrypt workflow payloads (first key encrypts); see security/codec.ts. */
+  /** The web app: its port, the base URL its links in emails use, and the key that signs them. */
+  LC_WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LC_WEB_BASE_URL: z.string().url('LC_WEB_BASE_URL must be a URL such as https://lc.example.org').optional(),
+  /** HMAC key for signed links and session cookies; at least 32 characters. */
+  LC_SIGNING_KEY: z.string().min(32, 'LC_SIGNING_KEY must be at least 32 characters').optional(),
+  /** Days a link in an email stays valid (sign-in links: 15 minutes, fixed). */
+  LC_LINK_TTL_DAYS: z.coerce.number().min(1).max(365).default(45),
+    /** "<id>:<base64 32 bytes>[,…]": encrypt workflow payloads (first key encrypts); see security/codec.ts. */
   LC_ENCRYPTION_KEYS: z
     .string()
     .regex(
