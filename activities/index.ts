@@ -18,6 +18,7 @@ import { computeCompliance, recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
 import { createCommunityRecords } from './community';
 import { getSites, resolveSiteSelection } from './sites';
+import { personalLink, type LinkMaker } from '../security/links';
 
 export type { BulkResult } from './notify';
 
@@ -26,8 +27,8 @@ export interface ActivityDeps {
   outbox: Outbox;
   /** How many emails one bulk activity has in flight at once (the transport pool limits further). */
   sendConcurrency?: number;
-  /** Where links in emails point (the web app); no links when unset. */
-  webBaseUrl?: string;
+  /** Signs the links in emails to the web app; no links when unset. */
+  links?: LinkMaker;
 }
 
 /** Heartbeats the progress of a bulk send, when running as an activity. */
@@ -57,7 +58,7 @@ export function createActivities(deps: ActivityDeps) {
   const concurrency = deps.sendConcurrency ?? 8;
   const notifier = new Notifier(db, outbox, {
     concurrency,
-    webBaseUrl: deps.webBaseUrl,
+    links: deps.links,
     progress: heartbeatProgress,
     eventTime: activityTime,
   });
@@ -98,6 +99,14 @@ export function createActivities(deps: ActivityDeps) {
             siteName: site.name,
             piName: site.piName,
             timeZone: site.timeZone,
+            applicationUrl:
+              deps.links &&
+              personalLink(
+                deps.links,
+                'apply',
+                { email: site.piEmail, slug: input.slug, siteId: site.siteId },
+                activityTime().getTime(),
+              ),
           });
           const outcome = await outbox.deliver({
             key: `${input.slug}:announcement:${site.siteId}`,

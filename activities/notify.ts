@@ -18,6 +18,7 @@ import {
   type Recipient,
   type RenderedNotice,
 } from '../templates/notices';
+import { personalLink, type LinkMaker } from '../security/links';
 import { icalAttachment } from './calendar';
 import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
 import { getCommunity, membersAt, type CommunityDoc, type MemberDoc, type ShareDoc } from './community';
@@ -78,7 +79,8 @@ export class Notifier {
     private readonly outbox: Outbox,
     private readonly opts: {
       concurrency: number;
-      webBaseUrl?: string;
+      /** Signs each recipient's own links to the web app; no links when unset. */
+      links?: LinkMaker;
       progress?: (done: number, total: number) => void;
       /** Workflow time of the event being notified (see activityTime). */
       eventTime?: () => Date;
@@ -102,9 +104,47 @@ export class Notifier {
         config: doc.config,
         schedule,
         recipient: r,
-        data: { ...data, siteName: site?.name ?? data.siteName, teamMember: r.member },
+        data: {
+          ...data,
+          ...this.personalLinks(slug, notice, r),
+          siteName: site?.name ?? data.siteName,
+          teamMember: r.member,
+        },
       });
     });
+  }
+
+  /**
+   * Each recipient's own signed links: a PI's to apply for their site, a team member's to their
+   * team page (pre-work, metrics, attendance). Issued at the event's time, so a retry renders the
+   * same email.
+   */
+  private personalLinks(slug: string, n: CollaborativeNotice, r: Addressee): Partial<NoticeData> {
+    const m = this.opts.links;
+    const siteId = 'siteId' in n ? n.siteId : r.siteId;
+    if (!m || !siteId) return {};
+    const issued = this.opts.eventTime?.().getTime() ?? Date.now();
+    const who = { email: r.email, slug, siteId };
+    const team = (q = '') => personalLink(m, 'team', who, issued, q);
+    switch (n.kind) {
+      case 'info-call-invite':
+      case 'info-call-reminder':
+      case 'applications-closing':
+      case 'application-received':
+        return { applicationUrl: personalLink(m, 'apply', who, issued) };
+      case 'decision':
+        return n.decision === 'accept' ? { teamUrl: team() } : {};
+      case 'prework':
+      case 'prework-reminder':
+        return { preworkUrl: team() };
+      case 'session-invite':
+      case 'session-reminder':
+        return { teamUrl: team() };
+      case 'metrics-reminder':
+        return { metricsUrl: team(`?period=${encodeURIComponent(n.missing[0] ?? '')}`) };
+      default:
+        return {};
+    }
   }
 
   /**
@@ -217,10 +257,9 @@ export class Notifier {
 
   private async communityData(doc: CommunityDoc, n: CommunityNotice): Promise<CommunityNoticeData> {
     const slug = doc.slug;
-    const base = this.opts.webBaseUrl;
     switch (n.kind) {
       case 'community-announcement':
-        return base ? { joinUrl: `${base}/lcom/${slug}/join` } : {};
+        return {};
       case 'community-welcome': {
         const m = await this.db
           .collection<MemberDoc>(COLLECTIONS.members)
@@ -434,14 +473,9 @@ export class Notifier {
     n: CollaborativeNotice,
     sites: Map<string, SiteDoc>,
   ): Promise<NoticeData> {
-    const base = this.opts.webBaseUrl;
     const data: NoticeData = {};
     const siteId = 'siteId' in n ? n.siteId : undefined;
     if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(this.db, [siteId]))[0]?.name;
-    if (base) {
-      data.applicationUrl = `${base}/apply/${doc.slug}`;
-      if (siteId) data.preworkUrl = `${base}/prework/${doc.slug}/${siteId}`;
-    }
     if (n.kind === 'review-reminder' || n.kind === 'decisions-overdue') {
       const names = new Map((await getSites(this.db, n.undecided)).map((s) => [s.siteId, s.name]));
       data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
@@ -467,7 +501,6 @@ export class Notifier {
     if (n.kind === 'metrics-reminder') {
       const measures = doc.config.metrics?.measures ?? [];
       data.missingMeasures = measures.filter((m) => m.required).map((m) => m.name);
-      if (base) data.metricsUrl = `${base}/metrics/${doc.slug}/${n.siteId}?period=${n.missing[0]}`;
     }
     if (n.kind === 'metrics-digest') {
       const rows = await digestRows(this.db, doc.slug, this.opts.eventTime?.().getTime() ?? Date.now());

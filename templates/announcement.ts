@@ -11,6 +11,8 @@ export interface AnnouncementVars {
   piName: string;
   /** The PI's own time zone when the directory knows it. */
   timeZone?: string;
+  /** The PI's signed link to the application form. */
+  applicationUrl?: string;
 }
 
 export function renderAnnouncement(v: AnnouncementVars): RenderedEmail {
@@ -33,6 +35,7 @@ export function renderAnnouncement(v: AnnouncementVars): RenderedEmail {
       'To apply, a site commits to adopting the practice, to using the Core Data Set and submitting metrics every month, and to sending a core team (a senior leader, a clinical supervisor and clinicians) to all the learning sessions.',
     ],
     table: { caption: `Timeline (${tz})`, rows: timelineRows(v.config.schedule, tz) },
+    action: v.applicationUrl ? { label: `Apply for ${v.siteName}`, url: v.applicationUrl } : undefined,
     signature: [
       'With best regards,',
       coordinator.name,

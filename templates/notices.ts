@@ -29,6 +29,8 @@ export interface NoticeData {
   feedbackText?: string;
   feedbackBy?: string;
   preworkUrl?: string;
+  /** An accepted team member's signed link to the team page (metrics, attendance, pre-work). */
+  teamUrl?: string;
   preworkStart?: string;
   applicationUrl?: string;
   reportRows?: [string, string][];
@@ -173,6 +175,10 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
           n.decision === 'accept'
             ? { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) }
             : undefined,
+        action:
+          n.decision === 'accept' && data.teamUrl
+            ? { label: 'Open your team page', url: data.teamUrl }
+            : undefined,
       });
     }
     case 'withdrawal':
@@ -219,6 +225,7 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
             `When: ${when(ls.start)} to ${when(ls.end)}.`,
             `Where: ${ls.venue}.`,
           ],
+          action: data.teamUrl ? { label: 'Confirm who attends', url: data.teamUrl } : undefined,
         }),
         calendar: invite
           ? {

@@ -35,6 +35,9 @@ export type TemplateName = 'announcement' | NoticeKind;
 
 const EXAMPLES = path.join(__dirname, '../examples');
 const WEB = 'https://lc.network.example.org';
+/** Real emails carry a signed token per person (security/links.ts); samples show its place. */
+const APPLY_LINK = `${WEB}/apply/signed-token-for-the-pi`;
+const TEAM_LINK = `${WEB}/team/signed-token-for-the-member`;
 
 /** The measures of the sample collaborative (those of examples/metrics.yaml). */
 export const SAMPLE_MEASURES = [
@@ -255,7 +258,13 @@ export function sampleInput(name: TemplateName): SampleInput {
   if (name === 'announcement')
     return {
       template: 'announcement',
-      vars: { config, siteName: bayview.name, piName: bayview.piName, timeZone: bayview.timeZone },
+      vars: {
+        config,
+        siteName: bayview.name,
+        piName: bayview.piName,
+        timeZone: bayview.timeZone,
+        applicationUrl: APPLY_LINK,
+      },
     };
 
   const cloned = structuredClone(SAMPLE_NOTICES[name]) as Notice;
@@ -281,7 +290,7 @@ export function sampleInput(name: TemplateName): SampleInput {
   switch (notice.kind) {
     case 'applications-closing':
       data.siteName = bayview.name;
-      data.applicationUrl = `${WEB}/apply/${config.slug}`;
+      data.applicationUrl = APPLY_LINK;
       break;
     case 'review-reminder':
     case 'decisions-overdue':
@@ -291,6 +300,7 @@ export function sampleInput(name: TemplateName): SampleInput {
     case 'decision':
       data.decisionNotes = 'A strong application; please bring your referral data to Learning Session 1.';
       data.preworkStart = schedule.prework;
+      data.teamUrl = TEAM_LINK;
       break;
     case 'withdrawal':
       data.promotedSiteName = notice.promoted ? site(notice.promoted).name : undefined;
@@ -298,13 +308,14 @@ export function sampleInput(name: TemplateName): SampleInput {
       break;
     case 'prework':
     case 'prework-reminder':
-      data.preworkUrl = `${WEB}/prework/${config.slug}/${notice.siteId}`;
+      data.preworkUrl = TEAM_LINK;
       break;
     case 'session-invite':
     case 'session-reminder':
     case 'consultation-invite':
     case 'consultation-reminder':
       data.siteName = bayview.name;
+      if (notice.kind.startsWith('session-')) data.teamUrl = TEAM_LINK;
       recipient = coreTeamMember;
       break;
     case 'session-missed':
@@ -327,7 +338,7 @@ export function sampleInput(name: TemplateName): SampleInput {
       break;
     case 'metrics-reminder':
       data.missingMeasures = (config.metrics?.measures ?? []).filter((m) => m.required).map((m) => m.name);
-      data.metricsUrl = `${WEB}/metrics/${config.slug}/${notice.siteId}?period=${notice.missing[0]}`;
+      data.metricsUrl = `${TEAM_LINK}?period=${notice.missing[0]}`;
       recipient = dataManager;
       break;
     case 'metrics-digest':

@@ -39,7 +39,15 @@ async function main() {
     connection,
     namespace: s.TEMPORAL_NAMESPACE,
     taskQueue: s.TASK_QUEUE,
-    deps: { db, outbox },
+    deps: {
+      db,
+      outbox,
+      // Emails carry signed links to the web app when it has an address and a key.
+      links:
+        s.LC_WEB_BASE_URL && s.LC_SIGNING_KEY
+          ? { baseUrl: s.LC_WEB_BASE_URL, key: s.LC_SIGNING_KEY, ttlDays: s.LC_LINK_TTL_DAYS }
+          : undefined,
+    },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE || undefined,
     options: { dataConverter: dataConverterFor(keys), shutdownGraceTime: '30 seconds' },
   });

@@ -4,6 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
+import type { ActivityDeps } from '../../activities';
 import { connectDb, ensureIndexes } from '../../activities/db';
 import { createTransport, Outbox } from '../../activities/outbox';
 import { createWorker } from '../../workers/worker';
@@ -85,7 +86,11 @@ export interface Harness {
 }
 
 /** A database, an SMTP sink and a worker on a fresh task queue of the given environment. */
-export async function harness(env: TestWorkflowEnvironment, label: string): Promise<Harness> {
+export async function harness(
+  env: TestWorkflowEnvironment,
+  label: string,
+  deps: Partial<ActivityDeps> = {},
+): Promise<Harness> {
   const { db, close: closeDb } = await testDb(label);
   const sink = await new SmtpSink().start();
   const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM, maxConnections: 8 });
@@ -95,7 +100,7 @@ export async function harness(env: TestWorkflowEnvironment, label: string): Prom
   const worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
-    deps: { db, outbox, sendConcurrency: 16 },
+    deps: { db, outbox, sendConcurrency: 16, ...deps },
     workflowBundlePath: required('LC_TEST_WORKFLOW_BUNDLE'),
   });
   return {

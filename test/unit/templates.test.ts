@@ -51,8 +51,9 @@ describe('email templates with sample data', () => {
     const decision = renderSample('decision');
     expect(decision.text).toContain('Learning session 1');
     expect(decision.html).toContain('Durham Convention Center, Durham NC');
+    expect(decision.text).toContain('Open your team page: https://lc.network.example.org/team/');
     expect(renderSample('metrics-reminder').html).toContain(
-      'href="https://lc.network.example.org/metrics/tf-cbt-2027/bayview?period=2027-06"',
+      'href="https://lc.network.example.org/team/signed-token-for-the-member?period=2027-06"',
     );
     const report = renderSample('final-report');
     expect(report.html).toContain('<svg');
