@@ -149,6 +149,24 @@ function pct(n: number, of: number): string {
   return of ? `${Math.round((100 * n) / of)}%` : '—';
 }
 
+/** The run charts of a collaborative's submissions so far (the dashboard's; the final report's are the same). */
+export async function collaborativeRunCharts(db: Db, slug: string): Promise<ReportChart[]> {
+  const doc = await getCollaborative(db, slug);
+  const measures = doc.config.metrics?.measures ?? [];
+  if (!measures.length) return [];
+  const subs = await submissions(db).find({ collaborative: slug }).sort({ siteId: 1, period: 1 }).toArray();
+  const teams = await db.collection<TeamDoc>(COLLECTIONS.teams).find({ collaborative: slug }).sort({ siteId: 1 }).toArray();
+  const names = new Map((await getSites(db, teams.map((t) => t.siteId))).map((s) => [s.siteId, s.name]));
+  const periods = [...new Set(subs.map((s) => s.period))].sort();
+  if (!periods.length) return [];
+  return runCharts(
+    measures,
+    periods,
+    teams.filter((t) => t.status !== 'withdrawn').map((t) => ({ siteId: t.siteId, name: names.get(t.siteId) ?? t.siteId })),
+    subs,
+  );
+}
+
 /** A run chart per numeric measure: one across teams (a series per team) and one of the teams' mean. */
 async function runCharts(
   measures: Measure[],

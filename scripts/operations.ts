@@ -135,17 +135,22 @@ export function readStructuredFile(file: string): unknown {
   } catch (err) {
     throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, 'input');
   }
-  if (/\.json$/i.test(file)) {
+  return parseStructuredText(text, file, /\.json$/i.test(file) ? 'json' : 'yaml');
+}
+
+/** YAML (a superset of JSON) or strict JSON text → a value; unreadable text is a ValidationError. */
+export function parseStructuredText(text: string, what: string, format: 'json' | 'yaml' = 'yaml'): unknown {
+  if (format === 'json') {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw new ValidationError(file, [`not valid JSON: ${(err as Error).message}`]);
+      throw new ValidationError(what, [`not valid JSON: ${(err as Error).message}`]);
     }
   }
   const doc = YAML.parseDocument(text);
   if (doc.errors.length)
     throw new ValidationError(
-      file,
+      what,
       doc.errors.map((e) => e.message),
     );
   return doc.toJSON();

@@ -1,0 +1,297 @@
+/**
+ * Who the web app lets in, against the real stack (Temporal dev server, FerretDB, an SMTP sink):
+ * faculty of one collaborative get 403 on another's pages and API; tampered, expired and reused
+ * sign-in links are refused; a form without its CSRF token is refused; operator-injection
+ * payloads are rejected by validation; and every API route answers anonymous (401), wrong role
+ * (403), wrong collaborative (403) and the right caller (neither).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { upsertSites } from '../../activities/sites';
+import { parseSitesFile } from '../../domain/sites';
+import * as ops from '../../scripts/operations';
+import { signLink } from '../../security/links';
+import { API_ROUTES } from '../../web/api';
+import { buildApp } from '../../web/app';
+import { csrfToken, issueSignin, SESSION_COOKIE } from '../../web/auth';
+import { compressedConfig } from '../helpers/configs';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { httpClient } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
+
+const ROOT = path.join(__dirname, '../..');
+const KEY = 'test-signing-key-'.padEnd(48, 'x');
+const BASE = 'http://web.test';
+const ADMIN = 'admin@network.example.org';
+const FACULTY_A = 'faculty.a@faculty.example.org';
+const FACULTY_B = 'faculty.b@faculty.example.org';
+const COORD_A = 'coord.a@network.example.org';
+
+function config(slug: string, faculty: string, coordinator: string) {
+  const c = compressedConfig(slug, Date.now(), { close: 30, decisions: 40, prework: 41, ls: 45, end: 120 });
+  c.sites = ['bayview', 'harbor'];
+  c.faculty = [{ name: 'Dr. Faculty', email: faculty }];
+  c.coordinators = [{ name: 'Coordinator', email: coordinator }];
+  return c;
+}
+
+describe('web access (real stack)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let app: FastifyInstance;
+  let call: ReturnType<typeof httpClient>;
+  const sessions: Record<string, string> = {};
+
+  /** Signs in through the emailed link, as a person would; returns the session cookie's value. */
+  async function signIn(email: string): Promise<string> {
+    const before = h.sink.received.length;
+    const res = await call({ method: 'POST', url: '/signin', payload: { email } });
+    expect(res.statusCode).toBe(200);
+    const mail = await waitFor(`the sign-in email to ${email}`, async () =>
+      h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
+    );
+    const link = /http:\/\/web\.test(\/signin\/[\w.-]+)/.exec(mail.parsed.text ?? '')![1]!;
+    const landed = await call({ method: 'GET', url: link });
+    expect(landed.statusCode).toBe(302);
+    const cookie = landed.setCookie!;
+    expect(cookie.name).toBe(SESSION_COOKIE);
+    expect(cookie.attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Path=/']));
+    return cookie.value;
+  }
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    h = await harness(env, 'web-access');
+    h.startWorker();
+    await upsertSites(
+      h.db,
+      parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
+    );
+    await ops.launch(env.client, h.db, h.taskQueue, config('web-a', FACULTY_A, COORD_A));
+    await ops.launch(env.client, h.db, h.taskQueue, config('web-b', FACULTY_B, ADMIN));
+    await waitFor('both records', async () =>
+      (await h.db.collection('collaboratives').countDocuments({ slug: { $in: ['web-a', 'web-b'] } })) === 2
+        ? true
+        : undefined,
+    );
+    app = await buildApp({
+      db: h.db,
+      client: env.client,
+      taskQueue: h.taskQueue,
+      key: KEY,
+      baseUrl: BASE,
+      admins: [ADMIN],
+      outbox: h.outbox,
+      rateLimits: { signin: 1000, links: 1000 },
+    });
+    call = httpClient(await app.listen({ port: 0, host: '127.0.0.1' }));
+    for (const who of [ADMIN, FACULTY_A, FACULTY_B, COORD_A]) sessions[who] = await signIn(who);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('shows faculty their own collaborative and refuses another’s with 403, on pages and API', async () => {
+    expect(
+      (await call({ url: '/c/web-a', cookie: { [SESSION_COOKIE]: sessions[FACULTY_A]! } })).statusCode,
+    ).toBe(200);
+    const other = await call({ url: '/c/web-b', cookie: { [SESSION_COOKIE]: sessions[FACULTY_A]! } });
+    expect(other.statusCode).toBe(403);
+    expect(other.body).not.toContain('web-b');
+    const api = await call({
+      url: '/api/collaboratives/web-b',
+      headers: { authorization: `Bearer ${sessions[FACULTY_A]}` },
+    });
+    expect(api.statusCode).toBe(403);
+    const list = await call({
+      url: '/api/collaboratives',
+      headers: { authorization: `Bearer ${sessions[FACULTY_A]}` },
+    });
+    expect(list.json().map((c: { slug: string }) => c.slug)).toEqual(['web-a']);
+    expect((await call({ url: '/c/web-a' })).headers.get('location')).toBe('/signin');
+  });
+
+  it('refuses a sign-in link that was tampered with, has expired, or was used already', async () => {
+    const token = await issueSignin(h.db, KEY, FACULTY_A, Date.now());
+    const [body, sig] = token.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), e: ADMIN }),
+    ).toString('base64url');
+    const tampered = await call({ url: `/signin/${forged}.${sig}` });
+    expect(tampered.statusCode).toBe(403);
+    expect(tampered.body).toContain('data-reason="tampered"');
+    expect(tampered.setCookie).toBeUndefined();
+
+    const old = await issueSignin(h.db, KEY, FACULTY_A, Date.now() - 16 * 60_000);
+    const expired = await call({ url: `/signin/${old}` });
+    expect(expired.statusCode).toBe(403);
+    expect(expired.body).toContain('data-reason="expired"');
+
+    expect((await call({ url: `/signin/${token}` })).statusCode).toBe(302);
+    const reused = await call({ url: `/signin/${token}` });
+    expect(reused.statusCode).toBe(403);
+    expect(reused.body).toContain('data-reason="used"');
+
+    const unknown = signLink(KEY, { p: 'signin', e: ADMIN, x: Date.now() + 60_000, n: 'never-issued' });
+    expect((await call({ url: `/signin/${unknown}` })).statusCode).toBe(403);
+  });
+
+  it('refuses a form post or an API write without its CSRF token, and takes it with one', async () => {
+    const cookie = { [SESSION_COOKIE]: sessions[FACULTY_A]! };
+    const form = { siteId: 'bayview', text: 'Well done' };
+    const noToken = await call({ method: 'POST', url: '/c/web-a/feedback', cookie, payload: form });
+    expect(noToken.statusCode).toBe(403);
+    const wrong = await call({
+      method: 'POST',
+      url: '/c/web-a/feedback',
+      cookie,
+      payload: { ...form, _csrf: csrfToken(KEY, 'another-session') },
+    });
+    expect(wrong.statusCode).toBe(403);
+    const api = await call({
+      method: 'POST',
+      url: '/api/collaboratives/web-a/feedback',
+      cookie,
+      payload: form,
+    });
+    expect(api.statusCode).toBe(403);
+    expect(api.json().problems[0]).toMatch(/CSRF/);
+    // With the token the request reaches the workflow (which refuses: bayview has no team yet).
+    const nonce = JSON.parse(Buffer.from(sessions[FACULTY_A]!.split('.')[0]!, 'base64url').toString())
+      .n as string;
+    const ok = await call({
+      method: 'POST',
+      url: '/api/collaboratives/web-a/feedback',
+      cookie,
+      headers: { 'x-csrf-token': csrfToken(KEY, nonce) },
+      payload: form,
+    });
+    expect(ok.statusCode).toBe(422);
+    expect(ok.json().problems.join(' ')).toMatch(/bayview/);
+  });
+
+  it('rejects operator-injection payloads in any field by validation, before any query or workflow', async () => {
+    const coordinator = { authorization: `Bearer ${sessions[COORD_A]}` };
+    const faculty = { authorization: `Bearer ${sessions[FACULTY_A]}` };
+    const injections = [{ $gt: '' }, { $ne: null }, { $where: 'sleep(1000)' }, ['$gt']];
+    let tried = 0;
+    for (const bad of injections) {
+      for (const [url, headers, body] of [
+        ['/api/collaboratives/web-a/decisions', faculty, { siteId: bad, decision: 'accept' }],
+        ['/api/collaboratives/web-a/decisions', faculty, { siteId: 'bayview', decision: bad }],
+        ['/api/collaboratives/web-a/reschedule', coordinator, { milestone: bad, date: '2030-01-01' }],
+        ['/api/collaboratives/web-a/feedback', faculty, { siteId: 'bayview', text: bad }],
+        ['/api/collaboratives/web-a/attendance', faculty, { siteId: 'bayview', session: bad, present: [] }],
+        ['/api/collaboratives/web-a/cancel', coordinator, { reason: bad, confirm: 'yes' }],
+      ] as const) {
+        const res = await call({ method: 'POST', url, headers, payload: body });
+        tried++;
+        expect(res.statusCode).toBe(422);
+        expect(res.json().problems.length).toBeGreaterThan(0);
+      }
+      const apply = signLink(KEY, {
+        p: 'apply',
+        e: 'ana.ruiz@bayview.example.org',
+        c: 'web-a',
+        s: 'bayview',
+        x: Date.now() + 60_000,
+      });
+      const res = await call({
+        method: 'POST',
+        url: `/api/apply/${apply}`,
+        payload: { readiness: bad, commitCoreDataSet: true },
+      });
+      tried++;
+      expect(res.statusCode).toBe(422);
+      const signin = await call({ method: 'POST', url: '/signin', payload: { email: bad } });
+      tried++;
+      expect(signin.statusCode).toBe(422);
+    }
+    // An operator smuggled in a form field's name is an unknown field, not a query.
+    const form = await call({
+      method: 'POST',
+      url: '/api/collaboratives/web-a/feedback',
+      headers: faculty,
+      payload: 'siteId[$gt]=&text=hello',
+    });
+    expect(form.statusCode).toBe(422);
+    expect(await h.db.collection('feedback').countDocuments({})).toBe(0);
+    expect(await h.db.collection('applications').countDocuments({})).toBe(0);
+    console.log(`[web] operator-injection payloads tried: ${tried + 1}, all rejected with 422`);
+  });
+
+  it('answers every API route for anonymous (401), wrong role (403), wrong collaborative (403) and the right caller', async () => {
+    const lines: string[] = [];
+    for (const r of API_ROUTES.filter((x) => x.auth === 'session')) {
+      const url = r.path.replace('{slug}', 'web-a');
+      const hit = (who?: string) =>
+        call({
+          method: r.method,
+          url,
+          headers: who ? { authorization: `Bearer ${sessions[who]}` } : {},
+          ...(r.method === 'POST' ? { payload: {} } : {}),
+        });
+      expect((await hit()).statusCode).toBe(401);
+      if (!r.roles) continue;
+      const coordinatorOnly = !r.roles.includes('faculty');
+      const facultyOnly = !r.roles.includes('coordinator');
+      if (coordinatorOnly) expect((await hit(FACULTY_A)).statusCode).toBe(403);
+      if (facultyOnly) expect((await hit(COORD_A)).statusCode).toBe(403);
+      expect((await hit(FACULTY_B)).statusCode).toBe(403);
+      const right = await hit(coordinatorOnly ? COORD_A : FACULTY_A);
+      expect([401, 403]).not.toContain(right.statusCode);
+      lines.push(
+        `${r.method} ${r.path}: anonymous 401, ${coordinatorOnly ? 'faculty 403, ' : ''}${facultyOnly ? 'coordinator 403, ' : ''}other collaborative 403, right ${right.statusCode}`,
+      );
+    }
+    for (const r of API_ROUTES.filter((x) => x.auth === 'apply-link' || x.auth === 'team-link')) {
+      const url = r.path.replace('{token}', 'not-a-token');
+      expect((await call({ method: 'POST', url, payload: {} })).statusCode).toBe(403);
+      lines.push(`${r.method} ${r.path}: bad link 403`);
+    }
+    console.log(`[web] authorisation per API route:\n  ${lines.join('\n  ')}`);
+    expect(lines.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('sets security headers and publishes its OpenAPI document', async () => {
+    const res = await call({ url: '/signin' });
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBeTruthy();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const doc = (await call({ url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/collaboratives/{slug}/decisions', '/api/team/{token}/metrics']),
+    );
+    expect(
+      doc.paths['/api/collaboratives/{slug}/decisions'].post.requestBody.content['application/json'].schema
+        .properties.decision.enum,
+    ).toEqual(['accept', 'waitlist', 'decline']);
+  });
+
+  it('limits the rate of sign-in requests', async () => {
+    const strict = await buildApp({
+      db: h.db,
+      client: env.client,
+      taskQueue: h.taskQueue,
+      key: KEY,
+      baseUrl: BASE,
+      admins: [],
+      outbox: h.outbox,
+      rateLimits: { signin: 3, links: 3 },
+    });
+    const strictCall = httpClient(await strict.listen({ port: 0, host: '127.0.0.1' }));
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        (await strictCall({ method: 'POST', url: '/signin', payload: { email: 'nobody@example.org' } }))
+          .statusCode,
+      );
+    await strict.close();
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * What the web app lets people do, once, for both the HTML forms and the JSON API: each action
+ * names the roles that may take it, reads its input with the CLI's zod schemas (through the
+ * operations in scripts/operations.ts) and sends it to the running workflow.
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors';
+import { DECISIONS, PREWORK_ITEMS } from '../domain/inputs';
+import { submissionSchema, type Submission } from '../domain/metrics';
+import * as ops from '../scripts/operations';
+import type { Role } from './auth';
+
+export interface ActionContext {
+  client: Client;
+  db: Db;
+  slug: string;
+  by: string;
+}
+
+const text = (max: number) => z.string().max(max);
+const emails = z.union([z.array(z.string().max(320)).max(50), z.string().max(4000)]).default([]);
+const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : ops.splitList(v));
+
+/** The body of each collaborative action as the API and the forms give it (before the domain schema). */
+export const ACTION_BODIES = {
+  decide: z.object({ siteId: text(64), decision: z.enum(DECISIONS), notes: text(4000).default('') }).strict(),
+  reschedule: z.object({ milestone: text(100), date: text(100) }).strict(),
+  cancel: z.object({ reason: text(2000), confirm: z.literal('yes').optional() }).strict(),
+  attendance: z
+    .object({
+      siteId: text(64),
+      session: z.coerce.number().int().min(0).max(10),
+      present: emails,
+      absent: emails,
+    })
+    .strict(),
+  feedback: z.object({ siteId: text(64), text: text(10_000) }).strict(),
+} as const;
+export type ActionName = keyof typeof ACTION_BODIES;
+
+export const ACTION_ROLES: Record<ActionName, Role[]> = {
+  // The workflow takes decisions and feedback from the collaborative's faculty only.
+  decide: ['faculty'],
+  reschedule: ['coordinator'],
+  cancel: ['coordinator'],
+  attendance: ['coordinator', 'faculty'],
+  feedback: ['faculty'],
+};
+
+/** Parses an action's body; throws a ValidationError naming each bad field. */
+export function actionBody<N extends ActionName>(name: N, body: unknown): z.infer<(typeof ACTION_BODIES)[N]> {
+  return ops.validate(
+    ACTION_BODIES[name] as z.ZodType<z.infer<(typeof ACTION_BODIES)[N]>, z.ZodTypeDef, unknown>,
+    body ?? {},
+    `the ${name}`,
+  );
+}
+
+export async function runAction(name: ActionName, c: ActionContext, body: unknown): Promise<string> {
+  switch (name) {
+    case 'decide': {
+      const b = actionBody('decide', body);
+      const r = await ops.recordDecision(c.client, c.slug, { ...b, by: c.by });
+      return `Recorded: ${r.siteId} ${r.decision}.`;
+    }
+    case 'reschedule': {
+      const b = actionBody('reschedule', body);
+      const r = await ops.reschedule(c.client, c.db, c.slug, { ...b, by: c.by });
+      return `Moved ${ops.friendlyMilestone(r.milestone)} to ${r.at} (schedule version ${r.version}).`;
+    }
+    case 'cancel': {
+      const b = actionBody('cancel', body);
+      if (b.confirm !== 'yes')
+        throw new ValidationError('the cancellation', ['confirm: tick the box to confirm']);
+      await ops.cancel(c.client, c.slug, { reason: b.reason, by: c.by });
+      return 'The collaborative is cancelled; every team is told.';
+    }
+    case 'attendance': {
+      const b = actionBody('attendance', body);
+      const attendees = [
+        ...list(b.present).map((email) => ({ email, present: true })),
+        ...list(b.absent).map((email) => ({ email, present: false })),
+      ];
+      await ops.recordAttendance(c.client, c.slug, b.siteId, { session: b.session, attendees, by: c.by });
+      return `Recorded attendance at learning session ${b.session + 1} for ${b.siteId}.`;
+    }
+    case 'feedback': {
+      const b = actionBody('feedback', body);
+      await ops.recordFeedback(c.client, c.slug, { ...b, by: c.by });
+      return `Feedback sent to ${b.siteId}.`;
+    }
+  }
+}
+
+// ---- actions through a team member's link ------------------------------------------------------
+
+export const TEAM_BODIES = {
+  metrics: submissionSchema.omit({ by: true }),
+  attendance: z.object({ session: z.coerce.number().int().min(0).max(10), present: emails }).strict(),
+  prework: z.object({ item: z.enum(PREWORK_ITEMS) }).strict(),
+} as const;
+
+export async function submitTeamMetrics(
+  c: ActionContext & { siteId: string },
+  input: unknown,
+): Promise<string> {
+  const s = ops.validate(submissionSchema, input, 'the metrics') as Submission;
+  const r = await ops.submitMetrics(c.client, c.slug, c.siteId, s);
+  return `Thank you: the metrics for ${r.period} are recorded${r.late ? ' (late)' : ''}${r.amendment ? ' as an amendment' : ''}.`;
+}
+
+export async function recordTeamAttendance(
+  c: ActionContext & { siteId: string },
+  roster: string[],
+  body: unknown,
+): Promise<string> {
+  const b = ops.validate(TEAM_BODIES.attendance, body ?? {}, 'the attendance');
+  const present = new Set(list(b.present));
+  const attendees = roster.map((email) => ({ email, present: present.has(email) }));
+  await ops.recordAttendance(c.client, c.slug, c.siteId, { session: b.session, attendees, by: c.by });
+  return `Recorded who attended learning session ${b.session + 1}.`;
+}
+
+export async function completeTeamPrework(
+  c: ActionContext & { siteId: string },
+  body: unknown,
+): Promise<string> {
+  const b = ops.validate(TEAM_BODIES.prework, body ?? {}, 'the pre-work');
+  await ops.completePrework(c.client, c.slug, c.siteId, { item: b.item, by: c.by });
+  return `Marked ${b.item} as done.`;
+}

@@ -1,0 +1,350 @@
+/**
+ * The JSON API under /api: the web pages' operations for scripts and other systems, with the same
+ * access rules. Authentication: the session (cookie, plus the `X-CSRF-Token` header on writes) or
+ * `Authorization: Bearer <session token>`; PIs and teams use their signed link's token in the path.
+ * The OpenAPI document at /api/openapi.json is generated from the same route table and zod schemas.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { zodToJsonSchema } from 'zod-to-json-schema';
+import type { CollaborativeDoc } from '../activities/collaboratives';
+import type { ApplicationDoc } from '../activities/lifecycle';
+import { COLLECTIONS } from '../activities/db';
+import { applicationSchema } from '../domain/inputs';
+import { submissionSchema } from '../domain/metrics';
+import type { LinkCheck } from '../security/links';
+import * as ops from '../scripts/operations';
+import {
+  ACTION_BODIES,
+  ACTION_ROLES,
+  runAction,
+  submitTeamMetrics,
+  TEAM_BODIES,
+  type ActionName,
+} from './actions';
+import { collaborativesOf, csrfValid, roleIn, type Role, type User } from './auth';
+import { nextMilestone } from './pages/home';
+import type { WebDeps } from './app';
+
+type Form = Record<string, unknown>;
+type TeamAction = (
+  c: { client: WebDeps['client']; db: WebDeps['db']; slug: string; siteId: string; by: string },
+  body: Form,
+  doc: CollaborativeDoc,
+) => Promise<string>;
+
+export interface ApiContext {
+  deps: WebDeps;
+  userOf(req: FastifyRequest): User | undefined;
+  findCollaborative(slug: string): Promise<CollaborativeDoc | undefined>;
+  launchFromText(text: string, user: User): Promise<string>;
+  linkAccess(purpose: 'apply' | 'team', token: string): LinkCheck;
+  teamActions: Record<'metrics' | 'attendance' | 'prework', TeamAction>;
+  latestApplication(slug: string, siteId: string): Promise<ApplicationDoc | null>;
+  problemsOf(err: unknown): { status: number; problems: string[] };
+}
+
+/** One API route: what the OpenAPI document says of it, who may call it, and its body's schema. */
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  auth: 'public' | 'session' | 'apply-link' | 'team-link';
+  roles?: Role[];
+  body?: z.ZodTypeAny;
+}
+
+const ACTION_PATH: Record<ActionName, string> = {
+  decide: 'decisions',
+  reschedule: 'reschedule',
+  cancel: 'cancel',
+  attendance: 'attendance',
+  feedback: 'feedback',
+};
+
+export const API_ROUTES: Route[] = [
+  { method: 'GET', path: '/api/openapi.json', summary: 'This document', auth: 'public' },
+  {
+    method: 'GET',
+    path: '/api/collaboratives',
+    summary: 'The collaboratives you have a role in',
+    auth: 'session',
+  },
+  {
+    method: 'POST',
+    path: '/api/collaboratives',
+    summary: 'Launch a collaborative (you must be one of its coordinators)',
+    auth: 'session',
+    body: z.object({}).passthrough(),
+  },
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}',
+    summary: "A collaborative's status and teams",
+    auth: 'session',
+    roles: ['coordinator', 'faculty'],
+  },
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}/applications',
+    summary: 'Its applications and decisions',
+    auth: 'session',
+    roles: ['coordinator', 'faculty'],
+  },
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}/compliance',
+    summary: 'The metrics compliance matrix (team × period)',
+    auth: 'session',
+    roles: ['coordinator'],
+  },
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}/emails',
+    summary: 'The email log (filters: status, purpose, to, limit)',
+    auth: 'session',
+    roles: ['coordinator'],
+  },
+  ...(Object.keys(ACTION_PATH) as ActionName[]).map((a): Route => ({
+    method: 'POST',
+    path: `/api/collaboratives/{slug}/${ACTION_PATH[a]}`,
+    summary: `Record the ${a === 'decide' ? 'decision on an application (the recordDecision Update)' : a}`,
+    auth: 'session',
+    roles: ACTION_ROLES[a],
+    body: ACTION_BODIES[a],
+  })),
+  {
+    method: 'POST',
+    path: '/api/apply/{token}',
+    summary: "Apply (or amend) with a PI's signed link",
+    auth: 'apply-link',
+    body: applicationSchema.omit({ siteId: true, submittedBy: true }),
+  },
+  {
+    method: 'POST',
+    path: '/api/team/{token}/metrics',
+    summary: "Submit a period's metrics with a team member's signed link",
+    auth: 'team-link',
+    body: submissionSchema.omit({ by: true }),
+  },
+  {
+    method: 'POST',
+    path: '/api/team/{token}/attendance',
+    summary: 'Record who attended a learning session',
+    auth: 'team-link',
+    body: TEAM_BODIES.attendance,
+  },
+  {
+    method: 'POST',
+    path: '/api/team/{token}/prework',
+    summary: 'Mark a pre-work item done',
+    auth: 'team-link',
+    body: TEAM_BODIES.prework,
+  },
+];
+
+/** A body schema as JSON Schema for the document (loosely typed: zod-to-json-schema's types recurse deeply). */
+function jsonSchemaOf(schema: z.ZodTypeAny): unknown {
+  return (zodToJsonSchema as (s: unknown, o: unknown) => unknown)(schema, { target: 'openApi3' });
+}
+
+export function openApiDocument(baseUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of API_ROUTES) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = {
+      summary: r.summary,
+      ...(r.roles ? { description: `Roles: ${r.roles.join(', ')}` } : {}),
+      parameters: params,
+      security: r.auth === 'session' ? [{ session: [] }, { bearer: [] }] : [],
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchemaOf(r.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        200: { description: 'Done' },
+        401: { description: 'Not signed in' },
+        403: { description: 'No role here, or a refused link' },
+        422: { description: 'Invalid input: { problems: string[] }' },
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'lc-orchestrator',
+      version: '0.1.0',
+      description: 'Learning Collaboratives: the operations of the web app.',
+    },
+    servers: [{ url: baseUrl }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'lc_session' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'The session token from signing in' },
+      },
+    },
+    paths,
+  };
+}
+
+export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
+  const { deps } = ctx;
+  const { db, client, key } = deps;
+  const fail = (reply: FastifyReply, status: number, problems: string[]) =>
+    reply.code(status).send({ problems });
+  const guard = (reply: FastifyReply, err: unknown) => {
+    const p = ctx.problemsOf(err);
+    return fail(reply, p.status, p.problems);
+  };
+
+  /** The caller, checked: signed in, CSRF header on cookie-authenticated writes, role in the collaborative. */
+  async function caller(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    roles?: Role[],
+  ): Promise<{ user: User; doc?: CollaborativeDoc } | undefined> {
+    const user = ctx.userOf(req);
+    if (!user) return void fail(reply, 401, ['sign in first (session cookie or Authorization: Bearer)']);
+    const bearer = /^Bearer /.test(req.headers.authorization ?? '');
+    if (req.method !== 'GET' && !bearer && !csrfValid(key, user.nonce, req.headers['x-csrf-token']))
+      return void fail(reply, 403, ['missing or wrong X-CSRF-Token header']);
+    if (!roles) return { user };
+    const doc = await ctx.findCollaborative((req.params as { slug?: string }).slug ?? '');
+    const role = doc && roleIn(user, doc);
+    if (!doc || !role || !roles.includes(role))
+      return void fail(reply, 403, ['you have no role in this collaborative that allows this']);
+    return { user, doc };
+  }
+
+  app.get('/api/openapi.json', () => openApiDocument(deps.baseUrl));
+
+  app.get('/api/collaboratives', async (req, reply) => {
+    const c = await caller(req, reply);
+    if (!c) return;
+    const now = (deps.now ?? Date.now)();
+    return (await collaborativesOf(db, c.user)).map(({ doc, role }) => ({
+      slug: doc.slug,
+      title: doc.config.title,
+      phase: doc.phase,
+      role,
+      nextMilestone: nextMilestone(doc, now),
+    }));
+  });
+
+  app.post('/api/collaboratives', async (req, reply) => {
+    const c = await caller(req, reply);
+    if (!c) return;
+    try {
+      const slug = await ctx.launchFromText(JSON.stringify(req.body ?? null), c.user);
+      return reply.code(201).send({ slug, workflowId: `lc/${slug}` });
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug', async (req, reply) => {
+    const c = await caller(req, reply, ['coordinator', 'faculty']);
+    if (!c) return;
+    return ops.statusReport(client, db, c.doc!.slug).catch((err: unknown) => guard(reply, err));
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/applications', async (req, reply) => {
+    const c = await caller(req, reply, ['coordinator', 'faculty']);
+    if (!c) return;
+    return db
+      .collection(COLLECTIONS.applications)
+      .find({ collaborative: c.doc!.slug }, { projection: { _id: 0 } })
+      .sort({ siteId: 1 })
+      .toArray();
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/compliance', async (req, reply) => {
+    const c = await caller(req, reply, ['coordinator']);
+    if (!c) return;
+    return ops
+      .complianceReport(db, c.doc!.slug, (deps.now ?? Date.now)())
+      .catch((err: unknown) => guard(reply, err));
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: ops.EmailLogFilter }>(
+    '/api/collaboratives/:slug/emails',
+    async (req, reply) => {
+      const c = await caller(req, reply, ['coordinator']);
+      if (!c) return;
+      const q = req.query ?? {};
+      const filter = Object.fromEntries(
+        ['status', 'purpose', 'to', 'limit'].flatMap((k) =>
+          typeof q[k as keyof typeof q] === 'string' ? [[k, q[k as keyof typeof q]]] : [],
+        ),
+      );
+      return ops.emailLog(db, c.doc!.slug, filter).catch((err: unknown) => guard(reply, err));
+    },
+  );
+
+  for (const name of Object.keys(ACTION_PATH) as ActionName[]) {
+    app.post<{ Params: { slug: string } }>(
+      `/api/collaboratives/:slug/${ACTION_PATH[name]}`,
+      async (req, reply) => {
+        const c = await caller(req, reply, ACTION_ROLES[name]);
+        if (!c) return;
+        try {
+          return {
+            done: await runAction(name, { client, db, slug: c.doc!.slug, by: c.user.email }, req.body),
+          };
+        } catch (err) {
+          return guard(reply, err);
+        }
+      },
+    );
+  }
+
+  /** A signed link's claims, or the refusal (403) already sent. */
+  async function link(purpose: 'apply' | 'team', token: string, reply: FastifyReply) {
+    const r = ctx.linkAccess(purpose, token);
+    if (!r.ok) return void fail(reply, 403, [`the link is refused (${r.reason})`]);
+    const doc = r.claims.c ? await ctx.findCollaborative(r.claims.c) : undefined;
+    if (!doc || !r.claims.s) return void fail(reply, 403, ['the link is refused (unknown)']);
+    return { doc, siteId: r.claims.s, email: r.claims.e };
+  }
+
+  app.post<{ Params: { token: string } }>('/api/apply/:token', async (req, reply) => {
+    const l = await link('apply', req.params.token, reply);
+    if (!l) return;
+    const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+    try {
+      return await ops.submitApplication(client, l.doc.slug, {
+        ...body,
+        siteId: l.siteId,
+        submittedBy: l.email,
+      });
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
+
+  for (const name of ['metrics', 'attendance', 'prework'] as const) {
+    app.post<{ Params: { token: string } }>(`/api/team/:token/${name}`, async (req, reply) => {
+      const l = await link('team', req.params.token, reply);
+      if (!l) return;
+      const body = (
+        req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}
+      ) as Form;
+      const c = { client, db, slug: l.doc.slug, siteId: l.siteId, by: l.email };
+      try {
+        if (name === 'metrics') return { done: await submitTeamMetrics(c, { ...body, by: l.email }) };
+        return { done: await ctx.teamActions[name](c, body, l.doc) };
+      } catch (err) {
+        return guard(reply, err);
+      }
+    });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run web`: the web app against the services named by the environment (domain/settings.ts).
+ * `startWeb` is also what `npm start` calls, beside the worker.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { connectDb, ensureIndexes } from '../activities/db';
+import { createTransport, Outbox } from '../activities/outbox';
+import { ValidationError } from '../domain/errors';
+import { readSettings, type Settings } from '../domain/settings';
+import { connectClient } from '../scripts/operations';
+import { buildApp } from './app';
+
+/** Network administrators from LC_WEB_ADMINS (comma-separated emails). */
+export function adminsFrom(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/**
+ * The signing key: LC_SIGNING_KEY, or on a developer's machine one generated once under .data/
+ * (so links in emails outlive a restart). Production requires the variable (domain/settings.ts).
+ */
+export function signingKey(s: Pick<Settings, 'LC_SIGNING_KEY'>, dataDir: string): string {
+  if (s.LC_SIGNING_KEY) return s.LC_SIGNING_KEY;
+  const file = path.join(dataDir, 'signing-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+export interface RunningWeb {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWeb(s: Settings, key: string, host = '127.0.0.1'): Promise<RunningWeb> {
+  const { client: mongo, db } = await connectDb(s.MONGODB_URI, s.MONGODB_DB);
+  await ensureIndexes(db);
+  const transport = createTransport({ smtpUrl: s.SMTP_URL, from: s.MAIL_FROM });
+  const client = await connectClient(s);
+  const baseUrl = s.LC_WEB_BASE_URL ?? `http://localhost:${s.LC_WEB_PORT}`;
+  const app = await buildApp({
+    db,
+    client,
+    taskQueue: s.TASK_QUEUE,
+    key,
+    baseUrl,
+    admins: adminsFrom(process.env.LC_WEB_ADMINS),
+    outbox: new Outbox(db, transport, s.MAIL_FROM),
+  });
+  await app.listen({ port: s.LC_WEB_PORT, host });
+  return {
+    app,
+    url: baseUrl,
+    async close() {
+      await app.close();
+      transport.close();
+      await client.connection.close();
+      await mongo.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const s = readSettings(process.env);
+  const web = await startWeb(
+    s,
+    signingKey(s, path.join(__dirname, '..', '.data')),
+    process.env.LC_WEB_HOST ?? '127.0.0.1',
+  );
+  console.log(`[web] ${web.url} (listening on port ${s.LC_WEB_PORT})`);
+  const stop = () => void web.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module)
+  main().catch((err: unknown) => {
+    console.error(err instanceof ValidationError ? err.message : err);
+    process.exit(1);
+  });
