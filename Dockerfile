@@ -37,9 +37,10 @@ COPY . .
 COPY --from=build /app/dist ./dist
 USER node
 
-# Healthy while this container's worker polls its task queue on the Temporal frontend (the web
-# service overrides this with its own HTTP check).
+# Healthy while this container's worker polls its task queue on the Temporal frontend, connecting
+# with the same settings (TLS, API key) as the worker: workers/healthcheck.ts. The web service
+# overrides this with its own HTTP check.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "const os = require('os'); const { Connection } = require('@temporalio/client'); (async () => { const c = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233', connectTimeout: 5000 }); const { pollers } = await c.workflowService.describeTaskQueue({ namespace: process.env.TEMPORAL_NAMESPACE || 'default', taskQueue: { name: process.env.TASK_QUEUE || 'lc-orchestrator' }, taskQueueType: 1 }); process.exit(pollers.some((p) => p.identity.endsWith('@' + os.hostname()) && Date.now() / 1000 - p.lastAccessTime.seconds < 120) ? 0 : 1); })().catch((e) => { console.error(e.message); process.exit(1); });"]
+  CMD ["node", "--import", "tsx", "workers/healthcheck.ts"]
 
 CMD ["node", "--import", "tsx", "workers/main.ts"]

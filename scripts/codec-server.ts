@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { Payload } from '@temporalio/common';
+import { readSettings, type Settings } from '../domain/settings';
 import { AesGcmCodec, parseKeys } from '../security/codec';
 
 interface JSONPayload {
@@ -60,18 +61,24 @@ export function createCodecServer(
 }
 
 if (require.main === module) {
-  const keys = process.env.LC_ENCRYPTION_KEYS;
-  if (!keys) {
+  let s: Settings;
+  try {
+    s = readSettings(process.env);
+  } catch (err) {
+    console.error(`[codec] ${(err as Error).message}`);
+    process.exit(1);
+  }
+  if (!s.LC_ENCRYPTION_KEYS) {
     console.error('[codec] LC_ENCRYPTION_KEYS is not set: there is nothing to decode with');
     process.exit(1);
   }
-  const port = Number(process.env.LC_CODEC_PORT ?? 8888);
-  const host = process.env.LC_CODEC_HOST ?? '127.0.0.1';
-  const server = createCodecServer(new AesGcmCodec(parseKeys(keys)), {
-    corsOrigin: process.env.LC_CODEC_CORS_ORIGIN ?? 'http://127.0.0.1:8233',
-    token: process.env.LC_CODEC_TOKEN || undefined,
+  const server = createCodecServer(new AesGcmCodec(parseKeys(s.LC_ENCRYPTION_KEYS)), {
+    corsOrigin: s.LC_CODEC_CORS_ORIGIN,
+    token: s.LC_CODEC_TOKEN,
   });
-  server.listen(port, host, () =>
-    console.log(`[codec] codec server on http://${host}:${port} (POST /decode, /encode)`),
+  server.listen(s.LC_CODEC_PORT, s.LC_CODEC_HOST, () =>
+    console.log(
+      `[codec] codec server on http://${s.LC_CODEC_HOST}:${s.LC_CODEC_PORT} (POST /decode, /encode)`,
+    ),
   );
 }

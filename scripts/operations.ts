@@ -3,6 +3,7 @@
  * validates its input with the domain's zod schemas first and fails with a message they can act on.
  */
 import { dataConverterFor, parseKeys } from '../security/codec';
+import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -112,17 +113,17 @@ export class OperationError extends Error {
 }
 
 export async function connectClient(
-  s: Pick<Settings, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> &
-    Partial<Pick<Settings, 'LC_ENCRYPTION_KEYS'>>,
+  s: TemporalSettings & Pick<Settings, 'TEMPORAL_NAMESPACE'> & Partial<Pick<Settings, 'LC_ENCRYPTION_KEYS'>>,
 ): Promise<Client> {
-  const connection = await Connection.connect({
-    address: s.TEMPORAL_ADDRESS,
-    connectTimeout: '5 seconds',
-  }).catch((err: Error) => {
-    throw new OperationError(
-      `cannot reach Temporal at ${s.TEMPORAL_ADDRESS} (${err.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
-    );
-  });
+  // TLS files that cannot be read are a bad setting (a ValidationError), not an unreachable server.
+  const options = temporalConnectionOptions(s);
+  const connection = await Connection.connect({ ...options, connectTimeout: '5 seconds' }).catch(
+    (err: Error) => {
+      throw new OperationError(
+        `cannot reach Temporal at ${s.TEMPORAL_ADDRESS} (${err.message}); is \`npm start\` running, or TEMPORAL_ADDRESS set?`,
+      );
+    },
+  );
   // Payloads are encrypted when keys are configured: the client must hold the workers' keys.
   const dataConverter = dataConverterFor(s.LC_ENCRYPTION_KEYS ? parseKeys(s.LC_ENCRYPTION_KEYS) : undefined);
   return new Client({ connection, namespace: s.TEMPORAL_NAMESPACE, dataConverter });

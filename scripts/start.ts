@@ -53,49 +53,70 @@ async function main() {
   const tools = provision({ log: (s) => say(s) });
   const childEnv: Record<string, string> = {};
 
-  if (process.env.TEMPORAL_ADDRESS) {
-    say(`using Temporal at ${process.env.TEMPORAL_ADDRESS}`);
-  } else if (await portOpen(PORTS.temporal)) {
-    say(`a Temporal server already listens on :${PORTS.temporal}; using it`);
-    childEnv.TEMPORAL_ADDRESS = `127.0.0.1:${PORTS.temporal}`;
-  } else {
-    say(
-      `starting the Temporal dev server on :${PORTS.temporal} (UI :${PORTS.temporalUi}, state in ${path.relative(ROOT, dataDir) || '.'}/temporal.db)`,
-    );
-    const t = await startTemporal({
-      binary: tools.temporal,
-      port: PORTS.temporal,
-      uiPort: PORTS.temporalUi,
-      dbFile: path.join(dataDir, 'temporal.db'),
-      logDir,
-    });
-    services.push(t);
-    childEnv.TEMPORAL_ADDRESS = t.url;
-  }
-
-  if (process.env.MONGODB_URI) {
-    say('using MongoDB at MONGODB_URI');
-  } else {
-    say(
-      `starting FerretDB on :${PORTS.ferretdb} (SQLite under ${path.relative(ROOT, dataDir) || '.'}/ferretdb)`,
-    );
-    const f = await startFerretDb({
-      binary: tools.ferretdb,
-      port: PORTS.ferretdb,
-      dataDir: path.join(dataDir, 'ferretdb'),
-      logDir,
-    });
-    services.push(f);
-    childEnv.MONGODB_URI = f.url;
-  }
-
-  if (process.env.SMTP_URL) {
-    say('using the SMTP server at SMTP_URL');
-  } else {
-    say(`starting maildev (SMTP :${PORTS.smtp}, inbox :${PORTS.maildevWeb})`);
-    const m = await startMaildev({ smtpPort: PORTS.smtp, webPort: PORTS.maildevWeb, logDir });
-    services.push(m);
-    childEnv.SMTP_URL = m.url;
+  const where = path.relative(ROOT, dataDir) || '.';
+  /** Each service the stack needs: used as the environment names it, or started here. */
+  const needed: {
+    variable: 'TEMPORAL_ADDRESS' | 'MONGODB_URI' | 'SMTP_URL';
+    using: string;
+    /** One already answering where `npm start` would put it, with what to say about it. */
+    running?: () => Promise<{ url: string; say: string } | undefined>;
+    starting: string;
+    start: () => Promise<Service>;
+  }[] = [
+    {
+      variable: 'TEMPORAL_ADDRESS',
+      using: `using Temporal at ${process.env.TEMPORAL_ADDRESS}`,
+      running: async () =>
+        (await portOpen(PORTS.temporal))
+          ? {
+              url: `127.0.0.1:${PORTS.temporal}`,
+              say: `a Temporal server already listens on :${PORTS.temporal}; using it`,
+            }
+          : undefined,
+      starting: `starting the Temporal dev server on :${PORTS.temporal} (UI :${PORTS.temporalUi}, state in ${where}/temporal.db)`,
+      start: () =>
+        startTemporal({
+          binary: tools.temporal,
+          port: PORTS.temporal,
+          uiPort: PORTS.temporalUi,
+          dbFile: path.join(dataDir, 'temporal.db'),
+          logDir,
+        }),
+    },
+    {
+      variable: 'MONGODB_URI',
+      using: 'using MongoDB at MONGODB_URI',
+      starting: `starting FerretDB on :${PORTS.ferretdb} (SQLite under ${where}/ferretdb)`,
+      start: () =>
+        startFerretDb({
+          binary: tools.ferretdb,
+          port: PORTS.ferretdb,
+          dataDir: path.join(dataDir, 'ferretdb'),
+          logDir,
+        }),
+    },
+    {
+      variable: 'SMTP_URL',
+      using: 'using the SMTP server at SMTP_URL',
+      starting: `starting maildev (SMTP :${PORTS.smtp}, inbox :${PORTS.maildevWeb})`,
+      start: () => startMaildev({ smtpPort: PORTS.smtp, webPort: PORTS.maildevWeb, logDir }),
+    },
+  ];
+  for (const n of needed) {
+    if (process.env[n.variable]) {
+      say(n.using);
+      continue;
+    }
+    const found = await n.running?.();
+    if (found) {
+      say(found.say);
+      childEnv[n.variable] = found.url;
+      continue;
+    }
+    say(n.starting);
+    const started = await n.start();
+    services.push(started);
+    childEnv[n.variable] = started.url;
   }
 
   Object.assign(process.env, childEnv);

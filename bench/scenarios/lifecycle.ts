@@ -8,16 +8,14 @@
  * the parent and every run of every team — and held against Temporal's limits.
  */
 import { randomBytes } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { COLLECTIONS } from '../../activities/db';
 import { createTransport, Outbox } from '../../activities/outbox';
 import { upsertSites } from '../../activities/sites';
 import { collaborativeAgenda, teamAgenda } from '../../domain/agenda';
 import { DAY, ms } from '../../domain/schedule';
+import { applicationFor, timeSkippingEnv } from '../../scripts/fixtures';
 import { createWorker } from '../../workers/worker';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { actionsOf, runsOf, sumTypes, type RunStats } from '../history';
 import {
   CountingSink,
@@ -46,43 +44,6 @@ export const LIMITS = {
   hardBytes: 50 * MiB,
 } as const;
 
-export function applicationFor(siteId: string, piEmail: string) {
-  const at = (who: string) => `${who}@${siteId}.example.org`;
-  return {
-    siteId,
-    submittedBy: piEmail,
-    readiness: `${siteId} has trained clinicians, leadership support and a referral pipeline for the practice.`,
-    commitCoreDataSet: true,
-    commitAllSessions: true,
-    coreTeam: {
-      members: [
-        { name: `Leader of ${siteId}`, email: at('leader'), role: 'senior-leader' },
-        { name: `Supervisor of ${siteId}`, email: at('supervisor'), role: 'supervisor' },
-        { name: `Clinician of ${siteId}`, email: at('clinician'), role: 'clinician' },
-      ],
-      dataManager: { name: `Data manager of ${siteId}`, email: at('data') },
-      contactPerson: { name: `Supervisor of ${siteId}`, email: at('supervisor') },
-    },
-  };
-}
-
-async function timeSkipping(testServer: string): Promise<TestWorkflowEnvironment> {
-  quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServer } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      ALL_SEARCH_ATTRIBUTES.map((k) => [
-        k.name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
-  return env;
-}
-
 export async function lifecycle(services: Services, o: BenchOptions): Promise<ScenarioResult> {
   const notes: string[] = [];
   const figures: Figure[] = [];
@@ -104,7 +65,8 @@ export async function lifecycle(services: Services, o: BenchOptions): Promise<Sc
   const sink = await new CountingSink().start();
   // The tests' harness pools 8 connections; emails block time skipping while they are sent.
   const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM, maxConnections: 8 });
-  const env = await timeSkipping(services.tools.testServer);
+  quietRuntime();
+  const env = await timeSkippingEnv(services.tools.testServer);
   const taskQueue = `bench-lifecycle-${randomBytes(3).toString('hex')}`;
   const worker = await createWorker({
     connection: env.nativeConnection,

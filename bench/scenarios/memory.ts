@@ -35,7 +35,7 @@ import {
 } from '../lib';
 import type { BenchOptions } from '../options';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from './lifecycle';
+import { applicationFor } from '../../scripts/fixtures';
 
 const MiB = 1024 * 1024;
 

@@ -27,7 +27,7 @@ import {
 import type { BenchOptions } from '../options';
 import type { trivialWorkflow } from '../workflows';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from './lifecycle';
+import { applicationFor } from '../../scripts/fixtures';
 
 export async function throughput(services: Services, o: BenchOptions): Promise<ScenarioResult> {
   quietRuntime();

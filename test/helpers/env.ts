@@ -1,12 +1,12 @@
 /** Per-test-file access to the real services the global setup started, and Temporal test environments. */
 import { randomBytes } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import type { ActivityDeps } from '../../activities';
 import { connectDb, ensureIndexes } from '../../activities/db';
 import { createTransport, Outbox } from '../../activities/outbox';
+import { timeSkippingEnv as startTimeSkipping } from '../../scripts/fixtures';
 import { createWorker } from '../../workers/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { SmtpSink } from './smtp-sink';
@@ -54,22 +54,10 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The time-skipping test server knows no custom search attributes until told, like a real cluster. */
+/** The time-skipping test server, with our search attributes registered (scripts/fixtures.ts). */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: required('TEMPORAL_TEST_SERVER') } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      ALL_SEARCH_ATTRIBUTES.map((k) => [
-        k.name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
-  });
-  return env;
+  return startTimeSkipping(required('TEMPORAL_TEST_SERVER'));
 }
 
 export interface Harness {

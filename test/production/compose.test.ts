@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import YAML from 'yaml';
-import { readSettings } from '../../domain/settings';
+import { readSettings, SETTINGS_KEYS } from '../../domain/settings';
 import { BUNDLE_PATH } from '../../scripts/build-bundle';
 import { SEARCH_ATTRIBUTES } from '../../scripts/services';
 
@@ -23,8 +23,38 @@ interface Compose {
   [key: string]: unknown;
 }
 
-/** The secrets the file requires (`${VAR:?message}`); any value will do for these checks. */
-const SECRETS = { POSTGRES_PASSWORD: 'pw', LINK_SIGNING_KEY: 'key', SESSION_SECRET: 'secret' };
+/** The secrets the file requires (`${VAR:?message}`); values the settings accept. */
+const SECRETS = { POSTGRES_PASSWORD: 'pw', LC_SIGNING_KEY: 'k'.repeat(32) };
+
+/**
+ * Settings the compose stack does not pass to its containers: the image sets NODE_ENV; its
+ * Temporal is the stack's own, in plaintext on the compose network; the codec server and the
+ * SDK's runtime metrics (bound to the container's loopback) are not part of it.
+ */
+const NOT_IN_COMPOSE = [
+  'NODE_ENV',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_METRICS_PORT',
+  'LC_CODEC_PORT',
+  'LC_CODEC_HOST',
+  'LC_CODEC_CORS_ORIGIN',
+  'LC_CODEC_TOKEN',
+];
+/** Settings of one of the two only. */
+const WEB_ONLY = ['LC_WEB_PORT', 'LC_WEB_HOST'];
+const WORKER_ONLY = [
+  'WORKFLOW_BUNDLE',
+  'LC_WORKER_MAX_CONCURRENT_ACTIVITIES',
+  'LC_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+  'LC_WORKER_MAX_CACHED_WORKFLOWS',
+  'LC_HTTP_PORT',
+  'LC_HTTP_HOST',
+];
 
 /** Services the stack runs for good; the one-shot jobs run once per `up` and exit. */
 const LONG_RUNNING = [
@@ -301,8 +331,14 @@ describe('the production compose stack', () => {
 
   it('gives the worker every setting domain/settings.ts reads, and the prebuilt workflow bundle', () => {
     const env = envOf(doc.services.worker);
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(Object.keys(readSettings({}))));
-    expect(() => readSettings(env)).not.toThrow();
+    const forWorker = SETTINGS_KEYS.filter((k) => !NOT_IN_COMPOSE.includes(k) && !WEB_ONLY.includes(k));
+    expect(Object.keys(env).sort()).toEqual([...forWorker].sort());
+    // As the image runs it: NODE_ENV=production, which requires the signing key and base URL.
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production\b/m);
+    expect(() => readSettings({ ...env, NODE_ENV: 'production' })).not.toThrow();
+    expect(() => readSettings({ ...env, LC_SIGNING_KEY: '', NODE_ENV: 'production' })).toThrow(
+      /LC_SIGNING_KEY: is required/,
+    );
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env.SMTP_URL).toBe('smtp://maildev:1025');
 
@@ -316,11 +352,34 @@ describe('the production compose stack', () => {
     expect(dockerfile).toMatch(new RegExp(`WORKFLOW_BUNDLE=${inImage.replace(/\./g, '\\.')}`));
   });
 
-  it('gives the web app its base URL and secrets from the environment, on port 3000', () => {
-    const env = envOf(doc.services.web);
-    expect(env).toMatchObject({ SESSION_SECRET: 'secret', LINK_SIGNING_KEY: 'key' });
-    expect(env.WEB_BASE_URL).toBe('http://127.0.0.1:3000');
-    expect(doc.services.web.healthcheck.test.join(' ')).toContain('http://127.0.0.1:3000/healthz');
+  it('runs the web app (web/main.ts) from the same image, with its settings, on port 3000', () => {
+    const web = doc.services.web;
+    expect(web.profiles).toBeUndefined(); // started by a plain `up`, like the worker
+    expect(web.command).toEqual(['node', '--import', 'tsx', 'web/main.ts']);
+    expect(web.image).toBe(doc.services.worker.image);
+    const env = envOf(web);
+    const forWeb = SETTINGS_KEYS.filter((k) => !NOT_IN_COMPOSE.includes(k) && !WORKER_ONLY.includes(k));
+    expect(Object.keys(env).sort()).toEqual([...forWeb].sort());
+    expect(env).toMatchObject({
+      LC_SIGNING_KEY: SECRETS.LC_SIGNING_KEY,
+      LC_WEB_BASE_URL: 'http://127.0.0.1:3000',
+      LC_WEB_PORT: '3000',
+      LC_WEB_HOST: '0.0.0.0',
+    });
+    const settings = readSettings({ ...env, NODE_ENV: 'production' });
+    expect(settings.LC_WEB_PORT).toBe(3000);
+    // Its health check asks the app on the port the settings give it, and the port is published.
+    expect(web.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${settings.LC_WEB_PORT}/healthz`);
+    expect(publishedPorts(doc).web).toEqual([`127.0.0.1:3000:${settings.LC_WEB_PORT}`]);
+  });
+
+  it('is described service by service in the README, web included', () => {
+    const readme = read('README.md');
+    const section = /^## Running in production\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    expect(section).not.toBe('');
+    const missing = Object.keys(doc.services).filter((name) => !section.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+    expect(Object.keys(doc.services)).toContain('web');
   });
 
   it('publishes only the intended ports, on the loopback interface', () => {
@@ -366,14 +425,38 @@ describe('the image (Dockerfile, .dockerignore)', () => {
 describe('.env.example', () => {
   const lines = read('.env.example').split('\n');
 
+  const fromCompose = [...read(COMPOSE_FILE).matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!);
+  const names = new Set<string>([...fromCompose, ...SETTINGS_KEYS]);
+
   it('documents, one comment line each, every variable the compose file and the settings use', () => {
-    const fromCompose = [...read(COMPOSE_FILE).matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!);
-    const names = new Set([...fromCompose, ...Object.keys(readSettings({})), 'WORKFLOW_BUNDLE']);
     const undocumented = [...names].filter((name) => {
       const i = lines.findIndex((l) => new RegExp(`^(?:# )?${name}=`).test(l));
       return i < 1 || !/^# \S/.test(lines[i - 1]!) || /^# [A-Z_]+=/.test(lines[i - 1]!);
     });
     expect(undocumented).toEqual([]);
+  });
+
+  it('names only variables that the settings or the compose file read', () => {
+    const listed = lines.flatMap((l) => /^(?:# )?([A-Z][A-Z0-9_]*)=/.exec(l)?.[1] ?? []);
+    expect(new Set(listed).size).toBe(listed.length); // each once
+    expect(listed.filter((name) => !names.has(name))).toEqual([]);
+    // Every key of the settings schema is there, whether or not it has a default.
+    expect(SETTINGS_KEYS.filter((k) => !listed.includes(k))).toEqual([]);
+  });
+
+  it('gives example values the settings accept', () => {
+    // Placeholders stand for a key and files that only a deployment has.
+    const placeholders = ['LC_ENCRYPTION_KEYS', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'];
+    const example = Object.fromEntries(
+      lines.flatMap((l) => {
+        const m = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(l);
+        return m && SETTINGS_KEYS.some((k) => k === m[1]) && !placeholders.includes(m[1]!)
+          ? [[m[1]!, m[2]!]]
+          : [];
+      }),
+    );
+    expect(example.NODE_ENV).toBe('production');
+    expect(() => readSettings({ ...example, LC_SIGNING_KEY: SECRETS.LC_SIGNING_KEY })).not.toThrow();
   });
 
   it('leaves the required secrets empty, to be filled in', () => {
