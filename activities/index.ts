@@ -12,7 +12,7 @@ import { renderAnnouncement } from '../templates/announcement';
 import { collaboratives, getCollaborative, recordProgramme, recordProgrammePhase } from './collaboratives';
 import { COLLECTIONS } from './db';
 import { createLifecycleRecords } from './lifecycle';
-import { forEachLimited, Notifier, tally, type BulkResult } from './notify';
+import { deliverEach, Notifier, type BulkResult } from './notify';
 import type { Outbox } from './outbox';
 import { computeCompliance, recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
@@ -89,12 +89,21 @@ export function createActivities(deps: ActivityDeps) {
       );
       const { config } = await getCollaborative(db, input.slug);
       const sites = await getSites(db, input.siteIds);
-      const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: sites.length };
-      await forEachLimited(
-        sites,
+      return deliverEach(outbox, sites, {
         concurrency,
-        async (site) => {
-          const email = renderAnnouncement({
+        purpose: 'announcement',
+        progress: heartbeatProgress,
+        key: (site) => `${input.slug}:announcement:${site.siteId}`,
+        email: (site, key) => ({
+          key,
+          collaborative: input.slug,
+          purpose: 'announcement',
+          template: 'announcement',
+          to: site.piEmail,
+          toName: site.piName,
+          replyTo: config.coordinators[0]?.email,
+          eventTime: activityTime(),
+          ...renderAnnouncement({
             config,
             siteName: site.name,
             piName: site.piName,
@@ -107,23 +116,9 @@ export function createActivities(deps: ActivityDeps) {
                 { email: site.piEmail, slug: input.slug, siteId: site.siteId },
                 activityTime().getTime(),
               ),
-          });
-          const outcome = await outbox.deliver({
-            key: `${input.slug}:announcement:${site.siteId}`,
-            collaborative: input.slug,
-            purpose: 'announcement',
-            template: 'announcement',
-            to: site.piEmail,
-            toName: site.piName,
-            replyTo: config.coordinators[0]?.email,
-            eventTime: activityTime(),
-            ...email,
-          });
-          tally(result, outcome);
-        },
-        heartbeatProgress,
-      );
-      return result;
+          }),
+        }),
+      });
     },
 
     async recordSubmission(

@@ -1,14 +1,22 @@
 /**
  * Exactly-once email: each email has a business key (collaborative + purpose + recipient + period).
- * The outbox record is claimed before the SMTP send and marked sent after, so a retried activity
- * finds the record sent and does not send again. The Message-ID is derived from the key, so even
- * the narrow window "SMTP accepted, worker died before marking sent" produces a resend with the
- * same Message-ID, which receiving systems treat as the same message.
+ * The outbox record is claimed just before the SMTP send and marked sent as soon as the server
+ * accepts it, so a retried activity finds the record sent and does not send again. The Message-ID
+ * is derived from the key, so even the narrow window "SMTP server accepted the DATA, the worker
+ * died before it recorded 'sent'" produces a resend with the same Message-ID, which receiving
+ * systems treat as the same message.
+ *
+ * The record's `_id` is its business key: FerretDB 1.x (SQLite) pushes down only `_id` equality,
+ * so a claim, a take-over and a mark-sent cost the same at 10 records as at 100,000 (by `key`
+ * each scanned the whole outbox: ~115 ms per write at 1,000 records, see bench/README.md).
+ * Records written before that have an ObjectId `_id`; they are still found by `key`.
  */
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Db } from 'mongodb';
+import type { Collection, Db, Filter, ObjectId } from 'mongodb';
 import nodemailer, { type Transporter } from 'nodemailer';
+import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { COLLECTIONS, isDuplicateKey } from './db';
 
 export type EmailStatus = 'claimed' | 'sent' | 'failed';
@@ -32,6 +40,8 @@ export interface OutgoingEmail {
 }
 
 export interface OutboxDoc {
+  /** The business key, once more as the id (an ObjectId on records written before it was). */
+  _id?: string | ObjectId;
   key: string;
   collaborative: string;
   purpose: string;
@@ -46,7 +56,25 @@ export interface OutboxDoc {
   failedAt?: Date;
   eventTime?: Date;
   error?: string;
+  /** While `claimed`: until when the attempt that claimed it holds it (then another may take over). */
   leaseUntil?: Date;
+}
+
+type OutboxRecord = OutboxDoc & { _id: string | ObjectId };
+
+/** What the outbox knows of a key before sending it (see `Outbox.statuses`). */
+export interface KeyStatus {
+  status: EmailStatus;
+  leaseUntil?: Date;
+}
+
+/** The activity attempt running this code, if any: its heartbeat timeout bounds a claim's lease. */
+function heartbeatTimeoutMs(): number | undefined {
+  try {
+    return Context.current().info.heartbeatTimeoutMs || undefined;
+  } catch {
+    return undefined; // not in an activity (scripts, tests)
+  }
 }
 
 export interface MailerOptions {
@@ -57,18 +85,29 @@ export interface MailerOptions {
   maxConnections?: number;
 }
 
+/**
+ * SMTP connections a transport keeps open by default. Each is also one message that a worker
+ * killed mid-send may have handed to the server without learning it was accepted (see
+ * test/reliability/worker-kill.test.ts).
+ */
+export const DEFAULT_SMTP_CONNECTIONS = 3;
+
 export function createTransport(o: MailerOptions): Transporter {
-  // nodemailer reads the host, port, TLS and auth from `url` and merges the pool options.
-  const options = {
-    url: o.smtpUrl,
-    pool: true,
-    maxConnections: o.maxConnections ?? 3,
-    ...(o.ratePerSecond ? { rateDelta: 1000, rateLimit: o.ratePerSecond } : {}),
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-  };
-  return nodemailer.createTransport(options as Parameters<typeof nodemailer.createTransport>[0]);
+  // A pool, built directly: nodemailer.createTransport({ url, pool, … }) keeps only what the URL
+  // says and drops every other option, so it made a plain transport (a new connection for every
+  // message, as many at once as the activity sends, no rate limit, no timeouts). SMTPPool reads
+  // the host, port, TLS and auth from `url` and keeps the rest.
+  return nodemailer.createTransport(
+    new SMTPPool({
+      url: o.smtpUrl,
+      pool: true,
+      maxConnections: o.maxConnections ?? DEFAULT_SMTP_CONNECTIONS,
+      ...(o.ratePerSecond ? { rateDelta: 1000, rateLimit: o.ratePerSecond } : {}),
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    }),
+  );
 }
 
 export function messageIdFor(key: string, from: string): string {
@@ -88,15 +127,48 @@ export class Outbox {
     private readonly db: Db,
     private readonly transport: Transporter,
     private readonly from: string,
-    /** How long one sending attempt holds its claim: longer than an SMTP send can take. */
+    /**
+     * How long one sending attempt holds its claim when it runs outside an activity, or in one
+     * without a heartbeat timeout. In an activity with a heartbeat timeout the lease is that
+     * timeout: the attempt holds its claims as long as the server considers it alive, and once
+     * the server has given up on it (and retries the activity) they have lapsed, so the retry
+     * takes them over at once instead of backing off on "being sent by another attempt".
+     */
     private readonly leaseMs = 60_000,
   ) {}
+
+  /** The lease a claim made now gets. */
+  private lease(): number {
+    return heartbeatTimeoutMs() ?? this.leaseMs;
+  }
 
   /** Told of every delivery's outcome (the worker counts them for /metrics). */
   onOutcome?: (e: { purpose: string; outcome: 'sent' | 'already-sent' | 'failed' }) => void;
 
-  private get col() {
-    return this.db.collection<OutboxDoc>(COLLECTIONS.outbox);
+  private get col(): Collection<OutboxRecord> {
+    return this.db.collection<OutboxRecord>(COLLECTIONS.outbox);
+  }
+
+  /**
+   * The recorded status of those of `keys` that have a record, in one query: a bulk send skips
+   * what was sent (or refused) before instead of asking once per recipient, and sends what another
+   * attempt holds last.
+   */
+  async statuses(keys: string[]): Promise<Map<string, KeyStatus>> {
+    const out = new Map<string, KeyStatus>();
+    if (!keys.length) return out;
+    // By `key`, not `_id`: records written before `_id` was the key are found too. FerretDB scans
+    // the outbox for it, once per bulk send.
+    const docs = await this.col
+      .find({ key: { $in: keys } }, { projection: { _id: 0, key: 1, status: 1, leaseUntil: 1 } })
+      .toArray();
+    for (const d of docs) out.set(d.key, { status: d.status, leaseUntil: d.leaseUntil });
+    return out;
+  }
+
+  /** Counts an outcome known without calling `deliver` (a key a bulk send found already sent). */
+  counted(purpose: string, outcome: 'already-sent' | 'failed'): void {
+    this.onOutcome?.({ purpose, outcome });
   }
 
   /**
@@ -132,6 +204,7 @@ export class Outbox {
     const messageId = messageIdFor(email.key, this.from);
     const claim = await this.claim(email, messageId);
     if (claim === 'sent') return 'already-sent';
+    const ref = claim.ref;
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -151,33 +224,54 @@ export class Outbox {
     } catch (err) {
       const message = (err as Error).message;
       if (isPermanentSmtpError(err)) {
-        await this.col.updateOne(
-          { key: email.key },
-          { $set: { status: 'failed', failedAt: new Date(), error: message } },
-        );
+        await this.col.updateOne(ref, { $set: { status: 'failed', failedAt: new Date(), error: message } });
         throw ApplicationFailure.nonRetryable(`email to ${email.to} rejected: ${message}`, 'EmailRejected');
       }
       // Transient: release the lease so the activity's retry can claim it again at once.
-      await this.col.updateOne({ key: email.key }, { $set: { error: message, leaseUntil: new Date(0) } });
+      await this.col.updateOne(ref, { $set: { error: message, leaseUntil: new Date(0) } });
       throw err;
     }
-    await this.col.updateOne(
-      { key: email.key },
-      { $set: { status: 'sent', sentAt: new Date() }, $unset: { error: '', leaseUntil: '' } },
+    // At once: until this write reaches the database, a SIGKILL means a resend (same Message-ID).
+    await this.untilRecorded(() =>
+      this.col.updateOne(ref, {
+        $set: { status: 'sent', sentAt: new Date() },
+        $unset: { error: '', leaseUntil: '' },
+      }),
     );
     return 'sent';
   }
 
   /**
+   * The write that records an email the SMTP server accepted. It must not be lost to a database
+   * that is away for a moment: the activity's retry would find the key still claimed, wait for the
+   * lease to lapse, and send the email again. So it is retried here, for as long as a lease lasts.
+   */
+  private async untilRecorded<T>(write: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.leaseMs;
+    for (;;) {
+      try {
+        return await write();
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /**
    * Claims the key for one sending attempt. A claim holds a lease: while it runs, other attempts
    * back off (a retryable error); once it lapses (the worker died mid-send), the next attempt
-   * takes over and sends with the same Message-ID.
+   * takes over and sends with the same Message-ID. Returns the claimed record's filter (by `_id`).
    */
-  private async claim(email: OutgoingEmail, messageId: string): Promise<'claimed' | 'sent'> {
+  private async claim(
+    email: OutgoingEmail,
+    messageId: string,
+  ): Promise<{ ref: Filter<OutboxRecord> } | 'sent'> {
     const now = new Date();
-    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    const leaseUntil = new Date(now.getTime() + this.lease());
     try {
       await this.col.insertOne({
+        _id: email.key,
         key: email.key,
         collaborative: email.collaborative,
         purpose: email.purpose,
@@ -191,18 +285,25 @@ export class Outbox {
         ...(email.eventTime ? { eventTime: email.eventTime } : {}),
         leaseUntil,
       });
-      return 'claimed';
+      return { ref: { _id: email.key } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    const takenOver = await this.col.findOneAndUpdate(
-      { key: email.key, status: 'claimed', leaseUntil: { $lt: now } },
-      { $set: { leaseUntil }, $inc: { attempts: 1 } },
-    );
-    if (takenOver) return 'claimed';
-    const doc = await this.col.findOne({ key: email.key });
-    if (doc?.status === 'sent') return 'sent';
-    if (doc?.status === 'failed')
+    // The key's record, by `_id`; a record from before `_id` was the key, by `key` (a scan).
+    let doc = await this.col.findOne({ _id: email.key });
+    doc ??= await this.col.findOne({ key: email.key });
+    if (!doc) throw new Error(`email ${email.key}: its outbox record vanished while claiming it`);
+    const ref: Filter<OutboxRecord> = { _id: doc._id };
+    if (doc.status === 'claimed') {
+      const takenOver = await this.col.findOneAndUpdate(
+        { ...ref, status: 'claimed', leaseUntil: { $lt: now } },
+        { $set: { leaseUntil }, $inc: { attempts: 1 } },
+      );
+      if (takenOver) return { ref };
+      doc = (await this.col.findOne(ref)) ?? doc;
+    }
+    if (doc.status === 'sent') return 'sent';
+    if (doc.status === 'failed')
       throw ApplicationFailure.nonRetryable(
         `email ${email.key} failed permanently before: ${doc.error}`,
         'EmailFailed',

@@ -8,14 +8,14 @@ import rateLimit from '@fastify/rate-limit';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
-import { collaboratives, type CollaborativeDoc } from '../activities/collaboratives';
+import { collaboratives, recordProgramme, type CollaborativeDoc } from '../activities/collaboratives';
 import { COLLECTIONS } from '../activities/db';
 import type { ApplicationDoc } from '../activities/lifecycle';
 import type { Outbox } from '../activities/outbox';
 import { getSites } from '../activities/sites';
 import { ValidationError } from '../domain/errors';
 import { emailSchema } from '../domain/common';
-import { launchConfigSchema } from '../domain/config';
+import { launchConfigSchema, workflowIdFor } from '../domain/config';
 import { verifyLink, type LinkClaims } from '../security/links';
 import * as ops from '../scripts/operations';
 import { teamStatusQuery, teamWorkflowId } from '../workflows';
@@ -287,6 +287,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
         `coordinators: add yourself (${user.email}) as a coordinator to launch it`,
       ]);
     await ops.launch(client, db, deps.taskQueue, input);
+    // The workflow records itself in its first activity; recording here too (the same idempotent
+    // upsert) lets the coordinator land on its page at once.
+    await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
     return config.slug;
   }
 

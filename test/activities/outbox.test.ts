@@ -1,7 +1,9 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
 import { COLLECTIONS } from '../../activities/db';
+import { deliverEach, forEachLimited } from '../../activities/notify';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../activities/outbox';
+import { freePort } from '../../scripts/services';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { SmtpSink } from '../helpers/smtp-sink';
 
@@ -117,5 +119,129 @@ describe('outbox', () => {
     sink.rejectWith = undefined;
     expect(await outbox.send(email('c1:announcement:later', 'later@site.example.org'))).toBe('sent');
     expect(sink.to('later@site.example.org')).toHaveLength(1);
+  });
+
+  it('keys each record by its business key (_id), and still finds a record written before that', async () => {
+    expect(await outbox.send(email('c1:announcement:by-id', 'byid@site.example.org'))).toBe('sent');
+    const raw = await dbh.db.collection(COLLECTIONS.outbox).findOne({ key: 'c1:announcement:by-id' });
+    expect(raw!._id).toBe('c1:announcement:by-id');
+    // an older record (ObjectId _id), claimed by a worker that died: taken over, sent once, marked
+    const key = 'c1:announcement:legacy';
+    await dbh.db.collection(COLLECTIONS.outbox).insertOne({
+      key,
+      collaborative: 'c1',
+      purpose: 'announcement',
+      template: 'announcement',
+      to: 'legacy@site.example.org',
+      subject: 'x',
+      status: 'claimed',
+      messageId: 'ignored',
+      attempts: 1,
+      claimedAt: new Date(),
+      leaseUntil: new Date(Date.now() - 1),
+    });
+    expect(await outbox.send(email(key, 'legacy@site.example.org'))).toBe('sent');
+    expect(await outbox.send(email(key, 'legacy@site.example.org'))).toBe('already-sent');
+    const docs = await dbh.db.collection<OutboxDoc>(COLLECTIONS.outbox).find({ key }).toArray();
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sink.to('legacy@site.example.org')).toHaveLength(1);
+    expect(await outbox.statuses([key, 'c1:announcement:by-id', 'c1:nothing'])).toEqual(
+      new Map([
+        [key, { status: 'sent' }],
+        ['c1:announcement:by-id', { status: 'sent' }],
+      ]),
+    );
+  });
+
+  it('treats an SMTP server that is down as transient: the retry delivers once it is back', async () => {
+    const down = createTransport({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: MAIL_FROM });
+    try {
+      const key = 'c1:announcement:server-down';
+      const err = await new Outbox(dbh.db, down, MAIL_FROM)
+        .deliver(email(key, 'down@site.example.org'))
+        .catch((e) => e);
+      // not an outcome but an error the activity fails with, so Temporal retries it with backoff
+      expect(err).not.toBeInstanceOf(ApplicationFailure);
+      expect((err as Error).message).toMatch(/ECONNREFUSED/);
+      const doc = await dbh.db.collection<OutboxDoc>(COLLECTIONS.outbox).findOne({ key });
+      expect(doc).toMatchObject({ status: 'claimed', error: expect.stringMatching(/ECONNREFUSED/) });
+      expect(doc!.leaseUntil!.getTime()).toBe(0); // released: the retry need not wait for the lease
+      expect(await dbh.db.collection('bounces').findOne({ email: 'down@site.example.org' })).toBeNull();
+      // the server answers again (the retry's transport reaches it)
+      expect(await outbox.deliver(email(key, 'down@site.example.org'))).toBe('sent');
+      expect(await outbox.deliver(email(key, 'down@site.example.org'))).toBe('already-sent');
+      expect(sink.to('down@site.example.org')).toHaveLength(1);
+      const sent = await dbh.db.collection<OutboxDoc>(COLLECTIONS.outbox).findOne({ key });
+      expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(sent!.error).toBeUndefined();
+    } finally {
+      down.close();
+    }
+  });
+
+  it('records a permanent refusal on the email log and the person, once, without retrying', async () => {
+    const to = 'nobody@site.example.org';
+    const key = 'c1:announcement:nobody';
+    sink.refuse.add(to);
+    expect(await outbox.deliver(email(key, to))).toBe('failed');
+    expect(await outbox.deliver(email(key, to))).toBe('failed'); // a retry: not sent, not counted again
+    expect(sink.to(to)).toHaveLength(0);
+    const doc = await dbh.db.collection<OutboxDoc>(COLLECTIONS.outbox).findOne({ key });
+    expect(doc).toMatchObject({ status: 'failed', error: expect.stringMatching(/550.*no such mailbox/) });
+    const bounce = await dbh.db.collection('bounces').findOne({ email: to });
+    expect(bounce).toMatchObject({ count: 1, lastKey: key, lastError: expect.stringMatching(/550/) });
+  });
+
+  it('sends a bulk once: a retry skips what was sent or refused, and stops at the first error', async () => {
+    const to = (i: number) => `bulk${i}@site.example.org`;
+    const items = Array.from({ length: 12 }, (_, i) => i);
+    const o = {
+      concurrency: 3,
+      purpose: 'announcement',
+      key: (i: number) => `c1:bulk:${i}`,
+      email: (i: number, key: string) => email(key, to(i)),
+    };
+    sink.refuse.add(to(1));
+    // item 5 is held by a live attempt elsewhere: it goes last, and fails this attempt (retryable)
+    await dbh.db.collection(COLLECTIONS.outbox).insertOne({
+      _id: 'c1:bulk:5' as never,
+      key: 'c1:bulk:5',
+      collaborative: 'c1',
+      purpose: 'announcement',
+      template: 'announcement',
+      to: to(5),
+      subject: 'x',
+      status: 'claimed',
+      messageId: 'x',
+      attempts: 1,
+      claimedAt: new Date(),
+      leaseUntil: new Date(Date.now() + 60_000),
+    });
+    const first = await deliverEach(outbox, items, o).catch((e) => e);
+    expect((first as ApplicationFailure).type).toBe('EmailInFlight');
+    expect(items.filter((i) => i !== 1 && i !== 5).every((i) => sink.to(to(i)).length === 1)).toBe(true);
+    // the other attempt died: its lease lapses, and the retry sends only that one
+    await dbh.db
+      .collection(COLLECTIONS.outbox)
+      .updateOne({ key: 'c1:bulk:5' }, { $set: { leaseUntil: new Date(0) } });
+    const seen: number[] = [];
+    const retry = await deliverEach(outbox, items, { ...o, progress: (done) => seen.push(done) });
+    expect(retry).toEqual({ sent: 1, alreadySent: 10, failed: 1, total: 12 });
+    expect(seen).toEqual([11, 12]);
+    expect(items.map((i) => sink.to(to(i)).length)).toEqual(items.map((i) => (i === 1 ? 0 : 1)));
+
+    // forEachLimited: nothing new starts after the first error; what was in flight finishes
+    const started: number[] = [];
+    const finished: number[] = [];
+    const err = await forEachLimited(items, 3, async (i) => {
+      started.push(i);
+      await new Promise((r) => setTimeout(r, i === 4 ? 5 : 30));
+      if (i === 4) throw new Error('boom');
+      finished.push(i);
+    }).catch((e) => e);
+    expect((err as Error).message).toBe('boom');
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(finished.sort()).toEqual([0, 1, 2, 3, 5]);
   });
 });

@@ -20,6 +20,8 @@ export class SmtpSink {
   /** Addresses refused with 550 (a mailbox that does not exist). */
   readonly refuse = new Set<string>();
   private server?: SMTPServer;
+  /** Connection errors (a client killed mid-session resets its socket): kept, never thrown. */
+  readonly errors: Error[] = [];
   /** Parse only when `parseAll` is called: keeps a long run's CPU for the code under test. */
   deferParsing = false;
 
@@ -64,6 +66,8 @@ export class SmtpSink {
         });
       },
     });
+    // Without a listener, an 'error' (ECONNRESET from a killed client) would be uncaught.
+    this.server.on('error', (err) => this.errors.push(err));
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     return this;
   }
