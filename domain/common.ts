@@ -11,6 +11,8 @@ export const personNameSchema = z.string().trim().min(1, 'a name is required').m
 
 /** Which sites of the network directory hear of a programme: all active ones, or those listed. */
 export const siteSelectionSchema = z
-  .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')])
+  .union([z.literal('all'), z.array(siteIdSchema).min(1, 'list at least one site, or use "all"')], {
+    errorMap: () => ({ message: 'expected "all" or a list of site ids' }),
+  })
   .default('all');
 export type SiteSelection = z.infer<typeof siteSelectionSchema>;

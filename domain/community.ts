@@ -81,7 +81,8 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): CommunityConfig {
       return {
         ...m,
         first,
-        dates: first && until ? repeatEveryDays(first, m.everyDays, until, raw.timeZone) : [],
+        dates:
+          first && until ? repeatEveryDays(first, m.everyDays, until, raw.timeZone, MAX_MEETINGS + 1) : [],
       };
     }),
   };
@@ -103,8 +104,13 @@ function checkDates(c: CommunityConfig, ctx: z.RefinementCtx): void {
       problem(['meetings', i, 'first'], 'the first meeting must come before the end date');
   });
   const total = c.meetings.reduce((n, m) => n + m.dates.length, 0);
+  // A series is counted up to MAX_MEETINGS + 1 dates: more only says "too many".
+  const uncounted = c.meetings.some((m) => m.dates.length > MAX_MEETINGS);
   if (total > MAX_MEETINGS)
-    problem(['meetings'], `${total} meetings in all; at most ${MAX_MEETINGS} (meet less often)`);
+    problem(
+      ['meetings'],
+      `${uncounted ? `more than ${MAX_MEETINGS}` : total} meetings in all; at most ${MAX_MEETINGS} (meet less often)`,
+    );
 }
 
 export const communityConfigSchema = rawCommunitySchema.transform(normalise).superRefine(checkDates);

@@ -22,6 +22,9 @@ export type Person = z.infer<typeof personSchema>;
 
 const when = dateInputSchema;
 
+/** At most this many calls in one consultation series (18 months of daily calls is 550). */
+export const MAX_CALLS = 1000;
+
 /**
  * What every launch config begins with, collaborative or community: its slug and title, who
  * coordinates it, its time zone and which sites of the network hear of it.
@@ -133,7 +136,8 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   };
   schedule.consultation = s.consultation.map((c, i) => {
     const first = at(c.first, ['consultation', i, 'first']);
-    const calls = first && schedule.end ? repeatEveryDays(first, c.everyDays, schedule.end, tz) : [];
+    const calls =
+      first && schedule.end ? repeatEveryDays(first, c.everyDays, schedule.end, tz, MAX_CALLS + 1) : [];
     return { ...c, first, calls };
   });
   const ls1 = schedule.learningSessions[0]?.start;
@@ -145,6 +149,14 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
 /** Cross-field rules: the schedule reads in order, and spans what a collaborative spans. */
 function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
   if (Object.values(c.schedule).some((v) => v === '')) return; // unreadable dates were reported already
+  c.schedule.consultation.forEach((series, i) => {
+    if (series.calls.length > MAX_CALLS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule', 'consultation', i, 'everyDays'],
+        message: `more than ${MAX_CALLS} calls in this series; call less often`,
+      });
+  });
   const rules = { learningSessionCount: c.learningSessionCount, strictSpan: c.scheduleChecks === 'strict' };
   for (const p of scheduleProblems(c.schedule, rules))
     ctx.addIssue({ code: 'custom', path: p.path, message: p.message });

@@ -99,26 +99,40 @@ export function valuesSchema(measures: Measure[]) {
   return z.object(shape).strict();
 }
 
+/** One measure's value as sent: never an object (a MongoDB operator such as {"$gt": ""} is not a value). */
+const submittedValue = z.union([z.number(), z.boolean(), z.string(), z.null()], {
+  errorMap: () => ({ message: 'expected a number, true or false, text, or nothing (null)' }),
+});
+
+const submissionFields = {
+  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period: a month such as 2027-06'),
+  by: emailSchema,
+};
+
+/** A submission as sent (CLI, web): its values are checked against the measures by the team workflow. */
 export const submissionSchema = z
   .object({
-    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period: a month such as 2027-06'),
-    values: z.record(z.unknown()),
-    by: emailSchema,
+    ...submissionFields,
+    values: z.record(
+      z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'not a measure key (lower-case letters, digits and _)'),
+      submittedValue,
+    ),
   })
   .strict();
+
+/** The envelope alone: parseSubmission checks the values against the measures, with their names. */
+const envelopeSchema = z.object({ ...submissionFields, values: z.record(z.unknown()) }).strict();
 export type Submission = { period: string; values: SubmissionValues; by: string };
 
 /** Validates a submission against the measures; throws one Error naming every bad field. */
 export function parseSubmission(measures: Measure[], input: unknown): Submission {
-  const outer = submissionSchema.safeParse(input);
+  const outer = envelopeSchema.safeParse(input);
   if (!outer.success) throw new Error(`the submission is invalid: ${formatIssues(outer.error).join('; ')}`);
   const values = valuesSchema(measures).safeParse(outer.data.values);
-  if (!values.success)
-    throw new Error(
-      `the submission is invalid: ${formatIssues(values.error)
-        .map((p) => `values.${p}`)
-        .join('; ')}`,
-    );
+  if (!values.success) {
+    const issues = values.error.issues.map((i) => ({ ...i, path: ['values', ...i.path] }));
+    throw new Error(`the submission is invalid: ${formatIssues(new z.ZodError(issues)).join('; ')}`);
+  }
   return { ...outer.data, values: values.data as SubmissionValues };
 }
 

@@ -1,5 +1,5 @@
 /** The network directory: sites and their principal investigators, kept by coordinators. */
-import { parse as parseCsv } from 'csv-parse/sync';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { formatIssues, ValidationError } from './errors';
@@ -14,7 +14,9 @@ export const siteSchema = z
     piEmail: emailSchema,
     timeZone: timeZoneSchema.optional(),
     active: z
-      .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0', ''])])
+      .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0', ''])], {
+        errorMap: () => ({ message: 'expected true or false (or yes/no, 1/0)' }),
+      })
       .optional()
       .transform((v) => (typeof v === 'boolean' ? v : !['false', 'no', '0'].includes(v ?? ''))),
   })
@@ -30,12 +32,19 @@ export interface SiteRowError {
 /** Rows of a CSV (header line naming the fields) or YAML (a list, or `{ sites: [...] }`) file. */
 function rowsOf(text: string, format: 'csv' | 'yaml'): { line: number; row: unknown }[] {
   if (format === 'csv') {
-    const records: { record: Record<string, string>; info: { lines: number } }[] = parseCsv(text, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    });
+    let records: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      records = parseCsv(text, {
+        columns: (header: string[]) => header.map((h) => h.trim()),
+        skip_empty_lines: true,
+        trim: true,
+        info: true,
+      });
+    } catch (err) {
+      // A malformed file (an unclosed quote, a row with more cells than the header) is bad input too.
+      if (err instanceof CsvError) throw new ValidationError('the CSV file', [err.message]);
+      throw err;
+    }
     return records.map((r) => ({
       line: r.info.lines,
       row: Object.fromEntries(Object.entries(r.record).filter(([, v]) => v !== '' || false)),

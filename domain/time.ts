@@ -15,6 +15,9 @@ export const dateInputSchema = z.union([z.string().trim().min(1), z.date()], {
 });
 export type DateInput = z.infer<typeof dateInputSchema>;
 
+/** The years a config's dates fall in: anything else is a typo (or "9999-12-31" meaning "never"). */
+export const YEARS = { min: 1970, max: 2199 } as const;
+
 /**
  * Reads a config's dates in its time zone as UTC instants (see toInstant). An unreadable date is
  * reported on `ctx` at `[...base, ...path]` and read as '', which the cross-field checks skip.
@@ -23,7 +26,16 @@ export function instantReader(timeZone: string, ctx: z.RefinementCtx, base: (str
   return (value: DateInput, path: (string | number)[]): string => {
     const text = value instanceof Date ? value.toISOString() : value;
     const instant = toInstant(text, timeZone);
-    if (instant) return instant;
+    const year = instant ? new Date(instant).getUTCFullYear() : NaN;
+    if (instant && year >= YEARS.min && year <= YEARS.max) return instant;
+    if (instant) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...base, ...path],
+        message: `"${text}" is out of range: dates fall in the years ${YEARS.min} to ${YEARS.max}`,
+      });
+      return '';
+    }
     ctx.addIssue({
       code: 'custom',
       path: [...base, ...path],
@@ -71,14 +83,23 @@ export function monthlyPeriods(from: string, until: string, dueDay: number, time
   }
 }
 
-/** `first`, then every `everyDays` days at the same local time in `timeZone`, while before `until`. */
-export function repeatEveryDays(first: string, everyDays: number, until: string, timeZone: string): string[] {
+/**
+ * `first`, then every `everyDays` days at the same local time in `timeZone`, while before `until`;
+ * at most `limit` dates (a caller that refuses more than n asks for n + 1).
+ */
+export function repeatEveryDays(
+  first: string,
+  everyDays: number,
+  until: string,
+  timeZone: string,
+  limit = Infinity,
+): string[] {
   const start = DateTime.fromISO(first, { zone: 'utc' }).setZone(timeZone);
   const end = Date.parse(until);
   const out: string[] = [];
   for (let k = 0; ; k++) {
     const t = start.plus({ days: k * everyDays });
-    if (t.toMillis() >= end) return out;
+    if (t.toMillis() >= end || out.length >= limit) return out;
     out.push(t.toUTC().toISO({ suppressMilliseconds: true })!);
   }
 }

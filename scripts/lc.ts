@@ -15,13 +15,19 @@ import { readSettings, type Settings } from '../domain/settings';
 import { formatInZone } from '../domain/time';
 import * as ops from './operations';
 
-let settings: Settings;
+let settings: Settings | undefined;
 const open: { mongo?: MongoClient; client?: Client } = {};
 
+/** The settings: read by `main` before anything else; read here when the program is driven in-process (tests). */
+function config(): Settings {
+  return (settings ??= readSettings(process.env));
+}
+
 async function db(): Promise<Db> {
-  const { client, db } = await connectDb(settings.MONGODB_URI, settings.MONGODB_DB).catch((err: Error) => {
+  const { MONGODB_URI, MONGODB_DB } = config();
+  const { client, db } = await connectDb(MONGODB_URI, MONGODB_DB).catch((err: Error) => {
     throw new ops.OperationError(
-      `cannot reach MongoDB at ${settings.MONGODB_URI} (${err.message}); is \`npm start\` running, or MONGODB_URI set?`,
+      `cannot reach MongoDB at ${MONGODB_URI} (${err.message}); is \`npm start\` running, or MONGODB_URI set?`,
     );
   });
   open.mongo = client;
@@ -30,7 +36,7 @@ async function db(): Promise<Db> {
 }
 
 async function temporal(): Promise<Client> {
-  open.client = await ops.connectClient(settings);
+  open.client = await ops.connectClient(config());
   return open.client;
 }
 
@@ -100,7 +106,7 @@ program
   .addHelpText('after', '\nExample:\n  npm run lc -- launch examples/demo.yaml')
   .action(async (file: string) => {
     const input = ops.readStructuredFile(file);
-    const id = await ops.launch(await temporal(), await db(), settings.TASK_QUEUE, input);
+    const id = await ops.launch(await temporal(), await db(), config().TASK_QUEUE, input);
     console.log(id);
   });
 
@@ -342,7 +348,7 @@ lcom
   .addHelpText('after', examples('lcom launch examples/community.yaml'))
   .action(async (file: string) => {
     const input = ops.readStructuredFile(file);
-    console.log(await ops.launchCommunity(await temporal(), await db(), settings.TASK_QUEUE, input));
+    console.log(await ops.launchCommunity(await temporal(), await db(), config().TASK_QUEUE, input));
   });
 
 lcom
