@@ -11,6 +11,7 @@ import { connectDb, ensureIndexes } from '../activities/db';
 import { listSites } from '../activities/sites';
 import { ValidationError } from '../domain/errors';
 import { readSettings } from '../domain/settings';
+import { signingKey, startWeb, type RunningWeb } from '../web/main';
 import { loadDemoConfig } from './demo';
 import * as ops from './operations';
 import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
@@ -30,12 +31,14 @@ const say = (s: string) => console.log(`[lc] ${s}`);
 
 const services: Service[] = [];
 let worker: ChildProcess | undefined;
+let web: RunningWeb | undefined;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping…');
+    await web?.close().catch(() => undefined);
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker!.once('exit', r));
       worker.kill('SIGTERM');
@@ -120,6 +123,10 @@ async function main() {
   }
 
   Object.assign(process.env, childEnv);
+  // The worker signs the links in emails with the web app's key and address: one key for both.
+  const early = readSettings(process.env);
+  process.env.LC_SIGNING_KEY = signingKey(early, dataDir);
+  process.env.LC_WEB_BASE_URL ??= `http://localhost:${early.LC_WEB_PORT}`;
   const settings = readSettings(process.env);
 
   say('starting the worker');
@@ -133,6 +140,12 @@ async function main() {
       console.error(`[lc] the worker exited (code ${code}); see the lines above`);
       void stopAll(1);
     }
+  });
+
+  web = await startWeb(settings, settings.LC_SIGNING_KEY!).catch((err: Error) => {
+    throw new ops.OperationError(
+      `the web app cannot listen on port ${settings.LC_WEB_PORT} (${err.message}); set LC_WEB_PORT to a free port`,
+    );
   });
 
   const { client: mongo, db } = await connectDb(settings.MONGODB_URI, settings.MONGODB_DB);
@@ -166,6 +179,7 @@ async function main() {
   const ui = services.some((s) => s.name === 'temporal') ? `http://127.0.0.1:${PORTS.temporalUi}` : undefined;
   console.log(`
   Ready.
+    Web app           ${web.url}  (sign in as ${settings.LC_WEB_ADMINS ?? 'sam.rivera@network.example.org'}; the link arrives in the inbox)
     Temporal UI       ${ui ? `${ui}/namespaces/default/workflows` : `(your Temporal at ${settings.TEMPORAL_ADDRESS})`}
     Demo workflow     ${ui ? `${ui}/namespaces/default/workflows/lc%2Fdemo` : 'lc/demo'}
     Email inbox       ${services.some((s) => s.name === 'maildev') ? `http://127.0.0.1:${PORTS.maildevWeb}` : settings.SMTP_URL}

@@ -41,7 +41,7 @@ export interface RunningWeb {
   close(): Promise<void>;
 }
 
-export async function startWeb(s: Settings, key: string, host = '127.0.0.1'): Promise<RunningWeb> {
+export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
   const { client: mongo, db } = await connectDb(s.MONGODB_URI, s.MONGODB_DB);
   await ensureIndexes(db);
   const transport = createTransport({ smtpUrl: s.SMTP_URL, from: s.MAIL_FROM });
@@ -53,10 +53,10 @@ export async function startWeb(s: Settings, key: string, host = '127.0.0.1'): Pr
     taskQueue: s.TASK_QUEUE,
     key,
     baseUrl,
-    admins: adminsFrom(process.env.LC_WEB_ADMINS),
+    admins: adminsFrom(s.LC_WEB_ADMINS),
     outbox: new Outbox(db, transport, s.MAIL_FROM),
   });
-  await app.listen({ port: s.LC_WEB_PORT, host });
+  await app.listen({ port: s.LC_WEB_PORT, host: s.LC_WEB_HOST });
   return {
     app,
     url: baseUrl,
@@ -71,11 +71,7 @@ export async function startWeb(s: Settings, key: string, host = '127.0.0.1'): Pr
 
 async function main(): Promise<void> {
   const s = readSettings(process.env);
-  const web = await startWeb(
-    s,
-    signingKey(s, path.join(__dirname, '..', '.data')),
-    process.env.LC_WEB_HOST ?? '127.0.0.1',
-  );
+  const web = await startWeb(s, signingKey(s, path.join(__dirname, '..', '.data')));
   console.log(`[web] ${web.url} (listening on port ${s.LC_WEB_PORT})`);
   const stop = () => void web.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
