@@ -127,6 +127,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       .send(page(title, body, user));
   const checkCsrf = (req: FastifyRequest, boundTo: string): boolean =>
     csrfValid(key, boundTo, (req.body as Form | undefined)?._csrf ?? req.headers['x-csrf-token']);
+  const FORM_EXPIRED = 'This form has expired or did not come from this site. Reload the page and try again.';
+  const formExpired = (reply: FastifyReply, user: User) =>
+    send(reply, 403, 'Form expired', html`<p class="errors">${FORM_EXPIRED}</p>`, user);
   const withoutCsrf = (b: unknown): Form => {
     const { _csrf, ...rest } = (b ?? {}) as Form;
     void _csrf;
@@ -250,16 +253,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   app.post('/launch', async (req, reply) => {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
-    if (!checkCsrf(req, user.nonce))
-      return send(
-        reply,
-        403,
-        'Form expired',
-        html`<p class="errors">
-          This form has expired or did not come from this site. Reload the page and try again.
-        </p>`,
-        user,
-      );
+    if (!checkCsrf(req, user.nonce)) return formExpired(reply, user);
     const text = String((req.body as Form).config ?? '');
     try {
       const slug = await launchFromText(text, user);
@@ -313,16 +307,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       async (req, reply) => {
         const a = await access(req, reply, ACTION_ROLES[name]);
         if (!a) return;
-        if (!checkCsrf(req, a.user.nonce))
-          return send(
-            reply,
-            403,
-            'Form expired',
-            html`<p class="errors">
-              This form has expired or did not come from this site. Reload the page and try again.
-            </p>`,
-            a.user,
-          );
+        if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
         const body = withoutCsrf(req.body);
         const form = ['decide', 'attendance', 'feedback'].includes(name)
           ? `${name === 'decide' ? 'decision' : name}:${String(body.siteId)}`
@@ -424,7 +409,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
         );
       if (!checkCsrf(req, req.params.token))
         return show(403, {
-          problems: ['This form has expired or did not come from this site. Reload the page and try again.'],
+          problems: [FORM_EXPIRED],
         });
       try {
         const r = await ops.submitApplication(
@@ -513,9 +498,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
             title,
             await teamView(l, req.params.token, {
               form: name,
-              problems: [
-                'This form has expired or did not come from this site. Reload the page and try again.',
-              ],
+              problems: [FORM_EXPIRED],
             }),
           );
         const c = { client, db, slug: l.doc.slug, siteId: l.claims.s, by: l.claims.e };

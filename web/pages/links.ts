@@ -76,6 +76,11 @@ export function applicationPage(o: {
         size="${size}"
         aria-label="${name}"
       />${fieldErrors(problems, name)}`;
+  const commitment = (name: string, label: string) =>
+    html`<label
+        ><input type="checkbox" name="${name}" value="yes" ${f[name] === 'yes' ? 'checked' : ''} />
+        ${label}</label
+      >${fieldErrors(problems, name)}`;
   const closes = formatInZone(currentSchedule(doc).applicationsClose, doc.config.timeZone);
   return html` <p>${o.siteName} · for ${o.email} · applications close ${closes}</p>
     ${o.done ? html`<div class="ok" role="status">${o.done}</div>` : ''}
@@ -89,24 +94,8 @@ export function applicationPage(o: {
           >The organisation's readiness to adopt ${doc.config.practice}
           <textarea name="readiness" rows="5">${str(f.readiness)}</textarea></label
         >${fieldErrors(problems, 'readiness')}
-        <label
-          ><input
-            type="checkbox"
-            name="commitCoreDataSet"
-            value="yes"
-            ${f.commitCoreDataSet === 'yes' ? 'checked' : ''}
-          />
-          We will use the Core Data Set and submit metrics every month</label
-        >${fieldErrors(problems, 'commitCoreDataSet')}
-        <label
-          ><input
-            type="checkbox"
-            name="commitAllSessions"
-            value="yes"
-            ${f.commitAllSessions === 'yes' ? 'checked' : ''}
-          />
-          Our core team will attend all the learning sessions</label
-        >${fieldErrors(problems, 'commitAllSessions')}
+        ${commitment('commitCoreDataSet', 'We will use the Core Data Set and submit metrics every month')}
+        ${commitment('commitAllSessions', 'Our core team will attend all the learning sessions')}
       </section>
       <section>
         <h2>Core team</h2>
