@@ -6,10 +6,15 @@
  * computed here from the config and the join and leave times — and a digest period in which
  * nothing was shared sends nothing. Inputs are signals (the Update twins are tested on the dev
  * server, in community-updates.test.ts).
+ *
+ * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/community` also writes the history of every
+ * run of the chain (it continues-as-new) to test/histories/community-lcom12-run<n>[-<tag>].json,
+ * for test/replay to replay (`1` for no tag), as test/workflows/lifecycle.test.ts does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { COLLECTIONS } from '../../activities/db';
 import type { MemberDoc, ShareDoc } from '../../activities/community';
@@ -111,17 +116,34 @@ describe('a 12-month Learning Community, members coming and going (time skipping
   const mailsOf = (who: Who, kind: string) =>
     h.sink.to(PEOPLE[who].email).filter((m) => key(m).startsWith(`${SLUG}:${kind}:`));
 
+  /** Saves the history of each run of the chain, from the first, following continue-as-new. */
+  async function recordHistories(firstRunId: string) {
+    const dir = path.join(__dirname, '../histories');
+    fs.mkdirSync(dir, { recursive: true });
+    const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
+    const save = async (n: number, runId: string): Promise<string | undefined> => {
+      const history = await env.client.workflow.getHandle(`lcom/${SLUG}`, runId).fetchHistory();
+      fs.writeFileSync(path.join(dir, `community-${SLUG}-run${n}${tag}.json`), historyToJSON(history) + '\n');
+      return (
+        history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined
+      );
+    };
+    let runId: string | undefined = firstRunId;
+    for (let n = 1; runId; n++) runId = await save(n, runId);
+  }
+
   beforeAll(async () => {
     env = await timeSkippingEnv();
     h = await harness(env, 'community');
     await upsertSites(h.db, sites);
     h.sink.deferParsing = true;
     await h.whileRunning(async () => {
-      handle = await env.client.workflow.start(learningCommunityWorkflow, {
+      const started = await env.client.workflow.start(learningCommunityWorkflow, {
         workflowId: `lcom/${SLUG}`,
         taskQueue: h.taskQueue,
         args: [cfg],
       });
+      handle = started;
       const events = [
         ...Object.entries(PERIODS).flatMap(([who, periods]) =>
           periods.flatMap(([join, leave]) => [
@@ -172,6 +194,7 @@ describe('a 12-month Learning Community, members coming and going (time skipping
         await e.send();
       }
       result = await handle.result();
+      if (process.env.LC_RECORD_HISTORIES) await recordHistories(started.firstExecutionRunId);
       await h.sink.parseAll();
     });
   }, 240_000);
