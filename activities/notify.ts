@@ -295,7 +295,20 @@ export class Notifier {
         slug,
         config: doc.config,
         recipient: r,
-        data: { ...data, siteName: r.siteId ? sites.get(r.siteId)?.name : undefined },
+        data: {
+          ...data,
+          siteName: r.siteId ? sites.get(r.siteId)?.name : undefined,
+          // The PI passes the invitation on: its link lets the site's people join (they give their own name and email).
+          joinUrl:
+            n.kind === 'community-announcement' && this.opts.links && r.siteId
+              ? personalLink(
+                  this.opts.links,
+                  'join',
+                  { email: r.email, slug, siteId: r.siteId },
+                  this.opts.eventTime?.().getTime() ?? Date.now(),
+                )
+              : undefined,
+        },
       }),
     );
   }

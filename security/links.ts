@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const LINK_PURPOSES = ['apply', 'team', 'signin', 'session'] as const;
+export const LINK_PURPOSES = ['apply', 'team', 'join', 'signin', 'session'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 export interface LinkClaims {
@@ -76,7 +76,7 @@ export interface LinkMaker {
 
 export function personalLink(
   m: LinkMaker,
-  purpose: 'apply' | 'team',
+  purpose: 'apply' | 'team' | 'join',
   who: { email: string; slug: string; siteId: string },
   issuedAt: number,
   query = '',

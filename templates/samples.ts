@@ -181,7 +181,7 @@ function communitySample(notice: CommunityNotice, bayview: Site): SampleInput {
   switch (notice.kind) {
     case 'community-announcement':
       data.siteName = bayview.name;
-      data.joinUrl = `${WEB}/lcom/${config.slug}/join`;
+      data.joinUrl = `${WEB}/join/signed-token-for-the-pi`;
       break;
     case 'community-welcome':
       data.joinedAt = '2027-03-03T16:30:00Z';

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Db } from 'mongodb';
 import { collaboratives, recordProgramme, type CollaborativeDoc } from '../activities/collaboratives';
 import { COLLECTIONS } from '../activities/db';
+import type { CommunityDoc } from '../activities/community';
 import type { ApplicationDoc } from '../activities/lifecycle';
 import type { Outbox } from '../activities/outbox';
 import { getSites } from '../activities/sites';
@@ -51,6 +52,7 @@ import {
   applicationFromForm,
   applicationPage,
   formFromApplication,
+  joinPage,
   linkProblemPage,
   submissionFromForm,
   teamPage,
@@ -517,6 +519,73 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       },
     );
   }
+
+  // ---- a Learning Community's join link (from the PI's announcement, passed on to the site's people) ----
+  async function joinAccess(token: string, reply: FastifyReply) {
+    const r = verifyLink(key, token, 'join', now());
+    const doc =
+      r.ok && r.claims.c && /^[a-z0-9][a-z0-9-]{1,62}$/.test(r.claims.c)
+        ? await db
+            .collection<CommunityDoc>(COLLECTIONS.communities)
+            .findOne({ slug: r.claims.c }, { projection: { _id: 0 } })
+        : null;
+    if (!r.ok || !doc || !r.claims.s) {
+      await send(reply, r.ok ? 404 : 403, 'Link refused', linkProblemPage(r.ok ? 'unknown' : r.reason));
+      return undefined;
+    }
+    const site = (await getSites(db, [r.claims.s]))[0];
+    return { doc, siteId: r.claims.s, siteName: site?.name ?? r.claims.s };
+  }
+  const showJoin = (
+    reply: FastifyReply,
+    token: string,
+    j: NonNullable<Awaited<ReturnType<typeof joinAccess>>>,
+    status: number,
+    form: Form,
+    extra: { problems?: string[]; done?: string } = {},
+  ) =>
+    send(
+      reply,
+      status,
+      `Join: ${j.doc.config.title}`,
+      joinPage({
+        title: j.doc.config.title,
+        topic: j.doc.config.topic,
+        siteName: j.siteName,
+        action: `/join/${token}`,
+        csrf: csrfToken(key, token),
+        form,
+        ...extra,
+      }),
+    );
+  app.get<{ Params: { token: string } }>(
+    '/join/:token',
+    { config: limit(limits.links) },
+    async (req, reply) => {
+      const j = await joinAccess(req.params.token, reply);
+      if (j) return showJoin(reply, req.params.token, j, 200, {});
+    },
+  );
+  app.post<{ Params: { token: string } }>(
+    '/join/:token',
+    { config: limit(limits.links) },
+    async (req, reply) => {
+      const j = await joinAccess(req.params.token, reply);
+      if (!j) return;
+      const form = withoutCsrf(req.body);
+      if (!checkCsrf(req, req.params.token))
+        return showJoin(reply, req.params.token, j, 403, form, { problems: [FORM_EXPIRED] });
+      try {
+        await ops.joinCommunity(client, j.doc.slug, { name: form.name, email: form.email, siteId: j.siteId });
+        return showJoin(reply, req.params.token, j, 200, form, {
+          done: `Welcome: you have joined the ${j.doc.config.title}. A welcome email with the meetings is on its way.`,
+        });
+      } catch (err) {
+        const p = problemsOf(err);
+        return showJoin(reply, req.params.token, j, p.status, form, { problems: p.problems });
+      }
+    },
+  );
 
   registerApi(app, {
     deps,

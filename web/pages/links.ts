@@ -281,3 +281,30 @@ export function linkProblemPage(reason: string): Html {
   };
   return html`<div class="errors" role="alert" data-reason="${reason}">${text[reason] ?? text.unknown}</div>`;
 }
+
+/** A Learning Community's join form, reached from the link its announcement gave the site's PI. */
+export function joinPage(o: {
+  title: string;
+  topic: string;
+  siteName: string;
+  action: string;
+  csrf: string;
+  form: Form;
+  problems?: string[];
+  done?: string;
+}): Html {
+  if (o.done) return html`<div class="ok" role="status">${o.done}</div>`;
+  return html`<p>
+      A Learning Community on ${o.topic}, open to the people of ${o.siteName}. Anyone interested joins, and
+      may leave at any time.
+    </p>
+    ${errorList(o.problems)}
+    <form method="post" action="${o.action}">
+      ${csrfField(o.csrf)}
+      <label>Your name <input type="text" name="name" value="${str(o.form.name)}" size="40" /></label
+      >${fieldErrors(o.problems, 'name')}
+      <label>Your email <input type="email" name="email" value="${str(o.form.email)}" size="40" /></label
+      >${fieldErrors(o.problems, 'email')}
+      <button>Join the community</button>
+    </form>`;
+}

@@ -1,0 +1,111 @@
+/**
+ * A Learning Community's join link, against the real stack: the PI's announcement carries a
+ * signed link that the site's people use to join (giving their own name and email); a bad email
+ * is shown next to its field; a changed link is refused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { upsertSites } from '../../activities/sites';
+import { parseSitesFile } from '../../domain/sites';
+import * as ops from '../../scripts/operations';
+import { freePort } from '../../scripts/services';
+import { buildApp } from '../../web/app';
+import { csrfToken } from '../../web/auth';
+import { communityStatusQuery } from '../../workflows';
+import { exampleCommunity } from '../helpers/configs';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { httpClient } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
+
+const ROOT = path.join(__dirname, '../..');
+const KEY = 'community-web-signing-key-'.padEnd(48, 'z');
+const SLUG = 'lcom-web';
+const PI = 'ana.ruiz@bayview.example.org';
+
+describe("a Learning Community's join link (real stack)", () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let app: FastifyInstance;
+  let call: ReturnType<typeof httpClient>;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = await devServerEnv();
+    h = await harness(env, 'web-lcom', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
+    h.startWorker();
+    await upsertSites(
+      h.db,
+      parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
+    );
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    await ops.launchCommunity(env.client, h.db, h.taskQueue, {
+      ...exampleCommunity(),
+      slug: SLUG,
+      sites: ['bayview'],
+      announcement: at(-1),
+      start: at(-1),
+      end: at(120),
+      meetings: [{ kind: 'remote', first: at(60), everyDays: 1, durationMinutes: 30 }],
+      digestEveryDays: 1,
+    });
+    app = await buildApp({
+      db: h.db,
+      client: env.client,
+      taskQueue: h.taskQueue,
+      key: KEY,
+      baseUrl: base,
+      admins: [],
+      outbox: h.outbox,
+    });
+    await app.listen({ port, host: '127.0.0.1' });
+    call = httpClient(base);
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it("lets the site's people join through the PI's link, shows a bad email by its field, refuses a changed link", async () => {
+    const mail = await waitFor('the announcement to the PI', async () =>
+      h.sink.received.find((m) => m.envelopeTo.includes(PI) && /^Join the /.test(m.parsed.subject ?? '')),
+    );
+    const url = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/join/([\\w.-]+)`).exec(mail.parsed.text ?? '');
+    expect(url).not.toBeNull();
+    const token = url![1]!;
+    const page = await call({ url: `/join/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Bayview Child Trauma Center');
+
+    const _csrf = csrfToken(KEY, token);
+    const bad = await call({
+      method: 'POST',
+      url: `/join/${token}`,
+      payload: { _csrf, name: 'Priya Shah', email: 'not-an-email' },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toMatch(/data-field="email"/);
+
+    const joined = await call({
+      method: 'POST',
+      url: `/join/${token}`,
+      payload: { _csrf, name: 'Priya Shah', email: 'priya.shah@bayview.example.org' },
+    });
+    expect(joined.statusCode).toBe(200);
+    expect(joined.body).toContain('you have joined');
+    const handle = env.client.workflow.getHandle(`lcom/${SLUG}`);
+    expect((await handle.query(communityStatusQuery)).members).toBe(1);
+    await waitFor('the welcome email', async () =>
+      h.sink.received.find((m) => m.envelopeTo.includes('priya.shah@bayview.example.org')),
+    );
+
+    const changed = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
+    const refused = await call({ url: `/join/${changed}` });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('data-reason="tampered"');
+  });
+});
