@@ -85,7 +85,7 @@ describe('email templates with sample data', () => {
     expect(digest.text.indexOf('Solutions (1)')).toBeLessThan(digest.text.indexOf('Innovations (1)'));
     expect(digest.html).toContain('<h2 style="font-size:16px;color:#1f5f8b">Innovations (1)</h2>');
     expect(renderSample('community-announcement').html).toContain(
-      'href="https://lc.network.example.org/lcom/tis-2027/join"',
+      'href="https://lc.network.example.org/join/signed-token-for-the-pi"',
     );
   });
 
