@@ -247,7 +247,7 @@ export class Outbox {
    * lease to lapse, and send the email again. So it is retried here, for as long as a lease lasts.
    */
   private async untilRecorded<T>(write: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + 0 * this.leaseMs;
+    const deadline = Date.now() + this.leaseMs;
     for (;;) {
       try {
         return await write();
