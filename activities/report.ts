@@ -155,14 +155,27 @@ export async function collaborativeRunCharts(db: Db, slug: string): Promise<Repo
   const measures = doc.config.metrics?.measures ?? [];
   if (!measures.length) return [];
   const subs = await submissions(db).find({ collaborative: slug }).sort({ siteId: 1, period: 1 }).toArray();
-  const teams = await db.collection<TeamDoc>(COLLECTIONS.teams).find({ collaborative: slug }).sort({ siteId: 1 }).toArray();
-  const names = new Map((await getSites(db, teams.map((t) => t.siteId))).map((s) => [s.siteId, s.name]));
+  const teams = await db
+    .collection<TeamDoc>(COLLECTIONS.teams)
+    .find({ collaborative: slug })
+    .sort({ siteId: 1 })
+    .toArray();
+  const names = new Map(
+    (
+      await getSites(
+        db,
+        teams.map((t) => t.siteId),
+      )
+    ).map((s) => [s.siteId, s.name]),
+  );
   const periods = [...new Set(subs.map((s) => s.period))].sort();
   if (!periods.length) return [];
   return runCharts(
     measures,
     periods,
-    teams.filter((t) => t.status !== 'withdrawn').map((t) => ({ siteId: t.siteId, name: names.get(t.siteId) ?? t.siteId })),
+    teams
+      .filter((t) => t.status !== 'withdrawn')
+      .map((t) => ({ siteId: t.siteId, name: names.get(t.siteId) ?? t.siteId })),
     subs,
   );
 }
