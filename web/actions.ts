@@ -20,7 +20,17 @@ export interface ActionContext {
 }
 
 const text = (max: number) => z.string().max(max);
-const emails = z.union([z.array(z.string().max(320)).max(50), z.string().max(4000)]).default([]);
+const emails = z
+  .union([z.array(z.string().max(320)).max(50), z.string().max(4000)], {
+    // zod's own word for a union that fails ("Invalid input") says nothing of what to send.
+    errorMap: (issue, ctx) => ({
+      message:
+        issue.code === 'invalid_union'
+          ? 'expected email addresses: a list, or text separated by commas'
+          : ctx.defaultError,
+    }),
+  })
+  .default([]);
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : ops.splitList(v));
 
 /** The body of each collaborative action as the API and the forms give it (before the domain schema). */

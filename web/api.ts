@@ -244,7 +244,13 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     const c = await caller(req, reply);
     if (!c) return;
     try {
-      const slug = await ctx.launchFromText(JSON.stringify(req.body ?? null), c.user);
+      let text: string;
+      try {
+        text = JSON.stringify(req.body ?? null);
+      } catch {
+        return fail(reply, 422, ['config: nested too deeply to read']);
+      }
+      const slug = await ctx.launchFromText(text, c.user);
       return reply.code(201).send({ slug, workflowId: `lc/${slug}` });
     } catch (err) {
       return guard(reply, err);

@@ -99,7 +99,22 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     bodyLimit: 1_000_000,
     routerOptions: { maxParamLength: 2048 },
+    // A URL that cannot be decoded, or a parameter too long: refused with the same `problems` list.
+    frameworkErrors: (err, _req, reply) =>
+      (reply as FastifyReply).code(err.statusCode ?? 400).send({ problems: [err.message] }),
   });
+  // Bodies refused before any route (malformed JSON, a type we do not read, too large) and unknown
+  // addresses answer like the API's other refusals: `{ problems: [...] }`.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error(err);
+    return reply
+      .code(status)
+      .send({ problems: [status === 500 ? `something went wrong: ${err.message}` : err.message] });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ problems: [`nothing at ${req.method} ${req.url.slice(0, 200)}`] }),
+  );
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -256,7 +271,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
     if (!checkCsrf(req, user.nonce)) return formExpired(reply, user);
-    const text = String((req.body as Form).config ?? '');
+    const config = (req.body as Form | null | undefined)?.config;
+    const text = typeof config === 'string' ? config : '';
     try {
       const slug = await launchFromText(text, user);
       return reply.redirect(`/c/${slug}?done=launched`);
@@ -276,7 +292,14 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   async function launchFromText(text: string, user: User): Promise<string> {
     if (!text.trim())
       throw new ValidationError('the launch config', ['config: paste the config or choose its file']);
-    const input = ops.parseStructuredText(text, 'the launch config');
+    let input: unknown;
+    try {
+      input = ops.parseStructuredText(text, 'the launch config');
+    } catch (err) {
+      // The YAML parser throws (rather than lists) on an alias bomb or an unresolved alias.
+      if (err instanceof ValidationError) throw err;
+      throw new ValidationError('the launch config', [`config: ${(err as Error).message}`]);
+    }
     const config = ops.validate(launchConfigSchema, input, 'the launch config');
     if (!user.admin && !config.coordinators.some((c) => c.email === user.email))
       throw new ValidationError('the launch config', [
@@ -312,7 +335,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
         if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
         const body = withoutCsrf(req.body);
         const form = ['decide', 'attendance', 'feedback'].includes(name)
-          ? `${name === 'decide' ? 'decision' : name}:${String(body.siteId)}`
+          ? `${name === 'decide' ? 'decision' : name}:${typeof body.siteId === 'string' ? body.siteId : ''}`
           : name;
         let state: FormState;
         let status = 200;

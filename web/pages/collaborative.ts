@@ -92,19 +92,33 @@ export function collaborativePage(
   const coordinator = v.role === 'coordinator';
   const tz = v.doc.config.timeZone;
   const name = (siteId: string) => v.siteNames.get(siteId) ?? siteId;
-  const problemsFor = (form: string) => (state.form === form ? errorList(state.problems) : html``);
+  let shown = false;
+  const problemsFor = (form: string) => {
+    if (state.form !== form) return html``;
+    shown = true;
+    return errorList(state.problems);
+  };
+  const timeline = timelineSection(v, csrf, now, coordinator, problemsFor('reschedule'));
+  const apps = applicationsSection(v, csrf, name, problemsFor);
+  const teams = teamsSection(v, csrf, name, problemsFor);
+  const cancel =
+    coordinator && !['completed', 'cancelled'].includes(v.status?.phase ?? v.doc.phase)
+      ? cancelSection(v.doc.slug, csrf, problemsFor('cancel'))
+      : '';
   return html` <p>
       ${v.doc.config.practice} · <code>lc/${v.doc.slug}</code> · phase
       <strong data-testid="phase">${v.status?.phase ?? v.doc.phase}</strong> · you are ${v.role}
     </p>
     ${state.done ? html`<div class="ok" role="status">${state.done}</div>` : ''}
+    ${
+      // A form this page does not show (a site without an application, a cancelled collaborative):
+      // its problems go on top rather than nowhere.
+      shown ? '' : errorList(state.problems)
+    }
     ${v.statusError ? html`<div class="errors">The workflow did not answer: ${v.statusError}</div>` : ''}
-    ${timelineSection(v, csrf, now, coordinator, problemsFor('reschedule'))}
-    ${applicationsSection(v, csrf, name, problemsFor)} ${teamsSection(v, csrf, name, problemsFor)}
-    ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
+    ${timeline} ${apps} ${teams} ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
     ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
-    ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
-    ${coordinator && !['completed', 'cancelled'].includes(v.status?.phase ?? v.doc.phase) ? cancelSection(v.doc.slug, csrf, problemsFor('cancel')) : ''}`;
+    ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''} ${cancel}`;
 }
 
 function timelineSection(
