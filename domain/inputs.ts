@@ -33,7 +33,8 @@ export const coreTeamSchema = z
       if (!has(role)) ctx.addIssue({ code: 'custom', path: ['members'], message });
     const seen = new Set<string>();
     team.members.forEach((m, i) => {
-      if (seen.has(m.email))
+      if (m.email && seen.has(m.email))
+        // a blank email has its own problem already
         ctx.addIssue({
           code: 'custom',
           path: ['members', i, 'email'],

@@ -1038,19 +1038,11 @@ function judge(c: Case, status: number, type: string, text: string): string | un
   return `an answer of type "${type}"`;
 }
 
-/**
- * Unclear messages found by this test whose fix lies outside web/ (left to their owners):
- * domain/inputs.ts says `<email> is listed twice` of two blank emails, which reads
- * `coreTeam.members[2].email:  is listed twice` (the blank email has its own problem as well).
- */
-const KNOWN_UNCLEAR: RegExp[] = [/^coreTeam\.members\[\d+\]\.email: {2}is listed twice$/];
-
 /** The problems that are not clear messages (checks.ts `unclear`), each with why; undefined when all are. */
 function unclearOnes(problems: unknown[], input: unknown, fieldRequired: boolean): string | undefined {
   const why = problems
     .map((p) => {
       if (typeof p !== 'string') return `not a string: ${JSON.stringify(p)}`;
-      if (KNOWN_UNCLEAR.some((re) => re.test(p))) return undefined;
       const w = unclear(p, input, { fieldRequired });
       return w && `${w}: "${p.slice(0, 200)}"`;
     })
