@@ -211,6 +211,8 @@ export class Services {
   private mongoUri?: Promise<string>;
   private bundle?: Promise<string>;
   private toolPaths?: ToolPaths;
+  /** The private PostgreSQL's data directory (`--store postgresql`), to find its processes' CPU time. */
+  pgDataDir?: string;
 
   constructor(o: { store?: 'sqlite' | 'postgresql' } = {}) {
     this.runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-bench-'));
@@ -274,6 +276,7 @@ export class Services {
       const r = spawnSync(full[0] as string, full[1] as string[], { encoding: 'utf8', cwd: os.tmpdir() });
       if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
     };
+    this.pgDataDir = dataDir;
     if (asRoot) spawnSync('chown', ['postgres', dataDir]);
     run(path.join(binDir, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
     const pgPort = await freePort();
@@ -376,11 +379,27 @@ export class Services {
 }
 
 let runtimeInstalled = false;
-/** The SDK's runtime logs warnings only (once per process, before the first worker or connection). */
-export function quietRuntime(): void {
+let metricsAddress: string | undefined;
+/**
+ * The SDK's runtime logs warnings only (once per process, before the first worker or connection).
+ * With `metricsPort`, it also serves its Prometheus metrics there (the throughput scenario reads
+ * them: workflow-task and activity latencies).
+ */
+export function quietRuntime(opts: { metricsPort?: number } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(process.env.LC_BENCH_DEBUG ? 'INFO' : 'WARN') });
+  if (opts.metricsPort) metricsAddress = `127.0.0.1:${opts.metricsPort}`;
+  Runtime.install({
+    logger: new DefaultLogger(process.env.LC_BENCH_DEBUG ? 'INFO' : 'WARN'),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
+  });
+}
+
+/** Where the runtime serves its Prometheus metrics, if `quietRuntime` was first called with a port. */
+export function runtimeMetricsAddress(): string | undefined {
+  return metricsAddress;
 }
 
 export const quietLogger = {

@@ -27,6 +27,11 @@ export interface BenchOptions {
   restart: number;
   /** Throughput: workflows started per kind. */
   workflows: number;
+  /**
+   * Throughput, DIAGNOSTIC ONLY: `memory` runs the team workflows' record activities against an
+   * in-memory map instead of the database, to show how much of the time is the database's.
+   */
+  throughputActivities: 'db' | 'memory';
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -43,4 +48,5 @@ export const DEFAULTS: BenchOptions = {
   cached: [0, 100, 500, 1000],
   restart: 500,
   workflows: 300,
+  throughputActivities: 'db',
 };

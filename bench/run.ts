@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { machine, progress, Services, table, type ScenarioResult } from './lib';
+import { freePort } from '../scripts/services';
+import { machine, progress, quietRuntime, Services, table, type ScenarioResult } from './lib';
 import { DEFAULTS, type BenchOptions } from './options';
 import { compliance } from './scenarios/compliance';
 import { fanout } from './scenarios/fanout';
@@ -120,6 +121,16 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       DEFAULTS.restart,
     )
     .option('--workflows <n>', 'throughput: workflows per kind', int('--workflows'), DEFAULTS.workflows)
+    .option(
+      '--throughput-activities <where>',
+      "throughput, DIAGNOSTIC ONLY: the team workflows' record activities against the database (db) or an " +
+        'in-memory map (memory); the figures of a memory run are not the scenario',
+      (v: string) => {
+        if (v !== 'db' && v !== 'memory') throw new InvalidArgumentError('db or memory');
+        return v;
+      },
+      DEFAULTS.throughputActivities,
+    )
     .option('--out <file>', 'where to write the JSON (default bench/results/<date>.json)')
     .option('--print <file>', 'print the table and notes of a results file, run nothing')
     .addHelpText(
@@ -170,6 +181,7 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
       cached: [...new Set<number>(raw.cached)].sort((a, b) => a - b),
       restart: raw.restart,
       workflows: Math.max(1, raw.workflows),
+      throughputActivities: raw.throughputActivities,
     },
   };
 }
@@ -225,6 +237,8 @@ async function main() {
     return;
   }
   const startedAt = new Date();
+  // Before any scenario makes a worker or connection: the runtime serves its metrics (throughput reads them).
+  quietRuntime({ metricsPort: await freePort() });
   const services = new Services({ store: opts.store });
   const results: ScenarioResult[] = [];
   let interrupted = false;
