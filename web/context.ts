@@ -1,0 +1,101 @@
+/**
+ * What every route of the web app shares: its dependencies, the signed-in user, the page
+ * sender, CSRF checks and the lookups by slug. Built once per app by `createContext`.
+ */
+import type { Client } from '@temporalio/client';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Db } from 'mongodb';
+import { collaboratives, type CollaborativeDoc } from '../activities/collaboratives';
+import { COLLECTIONS } from '../activities/db';
+import type { ApplicationDoc } from '../activities/lifecycle';
+import type { Outbox } from '../activities/outbox';
+import { ValidationError } from '../domain/errors';
+import * as ops from '../scripts/operations';
+import { readCookie } from './cookies';
+import { csrfValid, sessionUser, SESSION_COOKIE, type User } from './auth';
+import { html, page, type Html } from './html';
+
+export interface WebDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  /** Signs links, sessions and CSRF tokens (LC_SIGNING_KEY). */
+  key: string;
+  /** The address people reach the app at (LC_WEB_BASE_URL). */
+  baseUrl: string;
+  /** Network administrators: may launch collaboratives and coordinate all of them. */
+  admins: string[];
+  /** Sends the sign-in emails, exactly once per link. */
+  outbox: Outbox;
+  now?: () => number;
+  /** Requests per minute per client on sign-in and on signed links. */
+  rateLimits?: { signin: number; links: number };
+  logger?: boolean;
+}
+
+export type Form = Record<string, unknown>;
+
+export const FORM_EXPIRED =
+  'This form has expired or did not come from this site. Reload the page and try again.';
+
+/** An error turned into what people read: the problems of a form, or a page with a status. */
+export function problemsOf(err: unknown): { status: number; problems: string[] } {
+  if (err instanceof ValidationError) return { status: 422, problems: err.problems };
+  if (err instanceof ops.OperationError) {
+    const status = { refused: 422, input: 422, 'not-found': 404, conflict: 409, unavailable: 503 }[err.kind];
+    return { status, problems: [err.message] };
+  }
+  return { status: 500, problems: [`something went wrong: ${(err as Error).message}`] };
+}
+
+export type WebContext = ReturnType<typeof createContext>;
+
+export function createContext(deps: WebDeps) {
+  const now = deps.now ?? Date.now;
+  const { db, key } = deps;
+  const limits = deps.rateLimits ?? { signin: 10, links: 60 };
+  const limit = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } });
+  const userOf = (req: FastifyRequest): User | undefined => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    return sessionUser(key, bearer ?? readCookie(req.headers.cookie, SESSION_COOKIE), deps.admins, now());
+  };
+  const send = (reply: FastifyReply, status: number, title: string, body: Html, user?: User) =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(page(title, body, user));
+  const checkCsrf = (req: FastifyRequest, boundTo: string): boolean =>
+    csrfValid(key, boundTo, (req.body as Form | undefined)?._csrf ?? req.headers['x-csrf-token']);
+  const formExpired = (reply: FastifyReply, user: User) =>
+    send(reply, 403, 'Form expired', html`<p class="errors">${FORM_EXPIRED}</p>`, user);
+  const withoutCsrf = (b: unknown): Form => {
+    const { _csrf, ...rest } = (b ?? {}) as Form;
+    void _csrf;
+    return rest;
+  };
+  const findCollaborative = async (slug: string): Promise<CollaborativeDoc | undefined> => {
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) return undefined;
+    return (await collaboratives(db).findOne({ slug }, { projection: { _id: 0 } })) ?? undefined;
+  };
+  const latestApplication = (slug: string, siteId: string) =>
+    db
+      .collection<ApplicationDoc>(COLLECTIONS.applications)
+      .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
+  return {
+    deps,
+    now,
+    db,
+    client: deps.client,
+    key,
+    secure: deps.baseUrl.startsWith('https:'),
+    limits,
+    limit,
+    userOf,
+    send,
+    checkCsrf,
+    formExpired,
+    withoutCsrf,
+    findCollaborative,
+    latestApplication,
+  };
+}

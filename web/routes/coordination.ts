@@ -1,0 +1,166 @@
+/**
+ * The coordinators' and faculty's pages: their collaboratives, launch, one collaborative and its actions.
+ */
+import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { recordProgramme, type CollaborativeDoc } from '../../activities/collaboratives';
+import { COLLECTIONS } from '../../activities/db';
+import type { ApplicationDoc } from '../../activities/lifecycle';
+import { ValidationError } from '../../domain/errors';
+import { launchConfigSchema, workflowIdFor } from '../../domain/config';
+import * as ops from '../../scripts/operations';
+import { runAction, ACTION_ROLES, type ActionName } from '../actions';
+import { collaborativesOf, csrfToken, roleIn, type Role, type User } from '../auth';
+import { html } from '../html';
+import { collaborativePage, loadCollaborative, type FormState } from '../pages/collaborative';
+import { dashboardPage, launchPage } from '../pages/home';
+import { problemsOf, type Form, type WebContext } from '../context';
+
+export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
+  const { deps, now, db, client, key, userOf, send, checkCsrf, formExpired, withoutCsrf, findCollaborative } =
+    ctx;
+  /** The signed-in user and their role in the collaborative, or the page/status that refuses them. */
+  async function access(
+    req: FastifyRequest<{ Params: { slug: string } }>,
+    reply: FastifyReply,
+    roles: Role[] = ['coordinator', 'faculty'],
+  ): Promise<{ user: User; doc: CollaborativeDoc; role: Role } | undefined> {
+    const user = userOf(req);
+    if (!user) {
+      await reply.redirect(`/signin`);
+      return undefined;
+    }
+    const doc = await findCollaborative(req.params.slug);
+    const role = doc && roleIn(user, doc);
+    if (!doc || !role || !roles.includes(role)) {
+      // The same answer whether it exists or not: nobody learns of another's collaborative.
+      await send(
+        reply,
+        403,
+        'Not yours',
+        html`<p class="errors">You have no role in this collaborative that allows this.</p>`,
+        user,
+      );
+      return undefined;
+    }
+    return { user, doc, role };
+  }
+
+  app.get('/', async (req, reply) => {
+    const user = userOf(req);
+    if (!user) return reply.redirect('/signin');
+    const mine = await collaborativesOf(db, user);
+    const rows = await Promise.all(
+      mine.map(async ({ doc, role }) => {
+        const apps = await db
+          .collection<ApplicationDoc>(COLLECTIONS.applications)
+          .find({ collaborative: doc.slug }, { projection: { decision: 1 } })
+          .toArray();
+        return {
+          doc,
+          role,
+          applications: apps.length,
+          accepted: apps.filter((a) => a.decision?.decision === 'accept').length,
+        };
+      }),
+    );
+    return send(reply, 200, 'Your collaboratives', dashboardPage(rows, now(), true), user);
+  });
+
+  app.get('/launch', async (req, reply) => {
+    const user = userOf(req);
+    if (!user) return reply.redirect('/signin');
+    return send(reply, 200, 'Launch a collaborative', launchPage({ csrf: csrfToken(key, user.nonce) }), user);
+  });
+  app.post('/launch', async (req, reply) => {
+    const user = userOf(req);
+    if (!user) return reply.redirect('/signin');
+    if (!checkCsrf(req, user.nonce)) return formExpired(reply, user);
+    const config = (req.body as Form | null | undefined)?.config;
+    const text = typeof config === 'string' ? config : '';
+    try {
+      const slug = await launchFromText(text, user);
+      return reply.redirect(`/c/${slug}?done=launched`);
+    } catch (err) {
+      const p = problemsOf(err);
+      return send(
+        reply,
+        p.status,
+        'Launch a collaborative',
+        launchPage({ csrf: csrfToken(key, user.nonce), text, problems: p.problems }),
+        user,
+      );
+    }
+  });
+
+  /** Parses and checks a pasted config, then launches it; the user must coordinate it (or administer). */
+  async function launchFromText(text: string, user: User): Promise<string> {
+    if (!text.trim())
+      throw new ValidationError('the launch config', ['config: paste the config or choose its file']);
+    let input: unknown;
+    try {
+      input = ops.parseStructuredText(text, 'the launch config');
+    } catch (err) {
+      // The YAML parser throws (rather than lists) on an alias bomb or an unresolved alias.
+      if (err instanceof ValidationError) throw err;
+      throw new ValidationError('the launch config', [`config: ${(err as Error).message}`]);
+    }
+    const config = ops.validate(launchConfigSchema, input, 'the launch config');
+    if (!user.admin && !config.coordinators.some((c) => c.email === user.email))
+      throw new ValidationError('the launch config', [
+        `coordinators: add yourself (${user.email}) as a coordinator to launch it`,
+      ]);
+    await ops.launch(client, db, deps.taskQueue, input);
+    // The workflow records itself in its first activity; recording here too (the same idempotent
+    // upsert) lets the coordinator land on its page at once.
+    await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
+    return config.slug;
+  }
+
+  app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/c/:slug', async (req, reply) => {
+    const a = await access(req, reply);
+    if (!a) return;
+    const view = await loadCollaborative(db, client, a.doc, a.role, now());
+    const done = req.query.done === 'launched' ? 'Launched: the workflow is running.' : undefined;
+    return send(
+      reply,
+      200,
+      a.doc.config.title,
+      collaborativePage(view, csrfToken(key, a.user.nonce), now(), { done }),
+      a.user,
+    );
+  });
+
+  for (const name of Object.keys(ACTION_ROLES) as ActionName[]) {
+    app.post<{ Params: { slug: string } }>(
+      `/c/:slug/${name === 'decide' ? 'decisions' : name}`,
+      async (req, reply) => {
+        const a = await access(req, reply, ACTION_ROLES[name]);
+        if (!a) return;
+        if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
+        const body = withoutCsrf(req.body);
+        const form = ['decide', 'attendance', 'feedback'].includes(name)
+          ? `${name === 'decide' ? 'decision' : name}:${typeof body.siteId === 'string' ? body.siteId : ''}`
+          : name;
+        let state: FormState;
+        let status = 200;
+        try {
+          state = { done: await runAction(name, { client, db, slug: a.doc.slug, by: a.user.email }, body) };
+        } catch (err) {
+          const p = problemsOf(err);
+          status = p.status;
+          state = { form, problems: p.problems };
+        }
+        const fresh = (await findCollaborative(a.doc.slug)) ?? a.doc;
+        const view = await loadCollaborative(db, client, fresh, a.role, now());
+        return send(
+          reply,
+          status,
+          fresh.config.title,
+          collaborativePage(view, csrfToken(key, a.user.nonce), now(), state),
+          a.user,
+        );
+      },
+    );
+  }
+  return { launchFromText };
+}

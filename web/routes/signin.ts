@@ -1,0 +1,55 @@
+/**
+ * Sign-in by emailed one-time link, and sign-out: the session cookie's life.
+ */
+import type { FastifyInstance } from 'fastify';
+import { emailSchema } from '../../domain/common';
+import { sessionCookie } from '../cookies';
+import { issueSignin, maySignIn, newSession, spendSignin, SESSION_COOKIE, SESSION_HOURS } from '../auth';
+import { signinPage } from '../pages/home';
+import { linkProblemPage } from '../pages/links';
+import { renderSignin } from '../signin-email';
+import { type Form, type WebContext } from '../context';
+
+export function registerSignin(app: FastifyInstance, ctx: WebContext) {
+  const { deps, now, db, key, secure, limits, limit, send } = ctx;
+  app.get('/signin', (_q, reply) => send(reply, 200, 'Sign in', signinPage({})));
+  app.post('/signin', { config: limit(limits.signin) }, async (req, reply) => {
+    const email = emailSchema.safeParse((req.body as Form | undefined)?.email);
+    if (!email.success)
+      return send(reply, 422, 'Sign in', signinPage({ problems: ['email: enter a valid email address'] }));
+    if (await maySignIn(db, email.data, deps.admins)) {
+      const token = await issueSignin(db, key, email.data, now());
+      const url = `${deps.baseUrl.replace(/\/$/, '')}/signin/${token}`;
+      await deps.outbox.deliver({
+        key: `signin:${token.split('.')[1]}`,
+        collaborative: '-',
+        purpose: 'signin',
+        template: 'signin',
+        to: email.data,
+        ...renderSignin(url),
+      });
+    }
+    return send(reply, 200, 'Sign in', signinPage({ sent: true }));
+  });
+  app.get<{ Params: { token: string } }>(
+    '/signin/:token',
+    { config: limit(limits.signin) },
+    async (req, reply) => {
+      const r = await spendSignin(db, key, req.params.token, now());
+      if (!r.ok) return send(reply, 403, 'Sign-in link refused', linkProblemPage(r.reason));
+      reply.header(
+        'set-cookie',
+        sessionCookie(SESSION_COOKIE, newSession(key, r.email, now()), {
+          secure,
+          maxAgeSeconds: SESSION_HOURS * 3600,
+        }),
+      );
+      return reply.redirect('/');
+    },
+  );
+  app.post('/signout', (_q, reply) =>
+    reply
+      .header('set-cookie', sessionCookie(SESSION_COOKIE, '', { secure, maxAgeSeconds: 0 }))
+      .redirect('/signin'),
+  );
+}
