@@ -58,6 +58,30 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     };
   }
 
+  /** The application form of the link's site, with the given values and outcome. */
+  const showApplication = (
+    reply: FastifyReply,
+    l: NonNullable<Awaited<ReturnType<typeof linkAccess>>>,
+    token: string,
+    status: number,
+    form: Form,
+    extra: { problems?: string[]; done?: string; version?: number },
+  ) =>
+    send(
+      reply,
+      status,
+      `Apply: ${l.doc.config.title}`,
+      applicationPage({
+        doc: l.doc,
+        siteName: l.siteName,
+        email: l.claims.e,
+        action: `/apply/${token}`,
+        csrf: csrfToken(key, token),
+        form,
+        ...extra,
+      }),
+    );
+
   app.get<{ Params: { token: string } }>(
     '/apply/:token',
     { config: limit(limits.links) },
@@ -65,20 +89,9 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       const l = await linkAccess('apply', req.params.token, reply);
       if (!l) return;
       const prev = await latestApplication(l.doc.slug, l.claims.s);
-      return send(
-        reply,
-        200,
-        `Apply: ${l.doc.config.title}`,
-        applicationPage({
-          doc: l.doc,
-          siteName: l.siteName,
-          email: l.claims.e,
-          action: `/apply/${req.params.token}`,
-          csrf: csrfToken(key, req.params.token),
-          form: formFromApplication(prev),
-          version: prev?.version,
-        }),
-      );
+      return showApplication(reply, l, req.params.token, 200, formFromApplication(prev), {
+        version: prev?.version,
+      });
     },
   );
   app.post<{ Params: { token: string } }>(
@@ -87,23 +100,9 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const l = await linkAccess('apply', req.params.token, reply);
       if (!l) return;
-      const title = `Apply: ${l.doc.config.title}`;
       const form = withoutCsrf(req.body);
       const show = (status: number, extra: { problems?: string[]; done?: string; version?: number }) =>
-        send(
-          reply,
-          status,
-          title,
-          applicationPage({
-            doc: l.doc,
-            siteName: l.siteName,
-            email: l.claims.e,
-            action: `/apply/${req.params.token}`,
-            csrf: csrfToken(key, req.params.token),
-            form,
-            ...extra,
-          }),
-        );
+        showApplication(reply, l, req.params.token, status, form, extra);
       if (!checkCsrf(req, req.params.token))
         return show(403, {
           problems: [FORM_EXPIRED],
