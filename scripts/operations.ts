@@ -204,15 +204,39 @@ const WORKFLOW_IDS: Record<Programme, (slug: string) => string> = {
   community: communityWorkflowId,
 };
 
-/** Starts a programme's workflow, once per slug ever: a second launch is refused, even after the first ended. */
+const PROGRAMME_COLLECTIONS: Record<Programme, string> = {
+  collaborative: COLLECTIONS.collaboratives,
+  community: COLLECTIONS.communities,
+};
+
+/**
+ * Starts a programme's workflow, once per slug ever: a second launch is refused, even after the
+ * first ended. A slug is one programme's, collaborative or community, for as long as its records
+ * are kept (Temporal forgets a closed workflow after its retention; the records do not), so a new
+ * launch can never take over an old programme's records.
+ */
 async function startOnce(
   client: Client,
+  db: Db,
   kind: Programme,
   workflow: Workflow,
   config: { slug: string },
   taskQueue: string,
 ): Promise<string> {
   const workflowId = WORKFLOW_IDS[kind](config.slug);
+  for (const other of Object.keys(PROGRAMME_COLLECTIONS) as Programme[]) {
+    const taken = await db
+      .collection(PROGRAMME_COLLECTIONS[other])
+      .findOne({ slug: config.slug }, { projection: { _id: 1 } })
+      .catch((err: Error) => {
+        throw new OperationError(`cannot read the programmes from MongoDB (${err.message})`);
+      });
+    if (taken)
+      throw new OperationError(
+        `a ${other} with slug "${config.slug}" was already launched (workflow ${WORKFLOW_IDS[other](config.slug)}); choose another slug`,
+        'conflict',
+      );
+  }
   try {
     await client.workflow.start(workflow, {
       workflowId,
@@ -230,7 +254,7 @@ async function startOnce(
         `a ${kind} with slug "${config.slug}" was already launched (workflow ${workflowId}); choose another slug`,
         'conflict',
       );
-    throw err;
+    throw unavailableOr(err);
   }
   return workflowId;
 }
@@ -238,7 +262,7 @@ async function startOnce(
 export async function launch(client: Client, db: Db, taskQueue: string, input: unknown): Promise<string> {
   const config = parseLaunchConfig(input);
   await checkConfigAgainstDirectory(db, config);
-  return startOnce(client, 'collaborative', collaborativeWorkflow, config, taskQueue);
+  return startOnce(client, db, 'collaborative', collaborativeWorkflow, config, taskQueue);
 }
 
 /** Asks a programme's workflow its status. */
@@ -945,7 +969,7 @@ export async function launchCommunity(
 ): Promise<string> {
   const config = parseCommunityConfig(input);
   await checkConfigAgainstDirectory(db, config, 'the community config');
-  return startOnce(client, 'community', learningCommunityWorkflow, config, taskQueue);
+  return startOnce(client, db, 'community', learningCommunityWorkflow, config, taskQueue);
 }
 
 const community = (slug: string): UpdateTarget => ({ slug, programme: 'community' });

@@ -165,11 +165,20 @@ async function main() {
           if (err instanceof WorkflowNotFoundError) return false;
           throw err;
         });
-      if (exists) say('the demo collaborative lc/demo was launched before; resuming it');
-      else
-        say(
-          `launched the demo collaborative ${await ops.launch(client, db, settings.TASK_QUEUE, loadDemoConfig(path.join(ROOT, 'examples/demo.yaml')))}`,
-        );
+      const demo = () =>
+        ops.launch(client, db, settings.TASK_QUEUE, loadDemoConfig(path.join(ROOT, 'examples/demo.yaml')));
+      // Launched before: running, or ended (and perhaps forgotten by Temporal, its records kept).
+      const launched = exists
+        ? undefined
+        : await demo().catch((err: unknown) => {
+            if (err instanceof ops.OperationError && err.kind === 'conflict') return undefined;
+            throw err;
+          });
+      say(
+        launched
+          ? `launched the demo collaborative ${launched}`
+          : 'the demo collaborative lc/demo was launched before; resuming it',
+      );
     }
   } finally {
     await mongo.close();

@@ -22,7 +22,7 @@ import {
   TEAM_BODIES,
   type ActionName,
 } from './actions';
-import { collaborativesOf, csrfValid, roleIn, type Role, type User } from './auth';
+import { allows, collaborativesOf, csrfValid, mayLaunch, LAUNCHERS, type Role, type User } from './auth';
 import { nextMilestone } from './pages/home';
 import type { WebDeps } from './app';
 
@@ -219,8 +219,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       return void fail(reply, 403, ['missing or wrong X-CSRF-Token header']);
     if (!roles) return { user };
     const doc = await ctx.findCollaborative((req.params as { slug?: string }).slug ?? '');
-    const role = doc && roleIn(user, doc);
-    if (!doc || !role || !roles.includes(role))
+    if (!doc || !allows(user, doc, roles))
       return void fail(reply, 403, ['you have no role in this collaborative that allows this']);
     return { user, doc };
   }
@@ -243,6 +242,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/collaboratives', async (req, reply) => {
     const c = await caller(req, reply);
     if (!c) return;
+    if (!(await mayLaunch(db, c.user))) return fail(reply, 403, [LAUNCHERS]);
     try {
       let text: string;
       try {
@@ -322,7 +322,9 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     return { doc, siteId: r.claims.s, email: r.claims.e };
   }
 
-  app.post<{ Params: { token: string } }>('/api/apply/:token', async (req, reply) => {
+  // Signed links answer at the same rate limit as their pages.
+  const linkLimit = { config: { rateLimit: { max: deps.rateLimits?.links ?? 60, timeWindow: '1 minute' } } };
+  app.post<{ Params: { token: string } }>('/api/apply/:token', linkLimit, async (req, reply) => {
     const l = await link('apply', req.params.token, reply);
     if (!l) return;
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
@@ -338,7 +340,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   for (const name of ['metrics', 'attendance', 'prework'] as const) {
-    app.post<{ Params: { token: string } }>(`/api/team/:token/${name}`, async (req, reply) => {
+    app.post<{ Params: { token: string } }>(`/api/team/:token/${name}`, linkLimit, async (req, reply) => {
       const l = await link('team', req.params.token, reply);
       if (!l) return;
       const body = (

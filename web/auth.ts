@@ -53,10 +53,22 @@ export function csrfValid(key: string, boundTo: string, given: unknown): boolean
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Every role the person holds in the collaborative (a coordinator may also be its faculty). */
+export function rolesIn(user: User, doc: Pick<CollaborativeDoc, 'config'>): Role[] {
+  const roles: Role[] = [];
+  if (user.admin || doc.config.coordinators.some((p) => p.email === user.email)) roles.push('coordinator');
+  if (doc.config.faculty.some((p) => p.email === user.email)) roles.push('faculty');
+  return roles;
+}
+
+/** The role shown for the person (coordinator first), if they have any. */
 export function roleIn(user: User, doc: Pick<CollaborativeDoc, 'config'>): Role | undefined {
-  if (user.admin || doc.config.coordinators.some((p) => p.email === user.email)) return 'coordinator';
-  if (doc.config.faculty.some((p) => p.email === user.email)) return 'faculty';
-  return undefined;
+  return rolesIn(user, doc)[0];
+}
+
+/** Whether any role the person holds allows what `allowed` lists. */
+export function allows(user: User, doc: Pick<CollaborativeDoc, 'config'>, allowed: Role[]): boolean {
+  return rolesIn(user, doc).some((r) => allowed.includes(r));
 }
 
 /** The collaboratives this person has a role in, with the role. */
@@ -69,6 +81,17 @@ export async function collaborativesOf(db: Db, user: User): Promise<{ doc: Colla
     const role = roleIn(user, doc);
     return role ? [{ doc, role }] : [];
   });
+}
+
+/**
+ * Who may launch a collaborative: network administrators and people who coordinate one already
+ * (faculty review; they do not launch). The launcher must also be a coordinator of the new one.
+ */
+export const LAUNCHERS =
+  'Collaboratives are launched by network administrators and by coordinators of a collaborative.';
+
+export async function mayLaunch(db: Db, user: User): Promise<boolean> {
+  return user.admin || (await collaborativesOf(db, user)).some((c) => c.role === 'coordinator');
 }
 
 /** Whether a sign-in link may be sent: the address is an administrator, or has a role somewhere. */
@@ -96,6 +119,16 @@ interface SigninDoc {
 }
 
 export type SigninResult = { ok: true; email: string } | { ok: false; reason: string };
+
+/** Whether a sign-in link could be spent now (valid, unexpired, issued and unused), without spending it. */
+export async function checkSignin(db: Db, key: string, token: string, now: number): Promise<SigninResult> {
+  const r = verifyLink(key, token, 'signin', now);
+  if (!r.ok) return { ok: false, reason: r.reason };
+  const doc = await db.collection<SigninDoc>(SIGNINS).findOne({ _id: r.claims.n ?? '' });
+  if (!doc) return { ok: false, reason: 'unknown' };
+  if (doc.usedAt) return { ok: false, reason: 'used' };
+  return { ok: true, email: r.claims.e };
+}
 
 /** Spends a sign-in link: valid, unexpired and never used before (the update is the atomic check). */
 export async function spendSignin(db: Db, key: string, token: string, now: number): Promise<SigninResult> {

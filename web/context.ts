@@ -12,7 +12,7 @@ import type { Outbox } from '../activities/outbox';
 import { ValidationError } from '../domain/errors';
 import * as ops from '../scripts/operations';
 import { readCookie } from './cookies';
-import { csrfValid, sessionUser, SESSION_COOKIE, type User } from './auth';
+import { csrfValid, sessionUser, SESSION_COOKIE, type User, csrfToken } from './auth';
 import { html, page, type Html } from './html';
 
 export interface WebDeps {
@@ -63,7 +63,7 @@ export function createContext(deps: WebDeps) {
     reply
       .code(status)
       .type('text/html; charset=utf-8')
-      .send(page(title, body, user));
+      .send(page(title, body, user && { email: user.email, csrf: csrfToken(key, user.nonce) }));
   const checkCsrf = (req: FastifyRequest, boundTo: string): boolean =>
     csrfValid(key, boundTo, (req.body as Form | undefined)?._csrf ?? req.headers['x-csrf-token']);
   const formExpired = (reply: FastifyReply, user: User) =>

@@ -47,6 +47,8 @@ textarea{width:100%}button{font:inherit;padding:4px 12px}`;
 
 export interface PageUser {
   email: string;
+  /** The session's CSRF token, for the sign-out form. */
+  csrf: string;
 }
 
 export function page(title: string, body: Html, user?: PageUser): string {
@@ -64,7 +66,9 @@ export function page(title: string, body: Html, user?: PageUser): string {
           ${
             user
               ? html`<span>${user.email}</span>
-                  <form method="post" action="/signout" style="margin:0"><button>Sign out</button></form>`
+                  <form method="post" action="/signout" style="margin:0">
+                    ${csrfField(user.csrf)}<button>Sign out</button>
+                  </form>`
               : ''
           }
         </header>

@@ -296,7 +296,7 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
     );
     const link = /http:\/\/web\.test(\/signin\/[\w.-]+)/.exec(mail.parsed.text ?? '')![1]!;
-    const token = (await call({ url: link })).setCookie!.value;
+    const token = (await call({ method: 'POST', url: link })).setCookie!.value;
     const nonce = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as LinkClaims).n!;
     return { token, csrf: csrfToken(KEY, nonce) };
   }
@@ -755,8 +755,10 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
         });
       }
     }
-    for (const t of tokensFor('signin', signin))
+    for (const t of tokensFor('signin', signin)) {
       tokenCase('GET /signin/:token (token)', `/signin/${t}`, 'GET', 'page', t);
+      tokenCase('POST /signin/:token (token)', `/signin/${t}`, 'POST', 'page', t);
+    }
 
     // Pages with odd path parameters: never a collaborative of ours.
     const odd = [

@@ -53,7 +53,11 @@ describe('web access (real stack)', () => {
       h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
     );
     const link = /http:\/\/web\.test(\/signin\/[\w.-]+)/.exec(mail.parsed.text ?? '')![1]!;
-    const landed = await call({ method: 'GET', url: link });
+    // Opening the link shows a button (mail scanners that fetch links do not spend it); pressing it signs in.
+    const opened = await call({ method: 'GET', url: link });
+    expect(opened.statusCode).toBe(200);
+    expect(opened.setCookie).toBeUndefined();
+    const landed = await call({ method: 'POST', url: link });
     expect(landed.statusCode).toBe(302);
     const cookie = landed.setCookie!;
     expect(cookie.name).toBe(SESSION_COOKIE);
@@ -131,13 +135,18 @@ describe('web access (real stack)', () => {
     expect(expired.statusCode).toBe(403);
     expect(expired.body).toContain('data-reason="expired"');
 
-    expect((await call({ url: `/signin/${token}` })).statusCode).toBe(302);
-    const reused = await call({ url: `/signin/${token}` });
-    expect(reused.statusCode).toBe(403);
-    expect(reused.body).toContain('data-reason="used"');
+    expect((await call({ url: `/signin/${token}` })).statusCode).toBe(200); // opening it spends nothing
+    expect((await call({ method: 'POST', url: `/signin/${token}` })).statusCode).toBe(302);
+    for (const method of ['GET', 'POST']) {
+      const reused = await call({ method, url: `/signin/${token}` });
+      expect(reused.statusCode).toBe(403);
+      expect(reused.body).toContain('data-reason="used"');
+    }
 
     const unknown = signLink(KEY, { p: 'signin', e: ADMIN, x: Date.now() + 60_000, n: 'never-issued' });
     expect((await call({ url: `/signin/${unknown}` })).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url: `/signin/${unknown}` })).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url: `/signin/${forged}.${sig}` })).statusCode).toBe(403);
   });
 
   it('refuses a form post or an API write without its CSRF token, and takes it with one', async () => {
@@ -255,6 +264,42 @@ describe('web access (real stack)', () => {
     }
     console.log(`[web] authorisation per API route:\n  ${lines.join('\n  ')}`);
     expect(lines.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('lets only administrators and coordinators launch, and signs out only from its own button', async () => {
+    const facultyLaunch = await call({
+      method: 'POST',
+      url: '/api/collaboratives',
+      headers: { authorization: `Bearer ${sessions[FACULTY_A]}` },
+      payload: config('web-c', FACULTY_A, FACULTY_A),
+    });
+    expect(facultyLaunch.statusCode).toBe(403);
+    expect(facultyLaunch.json().problems[0]).toMatch(/administrators and by coordinators/);
+    expect(
+      (await call({ url: '/launch', cookie: { [SESSION_COOKIE]: sessions[FACULTY_A]! } })).statusCode,
+    ).toBe(403);
+    const taken = await call({
+      method: 'POST',
+      url: '/api/collaboratives',
+      headers: { authorization: `Bearer ${sessions[COORD_A]}` },
+      payload: config('web-b', FACULTY_A, COORD_A),
+    });
+    expect(taken.statusCode).toBe(409);
+
+    const cookie = { [SESSION_COOKIE]: sessions[COORD_A]! };
+    const forged = await call({ method: 'POST', url: '/signout', cookie });
+    expect(forged.headers.get('location')).toBe('/');
+    expect(forged.setCookie).toBeUndefined();
+    const nonce = JSON.parse(Buffer.from(sessions[COORD_A]!.split('.')[0]!, 'base64url').toString())
+      .n as string;
+    const own = await call({
+      method: 'POST',
+      url: '/signout',
+      cookie,
+      payload: { _csrf: csrfToken(KEY, nonce) },
+    });
+    expect(own.headers.get('location')).toBe('/signin');
+    expect(own.setCookie).toMatchObject({ name: SESSION_COOKIE, value: '' });
   });
 
   it('sets security headers and publishes its OpenAPI document', async () => {

@@ -67,6 +67,7 @@ describe('the web app in a browser, end to end (real stack, headless Chromium)',
     await page.getByText('a sign-in link is on its way').waitFor();
     const mail = await mailTo(email, /sign-in link/);
     await page.goto(linkIn(mail, 'signin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
   }
 

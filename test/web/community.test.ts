@@ -14,7 +14,7 @@ import { freePort } from '../../scripts/services';
 import { buildApp } from '../../web/app';
 import { csrfToken } from '../../web/auth';
 import { communityStatusQuery } from '../../workflows';
-import { exampleCommunity } from '../helpers/configs';
+import { compressedConfig, exampleCommunity } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { httpClient } from '../helpers/http';
 import { waitFor } from '../helpers/wait';
@@ -102,6 +102,11 @@ describe("a Learning Community's join link (real stack)", () => {
     await waitFor('the welcome email', async () =>
       h.sink.received.find((m) => m.envelopeTo.includes('priya.shah@bayview.example.org')),
     );
+
+    // A collaborative cannot take the community's slug (its records are the community's).
+    await expect(
+      ops.launch(env.client, h.db, h.taskQueue, compressedConfig(SLUG, Date.now())),
+    ).rejects.toThrow(`a community with slug "${SLUG}" was already launched (workflow lcom/${SLUG})`);
 
     const changed = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
     const refused = await call({ url: `/join/${changed}` });

@@ -29,7 +29,10 @@ import { csrfField, errorList, html, trusted, type Html } from '../html';
 
 export interface CollaborativeView {
   doc: CollaborativeDoc;
+  /** The role shown (coordinator first); `faculty` when they are also its faculty. */
   role: Role;
+  faculty: boolean;
+  sectionErrors: string[];
   status?: StatusReport;
   statusError?: string;
   apps: ApplicationDoc[];
@@ -44,7 +47,7 @@ export async function loadCollaborative(
   db: Db,
   client: Client,
   doc: CollaborativeDoc,
-  role: Role,
+  roles: Role[],
   now: number,
 ): Promise<CollaborativeView> {
   const slug = doc.slug;
@@ -61,18 +64,31 @@ export async function loadCollaborative(
   ]);
   const ids = [...new Set([...(doc.announcedTo ?? []), ...apps.map((a) => a.siteId)])];
   const siteNames = new Map((await getSites(db, ids)).map((s) => [s.siteId, s.name]));
-  const coordinator = role === 'coordinator';
+  const coordinator = roles.includes('coordinator');
   const metrics = coordinator && !!doc.config.metrics;
+  // A section that cannot be read says so; the rest of the page still shows.
+  const sectionErrors: string[] = [];
+  const section = <T>(what: string, read: () => Promise<T>): Promise<T | undefined> =>
+    read().catch((err: Error) => {
+      sectionErrors.push(`${what}: ${err.message}`);
+      return undefined;
+    });
   return {
     doc,
-    role,
+    role: roles[0]!,
+    faculty: roles.includes('faculty'),
     status: status.s,
     statusError: status.e,
     apps,
     siteNames,
-    compliance: metrics ? await complianceReport(db, slug, now) : undefined,
-    charts: metrics ? await collaborativeRunCharts(db, slug) : [],
-    emails: coordinator ? await emailLog(db, slug, { limit: 200 }) : undefined,
+    compliance: metrics
+      ? await section('the compliance matrix', () => complianceReport(db, slug, now))
+      : undefined,
+    charts: (metrics && (await section('the run charts', () => collaborativeRunCharts(db, slug)))) || [],
+    emails: coordinator
+      ? await section('the email log', () => emailLog(db, slug, { limit: 200 }))
+      : undefined,
+    sectionErrors,
   };
 }
 
@@ -116,7 +132,8 @@ export function collaborativePage(
       shown ? '' : errorList(state.problems)
     }
     ${v.statusError ? html`<div class="errors">The workflow did not answer: ${v.statusError}</div>` : ''}
-    ${timeline} ${apps} ${teams} ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
+    ${v.sectionErrors.map((e) => html`<div class="errors">Cannot show ${e}</div>`)} ${timeline} ${apps}
+    ${teams} ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
     ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
     ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''} ${cancel}`;
 }
@@ -216,7 +233,7 @@ function applicationsSection(
           </table>
           ${problemsFor(`decision:${a.siteId}`)}
           ${
-            v.role === 'faculty' // the workflow takes decisions from faculty only
+            v.faculty // the workflow takes decisions from faculty only
               ? html`<form method="post" action="/c/${v.doc.slug}/decisions">
                   ${csrfField(csrf)}<input type="hidden" name="siteId" value="${a.siteId}" />
                   ${DECISIONS.map((d) => html`<label style="display:inline"><input type="radio" name="decision" value="${d}" /> ${d}</label> `)}
@@ -284,7 +301,7 @@ function teamsSection(
                   </form>
                   ${problemsFor(`feedback:${t.siteId}`)}
                   ${
-                    v.role === 'faculty'
+                    v.faculty
                       ? html`<form method="post" action="/c/${v.doc.slug}/feedback">
                           ${csrfField(csrf)}<input type="hidden" name="siteId" value="${t.siteId}" />
                           <label>Feedback to the team <textarea name="text" rows="3"></textarea></label

@@ -21,6 +21,11 @@ export function signinPage(o: { sent?: boolean; problems?: string[] }): Html {
     </form>`;
 }
 
+export function signinConfirmPage(email: string, action: string): Html {
+  return html`<p>Sign in as ${email}?</p>
+    <form method="post" action="${action}"><button>Sign in</button></form>`;
+}
+
 export function nextMilestone(doc: CollaborativeDoc, now: number): { name: string; at: string } | undefined {
   const s = currentSchedule(doc);
   return milestoneNames(s)

@@ -9,7 +9,7 @@ import { ValidationError } from '../../domain/errors';
 import { launchConfigSchema, workflowIdFor } from '../../domain/config';
 import * as ops from '../../scripts/operations';
 import { runAction, ACTION_ROLES, type ActionName } from '../actions';
-import { collaborativesOf, csrfToken, roleIn, type Role, type User } from '../auth';
+import { collaborativesOf, csrfToken, mayLaunch, rolesIn, LAUNCHERS, type Role, type User } from '../auth';
 import { html } from '../html';
 import { collaborativePage, loadCollaborative, type FormState } from '../pages/collaborative';
 import { dashboardPage, launchPage } from '../pages/home';
@@ -23,15 +23,15 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     req: FastifyRequest<{ Params: { slug: string } }>,
     reply: FastifyReply,
     roles: Role[] = ['coordinator', 'faculty'],
-  ): Promise<{ user: User; doc: CollaborativeDoc; role: Role } | undefined> {
+  ): Promise<{ user: User; doc: CollaborativeDoc; roles: Role[] } | undefined> {
     const user = userOf(req);
     if (!user) {
       await reply.redirect(`/signin`);
       return undefined;
     }
     const doc = await findCollaborative(req.params.slug);
-    const role = doc && roleIn(user, doc);
-    if (!doc || !role || !roles.includes(role)) {
+    const held = doc ? rolesIn(user, doc) : [];
+    if (!doc || !held.some((r) => roles.includes(r))) {
       // The same answer whether it exists or not: nobody learns of another's collaborative.
       await send(
         reply,
@@ -42,7 +42,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       );
       return undefined;
     }
-    return { user, doc, role };
+    return { user, doc, roles: held };
   }
 
   app.get('/', async (req, reply) => {
@@ -63,18 +63,26 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
         };
       }),
     );
-    return send(reply, 200, 'Your collaboratives', dashboardPage(rows, now(), true), user);
+    return send(
+      reply,
+      200,
+      'Your collaboratives',
+      dashboardPage(rows, now(), await mayLaunch(db, user)),
+      user,
+    );
   });
 
   app.get('/launch', async (req, reply) => {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
+    if (!(await mayLaunch(db, user))) return notAllowedToLaunch(reply, user);
     return send(reply, 200, 'Launch a collaborative', launchPage({ csrf: csrfToken(key, user.nonce) }), user);
   });
   app.post('/launch', async (req, reply) => {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
     if (!checkCsrf(req, user.nonce)) return formExpired(reply, user);
+    if (!(await mayLaunch(db, user))) return notAllowedToLaunch(reply, user);
     const config = (req.body as Form | null | undefined)?.config;
     const text = typeof config === 'string' ? config : '';
     try {
@@ -91,6 +99,9 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       );
     }
   });
+
+  const notAllowedToLaunch = (reply: FastifyReply, user: User) =>
+    send(reply, 403, 'Launch a collaborative', html`<p class="errors">${LAUNCHERS}</p>`, user);
 
   /** Parses and checks a pasted config, then launches it; the user must coordinate it (or administer). */
   async function launchFromText(text: string, user: User): Promise<string> {
@@ -119,7 +130,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
   app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/c/:slug', async (req, reply) => {
     const a = await access(req, reply);
     if (!a) return;
-    const view = await loadCollaborative(db, client, a.doc, a.role, now());
+    const view = await loadCollaborative(db, client, a.doc, a.roles, now());
     const done = req.query.done === 'launched' ? 'Launched: the workflow is running.' : undefined;
     return send(
       reply,
@@ -151,7 +162,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
           state = { form, problems: p.problems };
         }
         const fresh = (await findCollaborative(a.doc.slug)) ?? a.doc;
-        const view = await loadCollaborative(db, client, fresh, a.role, now());
+        const view = await loadCollaborative(db, client, fresh, a.roles, now());
         return send(
           reply,
           status,

@@ -4,8 +4,16 @@
 import type { FastifyInstance } from 'fastify';
 import { emailSchema } from '../../domain/common';
 import { sessionCookie } from '../cookies';
-import { issueSignin, maySignIn, newSession, spendSignin, SESSION_COOKIE, SESSION_HOURS } from '../auth';
-import { signinPage } from '../pages/home';
+import {
+  checkSignin,
+  issueSignin,
+  maySignIn,
+  newSession,
+  spendSignin,
+  SESSION_COOKIE,
+  SESSION_HOURS,
+} from '../auth';
+import { signinConfirmPage, signinPage } from '../pages/home';
 import { linkProblemPage } from '../pages/links';
 import { renderSignin } from '../signin-email';
 import { type Form, type WebContext } from '../context';
@@ -17,21 +25,33 @@ export function registerSignin(app: FastifyInstance, ctx: WebContext) {
     const email = emailSchema.safeParse((req.body as Form | undefined)?.email);
     if (!email.success)
       return send(reply, 422, 'Sign in', signinPage({ problems: ['email: enter a valid email address'] }));
-    if (await maySignIn(db, email.data, deps.admins)) {
+    // The same answer, as fast, whether the address is known or not: the email goes out behind it.
+    void (async () => {
+      if (!(await maySignIn(db, email.data, deps.admins))) return;
       const token = await issueSignin(db, key, email.data, now());
-      const url = `${deps.baseUrl.replace(/\/$/, '')}/signin/${token}`;
       await deps.outbox.deliver({
         key: `signin:${token.split('.')[1]}`,
         collaborative: '-',
         purpose: 'signin',
         template: 'signin',
         to: email.data,
-        ...renderSignin(url),
+        ...renderSignin(`${deps.baseUrl.replace(/\/$/, '')}/signin/${token}`),
       });
-    }
+    })().catch((err: Error) => req.log.error({ err }, 'the sign-in email was not sent'));
     return send(reply, 200, 'Sign in', signinPage({ sent: true }));
   });
+  // Opening the link shows a button; only pressing it spends the link. Mail scanners that fetch
+  // links (Safe Links, previews) would otherwise use it up before the person does.
   app.get<{ Params: { token: string } }>(
+    '/signin/:token',
+    { config: limit(limits.signin) },
+    async (req, reply) => {
+      const r = await checkSignin(db, key, req.params.token, now());
+      if (!r.ok) return send(reply, 403, 'Sign-in link refused', linkProblemPage(r.reason));
+      return send(reply, 200, 'Sign in', signinConfirmPage(r.email, `/signin/${req.params.token}`));
+    },
+  );
+  app.post<{ Params: { token: string } }>(
     '/signin/:token',
     { config: limit(limits.signin) },
     async (req, reply) => {
@@ -47,9 +67,12 @@ export function registerSignin(app: FastifyInstance, ctx: WebContext) {
       return reply.redirect('/');
     },
   );
-  app.post('/signout', (_q, reply) =>
-    reply
+  app.post('/signout', (req, reply) => {
+    const user = ctx.userOf(req);
+    // Only this site's own sign-out button signs out (it carries the session's CSRF token).
+    if (user && !ctx.checkCsrf(req, user.nonce)) return reply.redirect('/');
+    return reply
       .header('set-cookie', sessionCookie(SESSION_COOKIE, '', { secure, maxAgeSeconds: 0 }))
-      .redirect('/signin'),
-  );
+      .redirect('/signin');
+  });
 }
