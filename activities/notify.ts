@@ -28,7 +28,7 @@ import type { ApplicationDoc } from './lifecycle';
 import { digestRows } from './metrics';
 import type { ReportChart } from './report';
 import type { Outbox, OutboxDoc, OutgoingEmail } from './outbox';
-import { getSites, type SiteDoc } from './sites';
+import { getSites, siteNames, type SiteDoc } from './sites';
 
 export interface BulkResult {
   sent: number;
@@ -559,7 +559,7 @@ export class Notifier {
     const siteId = 'siteId' in n ? n.siteId : undefined;
     if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(this.db, [siteId]))[0]?.name;
     if (n.kind === 'review-reminder' || n.kind === 'decisions-overdue') {
-      const names = new Map((await getSites(this.db, n.undecided)).map((s) => [s.siteId, s.name]));
+      const names = await siteNames(this.db, n.undecided);
       data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
     }
     if (n.kind === 'decision') {
@@ -586,13 +586,9 @@ export class Notifier {
     }
     if (n.kind === 'metrics-digest') {
       const rows = await digestRows(this.db, doc.slug, this.opts.eventTime?.().getTime() ?? Date.now());
-      const names = new Map(
-        (
-          await getSites(
-            this.db,
-            rows.map((r) => r.siteId),
-          )
-        ).map((s) => [s.siteId, s.name]),
+      const names = await siteNames(
+        this.db,
+        rows.map((r) => r.siteId),
       );
       data.digestRows = rows.map((r) => [names.get(r.siteId) ?? r.siteId, r.periods.join(', ')]);
       const failed = await this.db

@@ -10,7 +10,7 @@ import type { Measure } from '../domain/metrics';
 import { ms } from '../domain/schedule';
 import { renderRunChart } from './charts';
 import { submissions, type SubmissionDoc } from './metrics';
-import { getSites } from './sites';
+import { siteNames } from './sites';
 
 export interface ReportChart {
   measure: string;
@@ -73,13 +73,9 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
       { $group: { _id: '$siteId', n: { $sum: 1 } } },
     ])
     .toArray();
-  const names = new Map(
-    (
-      await getSites(
-        db,
-        teams.map((t) => t.siteId),
-      )
-    ).map((s) => [s.siteId, s.name]),
+  const names = await siteNames(
+    db,
+    teams.map((t) => t.siteId),
   );
   const sessions = schedule.learningSessions.length;
   const subs = await submissions(db).find({ collaborative: slug }).sort({ siteId: 1, period: 1 }).toArray();
@@ -160,13 +156,9 @@ export async function collaborativeRunCharts(db: Db, slug: string): Promise<Repo
     .find({ collaborative: slug })
     .sort({ siteId: 1 })
     .toArray();
-  const names = new Map(
-    (
-      await getSites(
-        db,
-        teams.map((t) => t.siteId),
-      )
-    ).map((s) => [s.siteId, s.name]),
+  const names = await siteNames(
+    db,
+    teams.map((t) => t.siteId),
   );
   const periods = [...new Set(subs.map((s) => s.period))].sort();
   if (!periods.length) return [];

@@ -43,6 +43,11 @@ export async function getSites(db: Db, siteIds: string[]): Promise<SiteDoc[]> {
     .toArray();
 }
 
+/** Site id → name, for the sites given (ids the directory does not know are absent). */
+export async function siteNames(db: Db, siteIds: string[]): Promise<Map<string, string>> {
+  return new Map((await getSites(db, siteIds)).map((s) => [s.siteId, s.name]));
+}
+
 /** The sites a config names ('all': every active site of the directory), and those it names that are unknown. */
 export async function resolveSiteSelection(
   db: Db,

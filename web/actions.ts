@@ -50,6 +50,15 @@ export const ACTION_BODIES = {
 } as const;
 export type ActionName = keyof typeof ACTION_BODIES;
 
+/** Where each action is posted: `/c/:slug/<path>` (forms) and `/api/collaboratives/{slug}/<path>`. */
+export const ACTION_PATH: Record<ActionName, string> = {
+  decide: 'decisions',
+  reschedule: 'reschedule',
+  cancel: 'cancel',
+  attendance: 'attendance',
+  feedback: 'feedback',
+};
+
 export const ACTION_ROLES: Record<ActionName, Role[]> = {
   // The workflow takes decisions and feedback from the collaborative's faculty only.
   decide: ['faculty'],

@@ -15,6 +15,7 @@ import { submissionSchema } from '../domain/metrics';
 import type { LinkCheck } from '../security/links';
 import * as ops from '../scripts/operations';
 import {
+  ACTION_PATH,
   ACTION_BODIES,
   ACTION_ROLES,
   runAction,
@@ -53,14 +54,6 @@ interface Route {
   roles?: Role[];
   body?: z.ZodTypeAny;
 }
-
-const ACTION_PATH: Record<ActionName, string> = {
-  decide: 'decisions',
-  reschedule: 'reschedule',
-  cancel: 'cancel',
-  attendance: 'attendance',
-  feedback: 'feedback',
-};
 
 export const API_ROUTES: Route[] = [
   { method: 'GET', path: '/api/openapi.json', summary: 'This document', auth: 'public' },

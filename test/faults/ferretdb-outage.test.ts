@@ -14,24 +14,22 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
 import { connectDb, ensureIndexes } from '../../activities/db';
-import { freePort, startFerretDb, startTemporal, type Service } from '../../scripts/services';
+import { freePort, startFerretDb, type Service } from '../../scripts/services';
 import { toolPaths } from '../../scripts/tools';
 import { testDb } from '../helpers/env';
 import {
+  cleanupAfterAll,
+  temporalWithClient,
+  concludeFault,
   CollaborativeRun,
   diagnostics,
-  differences,
   expectSameAsClean,
-  faultLine,
-  printFaultLine,
   runDir,
   seconds,
   sink,
   sleep,
   smtpServerOf,
   startWorker,
-  temporalClient,
-  type Summary,
   type Timeline,
 } from './scenario';
 
@@ -57,10 +55,7 @@ const TIMELINE: Timeline = {
 };
 
 describe('fault: the MongoDB-wire server is down for 30 s mid-lifecycle', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const f of cleanup.reverse()) await f().catch((err: Error) => console.warn(err.message));
-  });
+  const cleanup = cleanupAfterAll();
 
   it('activities retry until FerretDB is back: the workflow does not fail, nothing is lost or sent twice', async () => {
     const started = Date.now();
@@ -70,14 +65,8 @@ describe('fault: the MongoDB-wire server is down for 30 s mid-lifecycle', () => 
     if (!binary) throw new Error('no FerretDB binary: run `npm run provision`');
 
     // ---- services: one Temporal dev server; the faulted run's own FerretDB ----------------------
-    const temporal = await startTemporal({
-      binary: process.env.TEMPORAL_CLI!,
-      port: await freePort(),
-      logDir: dir,
-    });
-    cleanup.push(() => temporal.stop());
-    const { client, close: closeClient } = await temporalClient(temporal.url);
-    cleanup.push(closeClient);
+    const temporal = await temporalWithClient(dir, cleanup);
+    const client = temporal.client;
     const ferretPort = await freePort();
     const startFerret = () =>
       startFerretDb({ binary, port: ferretPort, dataDir: path.join(dir, 'ferretdb'), logDir: dir });
@@ -187,22 +176,14 @@ describe('fault: the MongoDB-wire server is down for 30 s mid-lifecycle', () => 
       throw err;
     }
 
-    const summary: Summary = {
+    const summary = await concludeFault({
       name: 'ferretdb-outage',
       runs: ferretRuns,
-      faults: ferretRuns - 1,
-      clean: await cleanRun.outcome(cleanSink.sink.received),
-      faulted: await faultedRun.outcome(faultSink.sink.received),
-    };
-    console.log(
-      [
-        ...diagnostics(runs, [], events).split('\n'),
-        ...differences(summary),
-        `activity retries: clean ${summary.clean.retries}, faulted ${summary.faulted.retries}; ` +
-          `wall ${seconds(Date.now() - started)}`,
-      ].join('\n'),
-    );
-    printFaultLine(faultLine(summary));
+      clean: { run: cleanRun, sink: cleanSink.sink },
+      faulted: { run: faultedRun, sink: faultSink.sink },
+      events,
+      started,
+    });
     expect(summary.faults).toBe(1);
     // The outage was felt: activities failed while FerretDB was down and were retried.
     expect(summary.faulted.retries).toBeGreaterThan(0);

@@ -34,6 +34,7 @@ import {
   type CollaborativeStatus,
 } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
+import { freePort, startTemporal } from '../../scripts/services';
 import { MAIL_FROM } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
@@ -98,6 +99,27 @@ export function timelineConfig(slug: string, t0: number, t: Timeline): Record<st
     end: at(t.end),
   };
   return c;
+}
+
+/** What a fault test started, stopped in reverse order after its file (a failing stop only warns). */
+export function cleanupAfterAll(): (() => Promise<unknown>)[] {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const f of cleanup.reverse()) await f().catch((err: Error) => console.warn(err.message));
+  });
+  return cleanup;
+}
+
+/** A Temporal dev server on a free port (logs in `logDir`) and a client of it, both stopped by `cleanup`. */
+export async function temporalWithClient(
+  logDir: string,
+  cleanup: (() => Promise<unknown>)[],
+): Promise<{ url: string; client: Client }> {
+  const temporal = await startTemporal({ binary: process.env.TEMPORAL_CLI!, port: await freePort(), logDir });
+  cleanup.push(() => temporal.stop());
+  const { client, close } = await temporalClient(temporal.url);
+  cleanup.push(close);
+  return { url: temporal.url, client };
 }
 
 /** A Temporal client that survives its server going away (gRPC reconnects on the next call). */
@@ -464,6 +486,39 @@ export function expectSameAsClean(s: Summary): void {
   expect([...s.faulted.deliveries.keys()].sort()).toEqual(keys.sort());
   expect(s.faulted.records).toEqual(s.clean.records);
   expect(s.faulted.records.filter((r) => r.startsWith('outbox:') && !r.includes(' sent '))).toEqual([]);
+}
+
+/**
+ * The end of a fault test: both runs' outcomes as a Summary, the log (both runs, their differences,
+ * `extra` lines, activity retries and wall time) and the one `[fault]` line.
+ */
+export async function concludeFault(o: {
+  name: string;
+  /** How many times the faulted component ran (1 + the faults injected). */
+  runs: number;
+  clean: { run: CollaborativeRun; sink: SmtpSink };
+  faulted: { run: CollaborativeRun; sink: SmtpSink };
+  events: string[];
+  started: number;
+  extra?: (s: Summary) => string[];
+}): Promise<Summary> {
+  const summary: Summary = {
+    name: o.name,
+    runs: o.runs,
+    faults: o.runs - 1,
+    clean: await o.clean.run.outcome(o.clean.sink.received),
+    faulted: await o.faulted.run.outcome(o.faulted.sink.received),
+  };
+  console.log(
+    [
+      ...diagnostics([o.clean.run, o.faulted.run], [], o.events).split('\n'),
+      ...differences(summary),
+      ...(o.extra?.(summary) ?? []),
+      `activity retries: clean ${summary.clean.retries}, faulted ${summary.faulted.retries}; wall ${seconds(Date.now() - o.started)}`,
+    ].join('\n'),
+  );
+  printFaultLine(faultLine(summary));
+  return summary;
 }
 
 /** The log of both runs in time order, and the last lines of each worker. */

@@ -8,15 +8,15 @@
  * end with the same emails and records as the clean run beside it.
  */
 import { randomBytes } from 'node:crypto';
-import { freePort, startTemporal } from '../../scripts/services';
+
 import { testDb } from '../helpers/env';
 import {
+  cleanupAfterAll,
+  temporalWithClient,
+  concludeFault,
   CollaborativeRun,
   diagnostics,
-  differences,
   expectSameAsClean,
-  faultLine,
-  printFaultLine,
   runDir,
   seconds,
   sink,
@@ -24,8 +24,6 @@ import {
   smtpDown,
   smtpUp,
   startWorker,
-  temporalClient,
-  type Summary,
   type Timeline,
 } from './scenario';
 
@@ -49,22 +47,13 @@ const TIMELINE: Timeline = {
 const DOWN_AT = TIMELINE.decisions - 30;
 
 describe('fault: the SMTP server is down for 60 s', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const f of cleanup.reverse()) await f().catch((err: Error) => console.warn(err.message));
-  });
+  const cleanup = cleanupAfterAll();
 
   it('emails due while it is down are delivered once it returns, each exactly once', async () => {
     const started = Date.now();
     const tag = randomBytes(2).toString('hex');
-    const temporal = await startTemporal({
-      binary: process.env.TEMPORAL_CLI!,
-      port: await freePort(),
-      logDir: runDir(`smtp-outage-${tag}`),
-    });
-    cleanup.push(() => temporal.stop());
-    const { client, close: closeClient } = await temporalClient(temporal.url);
-    cleanup.push(closeClient);
+    const temporal = await temporalWithClient(runDir(`smtp-outage-${tag}`), cleanup);
+    const client = temporal.client;
 
     const [cleanDb, faultDb] = [await testDb('fault_smtp_clean'), await testDb('fault_smtp_faulted')];
     const [cleanSink, faultSink] = [await sink(), await sink()];
@@ -150,13 +139,6 @@ describe('fault: the SMTP server is down for 60 s', () => {
       throw err;
     }
 
-    const summary: Summary = {
-      name: 'smtp-outage',
-      runs: smtpRuns,
-      faults: smtpRuns - 1,
-      clean: await cleanRun.outcome(cleanSink.sink.received),
-      faulted: await faultedRun.outcome(faultSink.sink.received),
-    };
     const received = faultSink.sink.received;
     const messageIds = new Set(received.map((m) => m.parsed.messageId));
     const duringOutage = received.filter(
@@ -165,17 +147,19 @@ describe('fault: the SMTP server is down for 60 s', () => {
     const afterReturn = received.filter((m) => m.receivedAt.getTime() >= upAt);
     const firstAfter = afterReturn.length ? seconds(afterReturn[0]!.receivedAt.getTime() - upAt) : 'never';
     const retried = await faultDb.db.collection('outbox').countDocuments({ attempts: { $gt: 1 } });
-    console.log(
-      [
-        ...diagnostics(runs, [], events).split('\n'),
-        ...differences(summary),
-        `at the SMTP server: ${received.length} deliveries, ${summary.faulted.deliveries.size} business keys, ` +
+    const summary = await concludeFault({
+      name: 'smtp-outage',
+      runs: smtpRuns,
+      clean: { run: cleanRun, sink: cleanSink.sink },
+      faulted: { run: faultedRun, sink: faultSink.sink },
+      events,
+      started,
+      extra: (s) => [
+        `at the SMTP server: ${received.length} deliveries, ${s.faulted.deliveries.size} business keys, ` +
           `${messageIds.size} Message-IDs; ${duringOutage.length} while it was down, the first after its return ${firstAfter} later; ` +
           `${retried} emails needed more than one attempt`,
-        `activity retries: clean ${summary.clean.retries}, faulted ${summary.faulted.retries}; wall ${seconds(Date.now() - started)}`,
-      ].join('\n'),
-    );
-    printFaultLine(faultLine(summary));
+      ],
+    });
     expect(summary.faults).toBe(1);
     expect(duringOutage).toEqual([]);
     // The outage was felt: sends failed while it was down, and were retried.

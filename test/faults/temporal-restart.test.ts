@@ -15,19 +15,17 @@ import { testDb } from '../helpers/env';
 import type { SmtpSink } from '../helpers/smtp-sink';
 import type { WorkerProcess } from '../helpers/worker-process';
 import {
+  cleanupAfterAll,
+  concludeFault,
   CollaborativeRun,
   diagnostics,
-  differences,
   expectSameAsClean,
-  faultLine,
-  printFaultLine,
   runDir,
   seconds,
   sink,
   sleep,
   startWorker,
   temporalClient,
-  type Summary,
   type Timeline,
 } from './scenario';
 
@@ -43,10 +41,7 @@ const TIMELINE: Timeline = {
 };
 
 describe('fault: the Temporal server restarts mid-lifecycle', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const f of cleanup.reverse()) await f().catch((err: Error) => console.warn(err.message));
-  });
+  const cleanup = cleanupAfterAll();
 
   it('running workflows continue after a SIGTERM and restart on the same database file, with the same emails and records', async () => {
     const started = Date.now();
@@ -138,21 +133,14 @@ describe('fault: the Temporal server restarts mid-lifecycle', () => {
       throw err;
     }
 
-    const summary: Summary = {
+    const summary = await concludeFault({
       name: 'temporal-restart',
       runs: serverRuns,
-      faults: serverRuns - 1,
-      clean: await cleanRun.outcome(clean.sink.received),
-      faulted: await faultedRun.outcome(faulted.sink.received),
-    };
-    console.log(
-      [
-        ...diagnostics(runs, [], events).split('\n'),
-        ...differences(summary),
-        `activity retries: clean ${summary.clean.retries}, faulted ${summary.faulted.retries}; wall ${seconds(Date.now() - started)}`,
-      ].join('\n'),
-    );
-    printFaultLine(faultLine(summary));
+      clean: { run: cleanRun, sink: clean.sink },
+      faulted: { run: faultedRun, sink: faulted.sink },
+      events,
+      started,
+    });
     expect(summary.faults).toBe(1);
     expectSameAsClean(summary);
   }, 300_000);

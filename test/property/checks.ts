@@ -157,3 +157,17 @@ export class Tally {
 export function prototypeSnapshot(): string[] {
   return Object.getOwnPropertyNames(Object.prototype).sort();
 }
+
+/** The text of every payload in a history (Signal inputs, Update inputs, activity inputs, …). */
+export function payloadTexts(history: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (v === null || typeof v !== 'object') return;
+    if (v instanceof Uint8Array) return;
+    const o = v as Record<string, unknown>;
+    if (o.data instanceof Uint8Array && 'metadata' in o) out.push(Buffer.from(o.data).toString('utf8'));
+    for (const x of Object.values(o)) walk(x);
+  };
+  walk(history);
+  return out;
+}

@@ -34,7 +34,7 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { badInputsLike } from './arbitraries';
-import { Tally, unclear } from './checks';
+import { Tally, unclear, payloadTexts } from './checks';
 
 const ROOT = path.join(__dirname, '../..');
 const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
@@ -127,20 +127,6 @@ function badPayloads(c: UpdateCase, n: number, seed: number): unknown[] {
 function problemsIn(message: string, what: string): string[] {
   const rest = message.slice(`${what} is invalid: `.length);
   return rest.split(/; (?=[A-Za-z_$][\w$]*(?:\[\d+\]|\.[\w$]+)*: |Required$|Expected |Unrecognized )/);
-}
-
-/** The text of every payload in a history (Signal inputs, Update inputs, activity inputs, …). */
-function payloadTexts(history: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (v === null || typeof v !== 'object') return;
-    if (v instanceof Uint8Array) return;
-    const o = v as Record<string, unknown>;
-    if (o.data instanceof Uint8Array && 'metadata' in o) out.push(Buffer.from(o.data).toString('utf8'));
-    for (const x of Object.values(o)) walk(x);
-  };
-  walk(history);
-  return out;
 }
 
 describe('Update validators refuse generated bad input (dev server)', () => {

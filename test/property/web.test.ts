@@ -20,7 +20,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import YAML from 'yaml';
 import { currentSchedule, type CollaborativeDoc } from '../../activities/collaboratives';
 import { COLLECTIONS } from '../../activities/db';
@@ -35,9 +34,8 @@ import { parseSitesFile } from '../../domain/sites';
 import { toInstant } from '../../domain/time';
 import * as ops from '../../scripts/operations';
 import { signLink, type LinkClaims } from '../../security/links';
-import { ACTION_BODIES, TEAM_BODIES, type ActionName } from '../../web/actions';
+import { ACTION_BODIES, ACTION_PATH, TEAM_BODIES, type ActionName } from '../../web/actions';
 import { API_ROUTES } from '../../web/api';
-import { buildApp } from '../../web/app';
 import { csrfToken, SESSION_COOKIE } from '../../web/auth';
 import { applicationFromForm, formFromApplication, submissionFromForm } from '../../web/pages/links';
 import { teamWorkflowId } from '../../workflows';
@@ -46,6 +44,7 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { httpClient } from '../helpers/http';
 import { applicationFor } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
+import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
 import {
   adversarialString,
   defineOwn,
@@ -56,7 +55,7 @@ import {
   pollutingObject,
   randomJson,
 } from './arbitraries';
-import { dollarKeys, prototypeKeys, strings, unclear } from './checks';
+import { dollarKeys, prototypeKeys, strings, unclear, payloadTexts } from './checks';
 
 const ROOT = path.join(__dirname, '../..');
 const KEY = 'property-web-signing-key-'.padEnd(48, 'z');
@@ -282,24 +281,13 @@ const rejects = (f: () => boolean): boolean => {
 describe('the web app refuses generated bad input at every endpoint (real stack)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let app: FastifyInstance;
+  let web: ServedWeb;
   let origin: string;
   let doc: CollaborativeDoc;
   const sessions: Record<string, { token: string; csrf: string }> = {};
   const sent: Case[] = [];
 
-  async function signIn(email: string): Promise<{ token: string; csrf: string }> {
-    const call = httpClient(origin);
-    const before = h.sink.received.length;
-    expect((await call({ method: 'POST', url: '/signin', payload: { email } })).statusCode).toBe(200);
-    const mail = await waitFor(`the sign-in email to ${email}`, async () =>
-      h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
-    );
-    const link = /http:\/\/web\.test(\/signin\/[\w.-]+)/.exec(mail.parsed.text ?? '')![1]!;
-    const token = (await call({ method: 'POST', url: link })).setCookie!.value;
-    const nonce = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as LinkClaims).n!;
-    return { token, csrf: csrfToken(KEY, nonce) };
-  }
+  const signIn = (email: string) => signInByEmail(web, h, KEY, email, BASE);
 
   beforeAll(async () => {
     env = await devServerEnv();
@@ -322,17 +310,12 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
     await waitFor('the record', async () =>
       (await h.db.collection('collaboratives').findOne({ slug: SLUG })) ? true : undefined,
     );
-    app = await buildApp({
-      db: h.db,
-      client: env.client,
-      taskQueue: h.taskQueue,
+    web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: BASE,
-      admins: [],
-      outbox: h.outbox,
       rateLimits: { signin: 1_000_000, links: 1_000_000 },
     });
-    origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    origin = web.origin;
     await waitFor('the application of bayview', () =>
       ops.submitApplication(env.client, SLUG, applicationFor('bayview', pi('bayview'))),
     );
@@ -352,7 +335,7 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
     doc = (await h.db.collection<CollaborativeDoc>('collaboratives').findOne({ slug: SLUG }))!;
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
+    await web?.app.close();
     await h?.close();
     await env?.teardown();
   });
@@ -429,13 +412,6 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       cancel: [COORD, { reason: 'Funding withdrawn', confirm: 'yes' }],
       attendance: [FACULTY, { siteId: 'bayview', session: 0, present: [TEAM_MEMBER], absent: [] }],
       feedback: [FACULTY, { siteId: 'bayview', text: 'Good progress on the narratives.' }],
-    };
-    const ACTION_PATH: Record<ActionName, string> = {
-      decide: 'decisions',
-      reschedule: 'reschedule',
-      cancel: 'cancel',
-      attendance: 'attendance',
-      feedback: 'feedback',
     };
 
     // The API: every POST route of API_ROUTES, each with its spec.
@@ -1065,18 +1041,4 @@ function decodeURIComponentSafe(s: string): string {
   } catch {
     return s;
   }
-}
-
-/** The text of every payload in a history (as test/property/updates.test.ts reads them). */
-function payloadTexts(history: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (v === null || typeof v !== 'object') return;
-    if (v instanceof Uint8Array) return;
-    const o = v as Record<string, unknown>;
-    if (o.data instanceof Uint8Array && 'metadata' in o) out.push(Buffer.from(o.data).toString('utf8'));
-    for (const x of Object.values(o)) walk(x);
-  };
-  walk(history);
-  return out;
 }

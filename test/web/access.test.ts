@@ -8,17 +8,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { upsertSites } from '../../activities/sites';
 import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import { signLink } from '../../security/links';
 import { API_ROUTES } from '../../web/api';
-import { buildApp } from '../../web/app';
 import { csrfToken, issueSignin, SESSION_COOKIE } from '../../web/auth';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { httpClient } from '../helpers/http';
+import type { httpClient } from '../helpers/http';
+import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
 import { waitFor } from '../helpers/wait';
 
 const ROOT = path.join(__dirname, '../..');
@@ -40,29 +39,21 @@ function config(slug: string, faculty: string, coordinator: string) {
 describe('web access (real stack)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let app: FastifyInstance;
+  let web: ServedWeb;
   let call: ReturnType<typeof httpClient>;
   const sessions: Record<string, string> = {};
 
-  /** Signs in through the emailed link, as a person would; returns the session cookie's value. */
+  /** Signs in through the emailed link, as a person would; returns the session token. */
   async function signIn(email: string): Promise<string> {
-    const before = h.sink.received.length;
-    const res = await call({ method: 'POST', url: '/signin', payload: { email } });
-    expect(res.statusCode).toBe(200);
-    const mail = await waitFor(`the sign-in email to ${email}`, async () =>
-      h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
-    );
-    const link = /http:\/\/web\.test(\/signin\/[\w.-]+)/.exec(mail.parsed.text ?? '')![1]!;
+    const { token, opened, landed } = await signInByEmail(web, h, KEY, email, BASE);
     // Opening the link shows a button (mail scanners that fetch links do not spend it); pressing it signs in.
-    const opened = await call({ method: 'GET', url: link });
     expect(opened.statusCode).toBe(200);
     expect(opened.setCookie).toBeUndefined();
-    const landed = await call({ method: 'POST', url: link });
     expect(landed.statusCode).toBe(302);
-    const cookie = landed.setCookie!;
-    expect(cookie.name).toBe(SESSION_COOKIE);
-    expect(cookie.attributes).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Path=/']));
-    return cookie.value;
+    expect(landed.setCookie!.attributes).toEqual(
+      expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Path=/']),
+    );
+    return token;
   }
 
   beforeAll(async () => {
@@ -80,21 +71,17 @@ describe('web access (real stack)', () => {
         ? true
         : undefined,
     );
-    app = await buildApp({
-      db: h.db,
-      client: env.client,
-      taskQueue: h.taskQueue,
+    web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: BASE,
       admins: [ADMIN],
-      outbox: h.outbox,
       rateLimits: { signin: 1000, links: 1000 },
     });
-    call = httpClient(await app.listen({ port: 0, host: '127.0.0.1' }));
+    call = web.call;
     for (const who of [ADMIN, FACULTY_A, FACULTY_B, COORD_A]) sessions[who] = await signIn(who);
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
+    await web?.app.close();
     await h?.close();
     await env?.teardown();
   });
@@ -319,24 +306,15 @@ describe('web access (real stack)', () => {
   });
 
   it('limits the rate of sign-in requests', async () => {
-    const strict = await buildApp({
-      db: h.db,
-      client: env.client,
-      taskQueue: h.taskQueue,
-      key: KEY,
-      baseUrl: BASE,
-      admins: [],
-      outbox: h.outbox,
-      rateLimits: { signin: 3, links: 3 },
-    });
-    const strictCall = httpClient(await strict.listen({ port: 0, host: '127.0.0.1' }));
+    const strict = await serveWeb(env, h, { key: KEY, baseUrl: BASE, rateLimits: { signin: 3, links: 3 } });
+    const strictCall = strict.call;
     const codes: number[] = [];
     for (let i = 0; i < 5; i++)
       codes.push(
         (await strictCall({ method: 'POST', url: '/signin', payload: { email: 'nobody@example.org' } }))
           .statusCode,
       );
-    await strict.close();
+    await strict.app.close();
     expect(codes).toEqual([200, 200, 200, 429, 429]);
   });
 });

@@ -10,19 +10,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
 import { upsertSites } from '../../activities/sites';
 import { parseSitesFile } from '../../domain/sites';
 import { launch } from '../../scripts/operations';
-import { freePort } from '../../scripts/services';
-import { buildApp } from '../../web/app';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 import { waitFor } from '../helpers/wait';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
 const ROOT = path.join(__dirname, '../..');
 const SHOTS = path.join(ROOT, '.data/screenshots/browser');
@@ -36,7 +34,7 @@ const SLUG = 'browser-lc';
 describe('the web app in a browser, end to end (real stack, headless Chromium)', () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let app: FastifyInstance;
+  let web: ServedWeb;
   let browser: Browser;
   let base: string;
   let shot = 0;
@@ -74,8 +72,8 @@ describe('the web app in a browser, end to end (real stack, headless Chromium)',
   beforeAll(async () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });
     fs.mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
     env = await devServerEnv();
     h = await harness(env, 'web-browser', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
     h.startWorker();
@@ -83,16 +81,7 @@ describe('the web app in a browser, end to end (real stack, headless Chromium)',
       h.db,
       parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
     );
-    app = await buildApp({
-      db: h.db,
-      client: env.client,
-      taskQueue: h.taskQueue,
-      key: KEY,
-      baseUrl: base,
-      admins: [],
-      outbox: h.outbox,
-    });
-    await app.listen({ port, host: '127.0.0.1' });
+    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
@@ -100,7 +89,7 @@ describe('the web app in a browser, end to end (real stack, headless Chromium)',
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await web?.app.close();
     await h?.close();
     await env?.teardown();
   });

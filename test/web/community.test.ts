@@ -6,17 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { upsertSites } from '../../activities/sites';
 import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
-import { freePort } from '../../scripts/services';
-import { buildApp } from '../../web/app';
 import { csrfToken } from '../../web/auth';
 import { communityStatusQuery } from '../../workflows';
 import { compressedConfig, exampleCommunity } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { httpClient } from '../helpers/http';
+import type { httpClient } from '../helpers/http';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 import { waitFor } from '../helpers/wait';
 
 const ROOT = path.join(__dirname, '../..');
@@ -27,13 +25,13 @@ const PI = 'ana.ruiz@bayview.example.org';
 describe("a Learning Community's join link (real stack)", () => {
   let env: TestWorkflowEnvironment;
   let h: Harness;
-  let app: FastifyInstance;
+  let web: ServedWeb;
   let call: ReturnType<typeof httpClient>;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
     env = await devServerEnv();
     h = await harness(env, 'web-lcom', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
     h.startWorker();
@@ -52,20 +50,11 @@ describe("a Learning Community's join link (real stack)", () => {
       meetings: [{ kind: 'remote', first: at(60), everyDays: 1, durationMinutes: 30 }],
       digestEveryDays: 1,
     });
-    app = await buildApp({
-      db: h.db,
-      client: env.client,
-      taskQueue: h.taskQueue,
-      key: KEY,
-      baseUrl: base,
-      admins: [],
-      outbox: h.outbox,
-    });
-    await app.listen({ port, host: '127.0.0.1' });
-    call = httpClient(base);
+    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
+    call = web.call;
   }, 120_000);
   afterAll(async () => {
-    await app?.close();
+    await web?.app.close();
     await h?.close();
     await env?.teardown();
   });

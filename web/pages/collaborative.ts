@@ -10,7 +10,7 @@ import { currentSchedule, type CollaborativeDoc } from '../../activities/collabo
 import { COLLECTIONS } from '../../activities/db';
 import type { ApplicationDoc } from '../../activities/lifecycle';
 import { collaborativeRunCharts, type ReportChart } from '../../activities/report';
-import { getSites } from '../../activities/sites';
+import { siteNames as namesOf } from '../../activities/sites';
 import { DECISIONS } from '../../domain/inputs';
 import { milestoneDate, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
@@ -63,7 +63,7 @@ export async function loadCollaborative(
       .toArray(),
   ]);
   const ids = [...new Set([...(doc.announcedTo ?? []), ...apps.map((a) => a.siteId)])];
-  const siteNames = new Map((await getSites(db, ids)).map((s) => [s.siteId, s.name]));
+  const siteNames = await namesOf(db, ids);
   const coordinator = roles.includes('coordinator');
   const metrics = coordinator && !!doc.config.metrics;
   // A section that cannot be read says so; the rest of the page still shows.

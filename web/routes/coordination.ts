@@ -8,7 +8,7 @@ import type { ApplicationDoc } from '../../activities/lifecycle';
 import { ValidationError } from '../../domain/errors';
 import { launchConfigSchema, workflowIdFor } from '../../domain/config';
 import * as ops from '../../scripts/operations';
-import { runAction, ACTION_ROLES, type ActionName } from '../actions';
+import { ACTION_PATH, runAction, ACTION_ROLES, type ActionName } from '../actions';
 import { collaborativesOf, csrfToken, mayLaunch, rolesIn, LAUNCHERS, type Role, type User } from '../auth';
 import { html } from '../html';
 import { collaborativePage, loadCollaborative, type FormState } from '../pages/collaborative';
@@ -142,36 +142,33 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
   });
 
   for (const name of Object.keys(ACTION_ROLES) as ActionName[]) {
-    app.post<{ Params: { slug: string } }>(
-      `/c/:slug/${name === 'decide' ? 'decisions' : name}`,
-      async (req, reply) => {
-        const a = await access(req, reply, ACTION_ROLES[name]);
-        if (!a) return;
-        if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
-        const body = withoutCsrf(req.body);
-        const form = ['decide', 'attendance', 'feedback'].includes(name)
-          ? `${name === 'decide' ? 'decision' : name}:${typeof body.siteId === 'string' ? body.siteId : ''}`
-          : name;
-        let state: FormState;
-        let status = 200;
-        try {
-          state = { done: await runAction(name, { client, db, slug: a.doc.slug, by: a.user.email }, body) };
-        } catch (err) {
-          const p = problemsOf(err);
-          status = p.status;
-          state = { form, problems: p.problems };
-        }
-        const fresh = (await findCollaborative(a.doc.slug)) ?? a.doc;
-        const view = await loadCollaborative(db, client, fresh, a.roles, now());
-        return send(
-          reply,
-          status,
-          fresh.config.title,
-          collaborativePage(view, csrfToken(key, a.user.nonce), now(), state),
-          a.user,
-        );
-      },
-    );
+    app.post<{ Params: { slug: string } }>(`/c/:slug/${ACTION_PATH[name]}`, async (req, reply) => {
+      const a = await access(req, reply, ACTION_ROLES[name]);
+      if (!a) return;
+      if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
+      const body = withoutCsrf(req.body);
+      const form = ['decide', 'attendance', 'feedback'].includes(name)
+        ? `${name === 'decide' ? 'decision' : name}:${typeof body.siteId === 'string' ? body.siteId : ''}`
+        : name;
+      let state: FormState;
+      let status = 200;
+      try {
+        state = { done: await runAction(name, { client, db, slug: a.doc.slug, by: a.user.email }, body) };
+      } catch (err) {
+        const p = problemsOf(err);
+        status = p.status;
+        state = { form, problems: p.problems };
+      }
+      const fresh = (await findCollaborative(a.doc.slug)) ?? a.doc;
+      const view = await loadCollaborative(db, client, fresh, a.roles, now());
+      return send(
+        reply,
+        status,
+        fresh.config.title,
+        collaborativePage(view, csrfToken(key, a.user.nonce), now(), state),
+        a.user,
+      );
+    });
   }
   return { launchFromText };
 }

@@ -1,0 +1,73 @@
+/** The web app as the tests serve it: on the harness's database, outbox and task queue, over real HTTP. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { freePort } from '../../scripts/services';
+import { buildApp, type WebDeps } from '../../web/app';
+import { csrfToken, SESSION_COOKIE } from '../../web/auth';
+import type { Harness } from './env';
+import { httpClient, type Reply } from './http';
+import { waitFor } from './wait';
+
+export interface ServedWeb {
+  app: FastifyInstance;
+  /** Where it listens, e.g. http://127.0.0.1:41234 */
+  origin: string;
+  call: ReturnType<typeof httpClient>;
+}
+
+/** A free port and the base URL on it: emails' links need the address before the app exists. */
+export async function webAddress(): Promise<{ port: number; baseUrl: string }> {
+  const port = await freePort();
+  return { port, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+export async function serveWeb(
+  env: TestWorkflowEnvironment,
+  h: Harness,
+  o: Pick<WebDeps, 'key' | 'baseUrl'> & Partial<Pick<WebDeps, 'admins' | 'rateLimits'>> & { port?: number },
+): Promise<ServedWeb> {
+  const app = await buildApp({
+    db: h.db,
+    client: env.client,
+    taskQueue: h.taskQueue,
+    admins: [],
+    outbox: h.outbox,
+    ...o,
+  });
+  const origin = await app.listen({ port: o.port ?? 0, host: '127.0.0.1' });
+  return { app, origin, call: httpClient(origin) };
+}
+
+export interface SignedIn {
+  /** The session token (the cookie's value; also the Bearer token). */
+  token: string;
+  /** The session's CSRF token. */
+  csrf: string;
+  /** What opening the emailed link answered, and what pressing its button answered. */
+  opened: Reply;
+  landed: Reply;
+}
+
+/** Signs in as a person does: asks for the link, reads it from the email, opens it and presses the button. */
+export async function signInByEmail(
+  web: ServedWeb,
+  h: Harness,
+  key: string,
+  email: string,
+  baseUrl: string,
+): Promise<SignedIn> {
+  const before = h.sink.received.length;
+  expect((await web.call({ method: 'POST', url: '/signin', payload: { email } })).statusCode).toBe(200);
+  const mail = await waitFor(`the sign-in email to ${email}`, async () =>
+    h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
+  );
+  const at = (mail.parsed.text ?? '').indexOf(`${baseUrl}/signin/`);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const link = /^\/signin\/[\w.-]+/.exec((mail.parsed.text ?? '').slice(at + baseUrl.length))![0];
+  const opened = await web.call({ url: link });
+  const landed = await web.call({ method: 'POST', url: link });
+  expect(landed.setCookie?.name).toBe(SESSION_COOKIE);
+  const token = landed.setCookie!.value;
+  const nonce = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).n as string;
+  return { token, csrf: csrfToken(key, nonce), opened, landed };
+}
