@@ -134,7 +134,9 @@ export function readStructuredFile(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, 'input');
+    // Node's message repeats the path ("ENOENT: …, open '<file>'"): say it once.
+    const why = (err as Error).message.replace(/, \w+ '.*'$/s, '');
+    throw new OperationError(`cannot read ${file}: ${why}`, 'input');
   }
   return parseStructuredText(text, file, /\.json$/i.test(file) ? 'json' : 'yaml');
 }
@@ -162,7 +164,9 @@ export async function importSites(db: Db, file: string) {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, 'input');
+    // Node's message repeats the path ("ENOENT: …, open '<file>'"): say it once.
+    const why = (err as Error).message.replace(/, \w+ '.*'$/s, '');
+    throw new OperationError(`cannot read ${file}: ${why}`, 'input');
   }
   const { sites, errors } = parseSitesFile(text, formatFromFileName(file));
   if (errors.length) {

@@ -235,7 +235,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/collaboratives', async (req, reply) => {
     const c = await caller(req, reply);
     if (!c) return;
-    if (!(await mayLaunch(db, c.user))) return fail(reply, 403, [LAUNCHERS]);
+    if (!mayLaunch(c.user, await collaborativesOf(db, c.user))) return fail(reply, 403, [LAUNCHERS]);
     try {
       let text: string;
       try {

@@ -73,8 +73,12 @@ export function allows(user: User, doc: Pick<CollaborativeDoc, 'config'>, allowe
 
 /** The collaboratives this person has a role in, with the role. */
 export async function collaborativesOf(db: Db, user: User): Promise<{ doc: CollaborativeDoc; role: Role }[]> {
+  // Only the collaboratives naming them (administrators: all), not every record on each request.
+  const filter = user.admin
+    ? {}
+    : { $or: [{ 'config.coordinators.email': user.email }, { 'config.faculty.email': user.email }] };
   const all = await collaboratives(db)
-    .find({}, { projection: { _id: 0 } })
+    .find(filter, { projection: { _id: 0 } })
     .sort({ createdAt: -1 })
     .toArray();
   return all.flatMap((doc) => {
@@ -90,8 +94,8 @@ export async function collaborativesOf(db: Db, user: User): Promise<{ doc: Colla
 export const LAUNCHERS =
   'Collaboratives are launched by network administrators and by coordinators of a collaborative.';
 
-export async function mayLaunch(db: Db, user: User): Promise<boolean> {
-  return user.admin || (await collaborativesOf(db, user)).some((c) => c.role === 'coordinator');
+export function mayLaunch(user: User, mine: { role: Role }[]): boolean {
+  return user.admin || mine.some((c) => c.role === 'coordinator');
 }
 
 /** Whether a sign-in link may be sent: the address is an administrator, or has a role somewhere. */

@@ -237,7 +237,8 @@ describe('exactly-once email when the worker process is SIGKILLed mid-send', () 
           while (sink.received.length === before && Date.now() - waitStart < resumeWaitMs) await sleep(5);
           if (kills.length) kills.at(-1)!.nextDeliveryAt = Date.now();
           if (sink.received.length === before) note(`run ${run.n}: no delivery within ${resumeWaitMs} ms`);
-          await sleep(random(100, 800));
+          // Within half a second of its first delivery: the pool sends ~60/s, so 600 emails outlast 20 kills.
+          await sleep(random(50, 500));
           const now = Date.now();
           const recentDeliveries = sink.received.filter((m) => now - m.receivedAt.getTime() <= 300).length;
           await worker.kill();

@@ -63,26 +63,20 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
         };
       }),
     );
-    return send(
-      reply,
-      200,
-      'Your collaboratives',
-      dashboardPage(rows, now(), await mayLaunch(db, user)),
-      user,
-    );
+    return send(reply, 200, 'Your collaboratives', dashboardPage(rows, now(), mayLaunch(user, mine)), user);
   });
 
   app.get('/launch', async (req, reply) => {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
-    if (!(await mayLaunch(db, user))) return notAllowedToLaunch(reply, user);
+    if (!mayLaunch(user, await collaborativesOf(db, user))) return notAllowedToLaunch(reply, user);
     return send(reply, 200, 'Launch a collaborative', launchPage({ csrf: csrfToken(key, user.nonce) }), user);
   });
   app.post('/launch', async (req, reply) => {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
     if (!checkCsrf(req, user.nonce)) return formExpired(reply, user);
-    if (!(await mayLaunch(db, user))) return notAllowedToLaunch(reply, user);
+    if (!mayLaunch(user, await collaborativesOf(db, user))) return notAllowedToLaunch(reply, user);
     const config = (req.body as Form | null | undefined)?.config;
     const text = typeof config === 'string' ? config : '';
     try {
