@@ -101,9 +101,12 @@ export function timelineConfig(slug: string, t0: number, t: Timeline): Record<st
   return c;
 }
 
+/** What a fault scenario started, to stop after the file. */
+export type Cleanup = (() => Promise<unknown>)[];
+
 /** What a fault test started, stopped in reverse order after its file (a failing stop only warns). */
-export function cleanupAfterAll(): (() => Promise<unknown>)[] {
-  const cleanup: (() => Promise<unknown>)[] = [];
+export function cleanupAfterAll(): Cleanup {
+  const cleanup: Cleanup = [];
   afterAll(async () => {
     for (const f of cleanup.reverse()) await f().catch((err: Error) => console.warn(err.message));
   });
@@ -113,7 +116,7 @@ export function cleanupAfterAll(): (() => Promise<unknown>)[] {
 /** A Temporal dev server on a free port (logs in `logDir`) and a client of it, both stopped by `cleanup`. */
 export async function temporalWithClient(
   logDir: string,
-  cleanup: (() => Promise<unknown>)[],
+  cleanup: Cleanup,
 ): Promise<{ url: string; client: Client }> {
   const temporal = await startTemporal({ binary: process.env.TEMPORAL_CLI!, port: await freePort(), logDir });
   cleanup.push(() => temporal.stop());
