@@ -596,4 +596,11 @@ async function main() {
 export { program };
 
 // Run when started as the CLI; importable (by tests, for the help texts) without running.
-if (require.main === module) void main();
+if (require.main === module) {
+  // `lc status demo | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  void main();
+}

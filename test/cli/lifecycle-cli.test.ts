@@ -5,7 +5,7 @@
  * cancelled) and `cli-teams` (compressed so that a team is accepted and its first learning
  * session starts within the test; for `prework`, `attend`, `feedback` and the team lines of `status`).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -388,6 +388,20 @@ describe('lc lifecycle commands (dev server)', () => {
       expect(out).toContain('\nExamples:\n');
       expect(out).toContain(`  npm run lc -- ${name} demo`);
     }
+  });
+
+  it('ends quietly when its reader closes the pipe early (lc sites list | head)', async () => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/lc.ts', 'sites', 'list'], {
+      cwd: ROOT,
+      env: { ...process.env, ...vars },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 
   it('reads friendly milestone names and 1-based sessions', () => {
