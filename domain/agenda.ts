@@ -17,6 +17,23 @@ export interface AgendaItem<K extends string = string> {
   series?: number;
 }
 
+/**
+ * How an agenda is built. Workflows pass what `patched()` tells them, so a run started before an
+ * option existed keeps the agenda it was started with (README, "Changing running workflows").
+ */
+export interface AgendaOptions {
+  /**
+   * A reminder due at or before its invitation goes out is left out: the invitation has just told
+   * them (a team promoted ten days before a session would otherwise get "in 14 days" right after
+   * its invitation). Patch `reminders-after-invitation`.
+   */
+  remindersAfterInvitation?: boolean;
+}
+
+/** Whether a reminder due `at` belongs on the agenda, its invitation going out at `invitedAt`. */
+const remindAt = (o: AgendaOptions, at: string, invitedAt: string) =>
+  !o.remindersAfterInvitation || ms(at) > ms(invitedAt);
+
 const byTime = (a: AgendaItem, b: AgendaItem) => ms(a.at) - ms(b.at);
 
 /** Stable order: by time, then as listed (so 'decisions-due' comes before 'notify'). */
@@ -51,6 +68,7 @@ export function collaborativeAgenda(
   s: Schedule,
   launchedAt: string,
   ladder?: Ladder,
+  o: AgendaOptions = {},
 ): AgendaItem<CollaborativeItemKind>[] {
   const items: AgendaItem<CollaborativeItemKind>[] = [];
   const add = (i: AgendaItem<CollaborativeItemKind>) => items.push(i);
@@ -94,14 +112,15 @@ export function collaborativeAgenda(
         series: si,
         index: ci,
       });
-      add({
-        key: `consultation-reminder:${si}:${ci}`,
-        kind: 'consultation-reminder',
-        at: plus(call, -DAY),
-        staleAfter: call,
-        series: si,
-        index: ci,
-      });
+      if (remindAt(o, plus(call, -DAY), invite))
+        add({
+          key: `consultation-reminder:${si}:${ci}`,
+          kind: 'consultation-reminder',
+          at: plus(call, -DAY),
+          staleAfter: call,
+          series: si,
+          index: ci,
+        });
     }),
   );
   const firstDue = s.periods[0]?.due;
@@ -131,7 +150,12 @@ export type TeamItemKind =
 /** How often pre-work reminders go out until it is done or the first session starts. */
 export const PREWORK_REMINDER_EVERY = 7 * DAY;
 
-export function teamAgenda(s: Schedule, joinedAt: string, ladder?: Ladder): AgendaItem<TeamItemKind>[] {
+export function teamAgenda(
+  s: Schedule,
+  joinedAt: string,
+  ladder?: Ladder,
+  o: AgendaOptions = {},
+): AgendaItem<TeamItemKind>[] {
   const items: AgendaItem<TeamItemKind>[] = [];
   const ls1 = s.learningSessions[0];
   const preworkAt = s.prework && ms(s.prework) > ms(joinedAt) ? s.prework : joinedAt;
@@ -158,14 +182,15 @@ export function teamAgenda(s: Schedule, joinedAt: string, ladder?: Ladder): Agen
       index: i,
     });
     for (const days of [14, 2])
-      items.push({
-        key: `session-reminder:${i}:${days}`,
-        kind: 'session-reminder',
-        at: plus(ls.start, -days * DAY),
-        staleAfter: ls.start,
-        index: i,
-        series: days,
-      });
+      if (remindAt(o, plus(ls.start, -days * DAY), inviteAt))
+        items.push({
+          key: `session-reminder:${i}:${days}`,
+          kind: 'session-reminder',
+          at: plus(ls.start, -days * DAY),
+          staleAfter: ls.start,
+          index: i,
+          series: days,
+        });
     items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, DAY), index: i });
   });
   if (ladder)
@@ -206,30 +231,34 @@ export function digestTimes(s: CommunitySchedule): string[] {
  * before, never before the announcement) and reminder (the day before), the periodic digests and
  * the end. Who receives each is decided when it goes out: the members at that moment.
  */
-export function communityAgenda(s: CommunitySchedule, launchedAt: string): AgendaItem<CommunityItemKind>[] {
+export function communityAgenda(
+  s: CommunitySchedule,
+  launchedAt: string,
+  o: AgendaOptions = {},
+): AgendaItem<CommunityItemKind>[] {
   const announce = s.announcement ?? launchedAt;
   const items: AgendaItem<CommunityItemKind>[] = [
     { key: 'announce', kind: 'announce', at: announce },
     { key: 'start', kind: 'start', at: s.start },
   ];
   communityMeetings(s.meetings).forEach((m, index) => {
-    const invite = plus(m.start, -MEETING_INVITE_BEFORE);
-    items.push(
-      {
-        key: `meeting-invite:${index}`,
-        kind: 'meeting-invite',
-        at: ms(invite) < ms(announce) ? announce : invite,
-        staleAfter: m.start,
-        index,
-      },
-      {
+    const week = plus(m.start, -MEETING_INVITE_BEFORE);
+    const invite = ms(week) < ms(announce) ? announce : week;
+    items.push({
+      key: `meeting-invite:${index}`,
+      kind: 'meeting-invite',
+      at: invite,
+      staleAfter: m.start,
+      index,
+    });
+    if (remindAt(o, plus(m.start, -DAY), invite))
+      items.push({
         key: `meeting-reminder:${index}`,
         kind: 'meeting-reminder',
         at: plus(m.start, -DAY),
         staleAfter: m.start,
         index,
-      },
-    );
+      });
   });
   digestTimes(s).forEach((at, index) => items.push({ key: `digest:${index}`, kind: 'digest', at, index }));
   items.push({ key: 'end', kind: 'end', at: s.end });

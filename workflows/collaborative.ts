@@ -476,8 +476,12 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   if (patched('record-schedule-at-launch')) await records.recordSchedule(slug, schedule, scheduleVersion);
   await enter('scheduled');
 
+  const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
   for (;;) {
-    const item = nextItem(collaborativeAgenda(schedule, launchedAt, config.metrics?.ladder), done);
+    const item = nextItem(
+      collaborativeAgenda(schedule, launchedAt, config.metrics?.ladder, agendaOptions),
+      done,
+    );
     if (!item || cancelled) break;
     nextMilestone = { name: item.key, at: item.at };
     const version = scheduleVersion;

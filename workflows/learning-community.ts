@@ -12,6 +12,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   log,
   setHandler,
   upsertSearchAttributes,
@@ -308,8 +309,9 @@ export async function learningCommunityWorkflow(
     const info = workflowInfo();
     return info.historyLength >= maxEvents || info.continueAsNewSuggested;
   };
+  const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
   const through = await runAgenda({
-    agenda: () => communityAgenda(config, c.launchedAt),
+    agenda: () => communityAgenda(config, c.launchedAt, agendaOptions),
     done,
     perform,
     interrupt: historyFull,

@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -267,8 +268,9 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
 
   const maxEvents = input.maxHistoryEvents ?? 2_000;
+  const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
   for (;;) {
-    const item = nextItem(teamAgenda(schedule, input.joinedAt, input.metrics?.ladder), done);
+    const item = nextItem(teamAgenda(schedule, input.joinedAt, input.metrics?.ladder, agendaOptions), done);
     if (!item || closed) break;
     nextMilestone = { name: item.key, at: item.at };
     const version = scheduleVersion;
