@@ -32,11 +32,14 @@ const say = (s: string) => console.log(`[lc] ${s}`);
 const services: Service[] = [];
 let worker: ChildProcess | undefined;
 let web: RunningWeb | undefined;
-let stopping = false;
+let stopping: Promise<void> | undefined;
 
+/**
+ * Stops what was started, once. A Ctrl-C reaches this process twice (from the terminal and from
+ * npm passing it on): the second signal waits for the same stop instead of cutting it short.
+ */
 async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+  stopping ??= (async () => {
     say('stopping…');
     await web?.close().catch(() => undefined);
     if (worker && worker.exitCode === null) {
@@ -47,7 +50,8 @@ async function stopAll(code: number): Promise<never> {
     }
     await Promise.all(services.map((s) => s.stop()));
     say('stopped');
-  }
+  })();
+  await stopping;
   process.exit(code);
 }
 
