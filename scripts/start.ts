@@ -136,7 +136,8 @@ async function main() {
   say('starting the worker');
   worker = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
     cwd: ROOT,
-    env: process.env,
+    // Warnings and errors only beside the banner (LC_LOG_LEVEL=info shows the worker's JSON log).
+    env: { ...process.env, LC_LOG_LEVEL: process.env.LC_LOG_LEVEL ?? 'warn' },
     stdio: 'inherit',
   });
   worker.once('exit', (code) => {
