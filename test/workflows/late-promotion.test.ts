@@ -1,0 +1,124 @@
+/**
+ * A team promoted from the waiting list 10 days before the first learning session, under the
+ * time-skipping test server against the real MongoDB-wire and SMTP servers. Its invitation to LS1
+ * goes out on promotion; the "in 14 days" reminder, whose date has passed by then, must not follow
+ * it (before patched('reminders-after-invitation') it went out first, ahead of the invitation:
+ * test/histories/team-late-promotion-v2.json is that run, replayed by test/replay). The 2-day
+ * reminder and the later sessions' reminders still go out.
+ *
+ * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/late-promotion` writes the promoted team's
+ * history to test/histories/team-late-promotion-<tag>.json.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { upsertSites } from '../../activities/sites';
+import { parseLaunchConfig } from '../../domain/config';
+import { DAY, ms } from '../../domain/schedule';
+import { parseSitesFile } from '../../domain/sites';
+import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
+import { exampleConfig } from '../helpers/configs';
+import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
+import { applicationFor } from '../helpers/people';
+
+const FACULTY = 'jcohen@faculty.example.org';
+const sites = parseSitesFile(
+  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
+  'csv',
+).sites;
+const pi = (siteId: string) => sites.find((s) => s.siteId === siteId)!.piEmail;
+
+function config() {
+  const c = exampleConfig();
+  c.slug = 'late';
+  c.sites = ['bayview', 'harbor'];
+  c.schedule.consultation = [];
+  c.schedule.informationalCalls = [];
+  delete c.metrics;
+  return parseLaunchConfig(c);
+}
+
+describe('a team promoted 10 days before the first session (time skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  const s = config().schedule;
+  const promotedAt = ms(s.learningSessions[0]!.start) - 10 * DAY;
+  /** What harbor's senior leader received, in order: [days from promotion, subject]. */
+  let received: [number, string][] = [];
+
+  async function until(at: number) {
+    const delta = at - (await env.currentTimeMs());
+    if (delta > 0) await env.sleep(delta);
+  }
+
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    h = await harness(env, 'late_promotion');
+    await upsertSites(h.db, sites);
+    const running = h.worker.run();
+    try {
+      const handle = await env.client.workflow.start(collaborativeWorkflow, {
+        workflowId: 'lc/late',
+        taskQueue: h.taskQueue,
+        args: [config()],
+      });
+      await until(ms(s.applicationsOpen) + DAY);
+      for (const siteId of ['bayview', 'harbor'])
+        await handle.signal('submitApplication', applicationFor(siteId, pi(siteId)));
+      await until(ms(s.applicationsClose) + DAY);
+      await handle.signal('recordDecision', { siteId: 'bayview', decision: 'accept', by: FACULTY });
+      await handle.signal('recordDecision', { siteId: 'harbor', decision: 'waitlist', by: FACULTY });
+      await until(promotedAt);
+      await handle.signal('withdraw', { siteId: 'bayview', reason: 'Lost our supervisor.' });
+      await handle.result();
+      if (process.env.LC_RECORD_HISTORIES) {
+        const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
+        const history = await env.client.workflow.getHandle(teamWorkflowId('late', 'harbor')).fetchHistory();
+        fs.writeFileSync(
+          path.join(__dirname, `../histories/team-late-promotion${tag}.json`),
+          historyToJSON(history) + '\n',
+        );
+      }
+    } finally {
+      h.worker.shutdown();
+      await running;
+    }
+    const leader = applicationFor('harbor', pi('harbor')).coreTeam.members[0]!.email;
+    received = h.sink
+      .to(leader)
+      .map((m) => [
+        Math.floor((ms(m.parsed.headers.get('x-lc-event-time') as string) - promotedAt) / DAY),
+        m.parsed.subject!.replace(/ — .*/, ''),
+      ]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('is invited to LS1 on promotion, with no "in 14 days" reminder after it, and reminded 2 days before', () => {
+    const ls1 = received.filter(([, subject]) => /Learning Session 1\b/.test(subject));
+    expect(ls1).toEqual([
+      [0, expect.stringMatching(/^Invitation: Learning Session 1,/)],
+      [8, 'Reminder: Learning Session 1 in 2 days'],
+    ]);
+    // Waitlisted at the decisions; on promotion, the acceptance comes first.
+    expect(received.find(([days]) => days < 0)?.[1]).toMatch(/^Waiting list: /);
+    expect(received.find(([days]) => days >= 0)?.[1]).toMatch(/^Accepted: /);
+  });
+
+  it('gets both reminders of the later sessions, each after its invitation', () => {
+    for (const n of [2, 3]) {
+      const subjects = received
+        .map(([, subject]) => subject)
+        .filter((x) => x.includes(`Learning Session ${n}`));
+      expect(subjects).toEqual([
+        expect.stringMatching(new RegExp(`^Invitation: Learning Session ${n},`)),
+        `Reminder: Learning Session ${n} in 14 days`,
+        `Reminder: Learning Session ${n} in 2 days`,
+      ]);
+    }
+  });
+});
