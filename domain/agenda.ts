@@ -24,8 +24,8 @@ export interface AgendaItem<K extends string = string> {
 export interface AgendaOptions {
   /**
    * A reminder due at or before its invitation goes out is left out: the invitation has just told
-   * them (a team promoted ten days before a session would otherwise get "in 14 days" right after
-   * its invitation). Patch `reminders-after-invitation`.
+   * them (a team promoted ten days before LS1 used to get "in 14 days" even ahead of its
+   * invitation, the reminder's date being earlier). Patch `reminders-after-invitation`.
    */
   remindersAfterInvitation?: boolean;
 }

@@ -12,6 +12,7 @@ describe('agenda: reminders come after their invitation', () => {
   const s = parseLaunchConfig(exampleConfig()).schedule;
   const ls2 = s.learningSessions[1]!.start;
 
+  // The agenda's rule for any session; the collaborative itself promotes only before LS1.
   it('a team joining 10 days before LS2 is invited on joining and reminded 2 days before, not "in 14 days"', () => {
     const joinedAt = plus(ls2, -10 * DAY);
     const agenda = teamAgenda(s, joinedAt, undefined, NEW);
