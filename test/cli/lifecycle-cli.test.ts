@@ -16,7 +16,6 @@ import YAML from 'yaml';
 import { COLLECTIONS } from '../../activities/db';
 import type { CollaborativeDoc } from '../../activities/collaboratives';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import { formatInZone, toInstant } from '../../domain/time';
 import { program } from '../../scripts/lc';
 import * as ops from '../../scripts/operations';
@@ -29,7 +28,7 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
@@ -37,8 +36,6 @@ const ROOT = path.join(__dirname, '../..');
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';
 const SITES = ['bayview', 'cedar-hill'];
-const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Ran {

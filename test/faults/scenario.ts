@@ -22,7 +22,6 @@ import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../../activities/db';
 import { messageIdFor } from '../../activities/outbox';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import {
   completePrework,
@@ -36,11 +35,10 @@ import {
 import { exampleConfig } from '../helpers/configs';
 import { freePort, startTemporal } from '../../scripts/services';
 import { MAIL_FROM } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites, piOf } from '../helpers/people';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { WorkerProcess } from '../helpers/worker-process';
 
-const ROOT = path.join(__dirname, '../..');
 export const FACULTY = 'jcohen@faculty.example.org';
 export const SITE_IDS = ['bayview', 'cedar-hill', 'delta-youth', 'elm-street'];
 const DECISIONS = {
@@ -51,11 +49,7 @@ const DECISIONS = {
 } as const;
 const ACCEPTED = ['bayview', 'cedar-hill'];
 
-export const SITES = parseSitesFile(
-  fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'),
-  'csv',
-).sites.filter((s) => SITE_IDS.includes(s.siteId));
-const piOf = (siteId: string) => SITES.find((s) => s.siteId === siteId)!.piEmail;
+export const SITES = exampleSites.filter((s) => SITE_IDS.includes(s.siteId));
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -5,8 +5,6 @@
  * no workflow task fails, and no refused Update's payload is in the history (a Signal's payload
  * always is: the twin lists it under `rejected` instead of applying it).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -14,7 +12,6 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { upsertSites } from '../../activities/sites';
 import * as inputs from '../../domain/inputs';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import {
   cancel,
@@ -31,14 +28,11 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { badInputsLike } from './arbitraries';
 import { Tally, unclear, payloadTexts } from './checks';
 
-const ROOT = path.join(__dirname, '../..');
-const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';
 

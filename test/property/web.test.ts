@@ -16,8 +16,6 @@
  * shows its error list; the app keeps answering; the workflows' histories have no failed workflow
  * task and none of the bad payloads; and the collections the actions write hold nothing from them.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import YAML from 'yaml';
@@ -30,7 +28,6 @@ import { applicationSchema } from '../../domain/inputs';
 import type { Measure } from '../../domain/metrics';
 import { submissionSchema } from '../../domain/metrics';
 import { milestoneNames } from '../../domain/schedule';
-import { parseSitesFile } from '../../domain/sites';
 import { toInstant } from '../../domain/time';
 import * as ops from '../../scripts/operations';
 import { signLink, type LinkClaims } from '../../security/links';
@@ -42,7 +39,7 @@ import { teamWorkflowId } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { httpClient } from '../helpers/http';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
 import {
@@ -57,14 +54,11 @@ import {
 } from './arbitraries';
 import { dollarKeys, prototypeKeys, strings, unclear, payloadTexts } from './checks';
 
-const ROOT = path.join(__dirname, '../..');
 const KEY = 'property-web-signing-key-'.padEnd(48, 'z');
 const BASE = 'http://web.test';
 const SLUG = 'web-fuzz';
 const COORD = 'coord.fuzz@network.example.org';
 const FACULTY = 'faculty.fuzz@faculty.example.org';
-const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 const TEAM_MEMBER = applicationFor('bayview', pi('bayview')).coreTeam.contactPerson.email;
 const CONTROL_FEEDBACK = 'Control feedback from the property test: a valid input still goes through.';
 

@@ -5,11 +5,8 @@
  * payloads are rejected by validation; and every API route answers anonymous (401), wrong role
  * (403), wrong collaborative (403) and the right caller (neither).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import { signLink } from '../../security/links';
 import { API_ROUTES } from '../../web/api';
@@ -19,8 +16,8 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
 import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
 import { waitFor } from '../helpers/wait';
+import { exampleSites } from '../helpers/people';
 
-const ROOT = path.join(__dirname, '../..');
 const KEY = 'test-signing-key-'.padEnd(48, 'x');
 const BASE = 'http://web.test';
 const ADMIN = 'admin@network.example.org';
@@ -60,10 +57,7 @@ describe('web access (real stack)', () => {
     env = await devServerEnv();
     h = await harness(env, 'web-access');
     h.startWorker();
-    await upsertSites(
-      h.db,
-      parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
-    );
+    await upsertSites(h.db, exampleSites);
     await ops.launch(env.client, h.db, h.taskQueue, config('web-a', FACULTY_A, COORD_A));
     await ops.launch(env.client, h.db, h.taskQueue, config('web-b', FACULTY_B, ADMIN));
     await waitFor('both records', async () =>

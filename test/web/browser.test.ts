@@ -13,11 +13,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import { launch } from '../../scripts/operations';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 import { waitFor } from '../helpers/wait';
 import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
@@ -77,10 +76,7 @@ describe('the web app in a browser, end to end (real stack, headless Chromium)',
     env = await devServerEnv();
     h = await harness(env, 'web-browser', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
     h.startWorker();
-    await upsertSites(
-      h.db,
-      parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
-    );
+    await upsertSites(h.db, exampleSites);
     web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -3,11 +3,8 @@
  * signed link that the site's people use to join (giving their own name and email); a bad email
  * is shown next to its field; a changed link is refused.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import { csrfToken } from '../../web/auth';
 import { communityStatusQuery } from '../../workflows';
@@ -16,8 +13,8 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
 import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 import { waitFor } from '../helpers/wait';
+import { exampleSites } from '../helpers/people';
 
-const ROOT = path.join(__dirname, '../..');
 const KEY = 'community-web-signing-key-'.padEnd(48, 'z');
 const SLUG = 'lcom-web';
 const PI = 'ana.ruiz@bayview.example.org';
@@ -35,10 +32,7 @@ describe("a Learning Community's join link (real stack)", () => {
     env = await devServerEnv();
     h = await harness(env, 'web-lcom', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
     h.startWorker();
-    await upsertSites(
-      h.db,
-      parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites,
-    );
+    await upsertSites(h.db, exampleSites);
     const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
     await ops.launchCommunity(env.client, h.db, h.taskQueue, {
       ...exampleCommunity(),

@@ -2,24 +2,18 @@
  * The first vertical slice against the real dev server, FerretDB and an SMTP server:
  * launch → announcement to every PI → records in MongoDB → status; a duplicate launch is refused.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { COLLECTIONS } from '../../activities/db';
 import type { CollaborativeDoc } from '../../activities/collaboratives';
 import { upsertSites } from '../../activities/sites';
 import { ValidationError } from '../../domain/errors';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import { statusQuery } from '../../workflows';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { compressedConfig } from '../helpers/configs';
 import { waitFor } from '../helpers/wait';
+import { exampleSites as sites } from '../helpers/people';
 
-const sites = parseSitesFile(
-  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
-  'csv',
-).sites;
 const active = sites.filter((s) => s.active);
 
 describe('launch → announcement (dev server)', () => {

@@ -4,13 +4,10 @@
  * good ones go through (a join is welcomed, a share is numbered, a leave takes effect). The same
  * refusals reach the CLI's operations as OperationErrors carrying the workflow's message.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
 import { ValidationError } from '../../domain/errors';
-import { parseSitesFile } from '../../domain/sites';
 import { program } from '../../scripts/lc';
 import * as ops from '../../scripts/operations';
 import {
@@ -25,9 +22,8 @@ import {
 import { exampleCommunity } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { refusal, waitFor } from '../helpers/wait';
+import { exampleSites as sites } from '../helpers/people';
 
-const ROOT = path.join(__dirname, '../..');
-const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
 const FACILITATOR = 'rgerson@faculty.example.org';
 const STRANGER = 'stranger@example.org';
 const MEMBER = { name: 'Priya Shah', email: 'priya.shah@harbor.example.org', siteId: 'harbor' };

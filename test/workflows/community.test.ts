@@ -23,17 +23,14 @@ import { digestTimes, MEETING_INVITE_BEFORE } from '../../domain/agenda';
 import { parseCommunityConfig } from '../../domain/community';
 import type { ShareKind } from '../../domain/inputs';
 import { communityMeetings, DAY, ms } from '../../domain/schedule';
-import { parseSitesFile } from '../../domain/sites';
 import { learningCommunityWorkflow, type CommunityStatus } from '../../workflows';
 import { exampleCommunity } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import type { ReceivedMail } from '../helpers/smtp-sink';
+import { exampleSites as sites, piOf as pi } from '../helpers/people';
 
-const ROOT = path.join(__dirname, '../..');
 const SLUG = 'lcom12';
 const FACILITATOR = 'rgerson@faculty.example.org';
-const sites = parseSitesFile(fs.readFileSync(path.join(ROOT, 'examples/sites.csv'), 'utf8'), 'csv').sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 
 function config() {
   const c = exampleCommunity();

@@ -16,18 +16,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
-import { parseSitesFile } from '../../domain/sites';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 
 const FACULTY = 'jcohen@faculty.example.org';
-const sites = parseSitesFile(
-  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
-  'csv',
-).sites;
-const pi = (siteId: string) => sites.find((s) => s.siteId === siteId)!.piEmail;
 
 function config() {
   const c = exampleConfig();

@@ -14,7 +14,6 @@ import type { ApplicationDoc, TeamDoc } from '../../activities/lifecycle';
 import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
-import { parseSitesFile } from '../../domain/sites';
 import {
   collaborativeWorkflow,
   statusQuery,
@@ -25,16 +24,11 @@ import {
 } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';
-const sites = parseSitesFile(
-  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
-  'csv',
-).sites;
-const pi = (siteId: string) => sites.find((s) => s.siteId === siteId)!.piEmail;
 
 // Roles in the story.
 const NEVER_APPLY = ['juniper', 'keystone', 'lakeside'];

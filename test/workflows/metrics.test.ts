@@ -4,27 +4,19 @@
  * that submits after the first reminder hears nothing more for that period (and shows late); a
  * team three periods behind gets one merged reminder per rung, not one per period.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { computeCompliance, submissions } from '../../activities/metrics';
 import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
-import { parseSitesFile } from '../../domain/sites';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { MEASURES } from '../helpers/measures';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 
-const sites = parseSitesFile(
-  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
-  'csv',
-).sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';
 const NEVER = 'bayview';

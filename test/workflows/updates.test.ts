@@ -4,12 +4,9 @@
  * Valid updates go through: an application is confirmed, a reschedule moves the timers and
  * tells the people it concerns.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import { parseSitesFile } from '../../domain/sites';
 import * as ops from '../../scripts/operations';
 import {
   cancel,
@@ -22,14 +19,9 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
+import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import { refusal, waitFor } from '../helpers/wait';
 
-const sites = parseSitesFile(
-  fs.readFileSync(path.join(__dirname, '../../examples/sites.csv'), 'utf8'),
-  'csv',
-).sites;
-const pi = (id: string) => sites.find((s) => s.siteId === id)!.piEmail;
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';
 
