@@ -9,6 +9,7 @@ import { createTransport, Outbox } from '../../activities/outbox';
 import { timeSkippingEnv as startTimeSkipping } from '../../scripts/fixtures';
 import { createWorker } from '../../workers/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { asOfAnotherDay, testNow } from './clock';
 import { SmtpSink } from './smtp-sink';
 
 export const MAIL_FROM = 'LC Tests <lc@tests.example.org>';
@@ -54,10 +55,20 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The time-skipping test server, with our search attributes registered (scripts/fixtures.ts). */
+/**
+ * The time-skipping test server, with our search attributes registered (scripts/fixtures.ts). Its
+ * clock starts at the real time; as of another day (LC_TEST_TODAY, see clock.ts) it skips there first.
+ */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return startTimeSkipping(required('TEMPORAL_TEST_SERVER'));
+  const env = await startTimeSkipping(required('TEMPORAL_TEST_SERVER'));
+  if (asOfAnotherDay()) {
+    const delta = testNow() - (await env.currentTimeMs());
+    if (delta < -60_000)
+      throw new Error('LC_TEST_TODAY is in the past: the time-skipping server only moves forward');
+    if (delta > 0) await env.sleep(delta);
+  }
+  return env;
 }
 
 export interface Harness {

@@ -24,7 +24,7 @@ import { parseCommunityConfig } from '../../domain/community';
 import type { ShareKind } from '../../domain/inputs';
 import { communityMeetings, DAY, ms } from '../../domain/schedule';
 import { learningCommunityWorkflow, type CommunityStatus } from '../../workflows';
-import { exampleCommunity } from '../helpers/configs';
+import { exampleStory as story, storyCommunity } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 import { exampleSites as sites, piOf as pi } from '../helpers/people';
@@ -33,7 +33,7 @@ const SLUG = 'lcom12';
 const FACILITATOR = 'rgerson@faculty.example.org';
 
 function config() {
-  const c = exampleCommunity();
+  const c = storyCommunity();
   c.slug = SLUG;
   c.sites = ['bayview', 'cedar-hill', 'harbor'];
   c.limits = { historyEvents: 300 }; // small, so that the workflow continues-as-new in this run
@@ -50,15 +50,15 @@ const PEOPLE = {
 };
 type Who = keyof typeof PEOPLE;
 /** [join, leave?] periods per person; dev leaves and comes back. */
-const PERIODS: Record<Who, [string, string?][]> = {
+const PERIODS: Record<Who, [string, string?][]> = story.shift({
   ana: [['2027-02-03T20:00:00Z']],
   ben: [['2027-04-03T20:00:00Z']], // after meeting 2's invitation went out: gets it on joining
   cara: [['2027-05-20T20:00:00Z', '2027-09-01T20:00:00Z']],
   dev: [['2027-07-10T20:00:00Z', '2027-07-20T20:00:00Z'], ['2027-11-01T20:00:00Z']],
   eve: [['2028-01-05T20:00:00Z']],
-};
+});
 /** What is shared, when and by whom. Nothing between 2027-03-29 and 2027-04-12: that digest sends nothing. */
-const SHARES: { at: string; by: Who; kind: ShareKind; title: string }[] = [
+const SHARES: { at: string; by: Who; kind: ShareKind; title: string }[] = story.shift([
   { at: '2027-03-05T16:00:00Z', by: 'ana', kind: 'barrier', title: 'Consent forms come back late' },
   { at: '2027-03-20T16:00:00Z', by: 'ana', kind: 'solution', title: 'Consent at enrolment' },
   { at: '2027-04-20T16:00:00Z', by: 'ben', kind: 'innovation', title: 'Ten-minute huddles' },
@@ -68,17 +68,17 @@ const SHARES: { at: string; by: Who; kind: ShareKind; title: string }[] = [
   { at: '2027-10-01T16:00:00Z', by: 'ana', kind: 'innovation', title: 'Student-led calm corners' },
   { at: '2028-01-10T16:00:00Z', by: 'eve', kind: 'barrier', title: 'Counsellor turnover' },
   { at: '2028-02-20T16:00:00Z', by: 'ana', kind: 'solution', title: 'Peer mentors for new counsellors' },
-];
+]);
 /** Refused: a stranger's share, and Cara's after she left. */
-const REFUSED = [
+const REFUSED = story.shift([
   { at: '2027-05-01T16:00:00Z', by: 'stranger@example.org' },
   { at: '2027-09-10T16:00:00Z', by: PEOPLE.cara.email },
-];
+]);
 /** A facilitator records who came to a meeting and sends its summary the next day. */
-const RECORDED = [
+const RECORDED = story.shift([
   { meeting: 2, at: '2027-04-16T16:00:00Z', present: ['ana', 'ben'] as Who[] },
   { meeting: 6, at: '2027-07-16T16:00:00Z', present: ['ana', 'cara', 'dev'] as Who[] },
-];
+]);
 
 const memberAt = (who: Who, t: number) =>
   PERIODS[who].some(([j, l]) => ms(j) <= t && (l === undefined || t < ms(l)));

@@ -17,14 +17,14 @@ import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
-import { exampleConfig } from '../helpers/configs';
+import { storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 
 const FACULTY = 'jcohen@faculty.example.org';
 
 function config() {
-  const c = exampleConfig();
+  const c = storyConfig();
   c.slug = 'late';
   c.sites = ['bayview', 'harbor'];
   c.schedule.consultation = [];

@@ -22,7 +22,7 @@ import {
   type CollaborativeStatus,
   type TeamStatus,
 } from '../../workflows';
-import { exampleConfig } from '../helpers/configs';
+import { exampleStory as story, storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
@@ -39,12 +39,12 @@ const MISSES_LS2 = 'delta-youth';
 const ACCEPTED = ['bayview', 'cedar-hill', 'delta-youth', 'elm-street', 'fairview', 'granite'];
 
 function config() {
-  const c = exampleConfig();
+  const c = storyConfig();
   c.slug = 'lc18';
-  c.schedule.end = '2028-07-07'; // 2027-01-11 → 2028-07-07: just under 18 months
+  c.schedule.end = story.date('2028-07-07'); // 2027-01-11 → 2028-07-07: just under 18 months
   c.schedule.consultation = [
-    { kind: 'all-collaborative', first: '2027-06-02T13:00', everyDays: 28 },
-    { kind: 'clinical', first: '2027-06-16T13:00', everyDays: 84 },
+    { kind: 'all-collaborative', first: story.date('2027-06-02T13:00'), everyDays: 28 },
+    { kind: 'clinical', first: story.date('2027-06-16T13:00'), everyDays: 84 },
   ];
   delete c.metrics; // metrics have their own test (metrics.test.ts)
   c.limits = { teamHistoryEvents: 150 }; // small, so that team workflows continue-as-new in this run

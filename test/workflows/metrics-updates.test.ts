@@ -11,7 +11,7 @@ import { submissions } from '../../activities/metrics';
 import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { submitMetrics, teamWorkflow, teamWorkflowId } from '../../workflows';
-import { compressedConfig } from '../helpers/configs';
+import { twoPeriodConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
 import { MEASURES } from '../helpers/measures';
@@ -22,7 +22,7 @@ describe('submitMetrics validation (dev server)', () => {
   let running: Promise<void>;
   let team: WorkflowHandle<typeof teamWorkflow>;
   const now = Date.now();
-  const raw = compressedConfig('mv', now, { end: 60 * 24 * 62 });
+  const raw = twoPeriodConfig('mv', now, 10);
   raw.sites = ['bayview'];
   raw.metrics = { dueDay: 10, measures: MEASURES };
   const cfg = parseLaunchConfig(raw);

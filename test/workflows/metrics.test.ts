@@ -5,13 +5,14 @@
  * team three periods behind gets one merged reminder per rung, not one per period.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { computeCompliance, submissions } from '../../activities/metrics';
 import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
-import { exampleConfig } from '../helpers/configs';
+import { storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { MEASURES } from '../helpers/measures';
 import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
@@ -24,7 +25,7 @@ const AFTER_FIRST = 'cedar-hill';
 const BEHIND = 'delta-youth';
 
 function config() {
-  const c = exampleConfig();
+  const c = storyConfig();
   c.slug = 'mx';
   c.sites = [NEVER, AFTER_FIRST, BEHIND];
   c.schedule.consultation = [];
@@ -109,8 +110,17 @@ describe('metrics: submissions and the chase ladder (time skipping)', () => {
   });
 
   it('has monthly periods from the first learning session, each due on the 10th of the next month', () => {
-    expect(periods[0]).toMatchObject({ id: '2027-05', due: '2027-06-10T13:00:00Z' });
-    expect(periods.at(-1)!.id).toBe('2028-02');
+    // From LS1's month (local) to the last month whose data is due by the end.
+    const ls1 = DateTime.fromISO(s.learningSessions[0]!.start).setZone(cfg.timeZone);
+    const dueOf = (month: DateTime) => month.plus({ months: 1 }).set({ day: 10, hour: 9 });
+    expect(periods[0]).toMatchObject({
+      id: ls1.toFormat('yyyy-MM'),
+      due: dueOf(ls1.startOf('month')).toUTC().toISO({ suppressMilliseconds: true }),
+    });
+    const last = DateTime.fromISO(periods.at(-1)!.start).setZone(cfg.timeZone);
+    expect(dueOf(last).toMillis()).toBeLessThanOrEqual(ms(s.end));
+    expect(dueOf(last.plus({ months: 1 })).toMillis()).toBeGreaterThan(ms(s.end));
+    expect(periods.length).toBeGreaterThanOrEqual(9);
   });
 
   it('walks a team that never submits up every rung of the ladder, at the configured times', () => {
@@ -156,7 +166,10 @@ describe('metrics: submissions and the chase ladder (time skipping)', () => {
     const atThirdDue = dm.filter((m) => eventTime(m) === ms(periods[2]!.due));
     expect(atThirdDue).toHaveLength(1);
     expect(atThirdDue[0]!.parsed.subject).toBe(
-      'Metrics due: 2027-05, 2027-06, 2027-07 — TF-CBT Learning Collaborative 2027',
+      `Metrics due: ${periods
+        .slice(0, 3)
+        .map((p) => p.id)
+        .join(', ')} — TF-CBT Learning Collaborative 2027`,
     );
     // one email per rung event, never one per missing period
     const times = dm.map(eventTime);
