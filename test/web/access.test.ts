@@ -3,7 +3,7 @@
  * faculty of one collaborative get 403 on another's pages and API; tampered, expired and reused
  * sign-in links are refused; a form without its CSRF token is refused; operator-injection
  * payloads are rejected by validation; and every API route answers anonymous (401), wrong role
- * (403), wrong collaborative (403) and the right caller (neither).
+ * (403), wrong collaborative (403) and the right caller (its data, or 422 for an empty body).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
@@ -215,8 +215,72 @@ describe('web access (real stack)', () => {
   });
 
   it('answers every API route for anonymous (401), wrong role (403), wrong collaborative (403) and the right caller', async () => {
+    // What the right caller gets for a GET, or a POST of an empty body `{}`: the data, or the
+    // validation's refusal (422, web/context.ts problemsOf) naming a missing field.
+    const problem = (re: RegExp) => (body: any) =>
+      expect(body.problems).toEqual(expect.arrayContaining([expect.stringMatching(re)]));
+    const RIGHT: Record<string, { who: string; status: number; body: (body: any) => void }> = {
+      'GET /api/collaboratives': {
+        who: FACULTY_A,
+        status: 200,
+        body: (b) => expect(b.map((c: { slug: string }) => c.slug)).toEqual(['web-a']),
+      },
+      'POST /api/collaboratives': { who: COORD_A, status: 422, body: problem(/^slug: required$/) },
+      'GET /api/collaboratives/{slug}': {
+        who: FACULTY_A,
+        status: 200,
+        body: (b) => expect(b.slug).toBe('web-a'),
+      },
+      'GET /api/collaboratives/{slug}/applications': {
+        who: FACULTY_A,
+        status: 200,
+        body: (b) => expect(b).toEqual([]),
+      },
+      'GET /api/collaboratives/{slug}/compliance': {
+        who: COORD_A,
+        status: 200,
+        body: (b) => expect(b.slug).toBe('web-a'),
+      },
+      'GET /api/collaboratives/{slug}/emails': {
+        who: COORD_A,
+        status: 200,
+        body: (b) => expect(b.slug).toBe('web-a'),
+      },
+      'POST /api/collaboratives/{slug}/decisions': {
+        who: FACULTY_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
+      'POST /api/collaboratives/{slug}/reschedule': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^milestone: required$/),
+      },
+      'POST /api/collaboratives/{slug}/cancel': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^reason: required$/),
+      },
+      'POST /api/collaboratives/{slug}/attendance': {
+        who: FACULTY_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
+      'POST /api/collaboratives/{slug}/feedback': {
+        who: FACULTY_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
+    };
+    // A route added to the API must say here what its right caller gets.
+    expect(
+      API_ROUTES.filter((x) => x.auth === 'session')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(Object.keys(RIGHT).sort());
     const lines: string[] = [];
     for (const r of API_ROUTES.filter((x) => x.auth === 'session')) {
+      const expected = RIGHT[`${r.method} ${r.path}`]!;
       const url = r.path.replace('{slug}', 'web-a');
       const hit = (who?: string) =>
         call({
@@ -226,16 +290,19 @@ describe('web access (real stack)', () => {
           ...(r.method === 'POST' ? { payload: {} } : {}),
         });
       expect((await hit()).statusCode).toBe(401);
-      if (!r.roles) continue;
-      const coordinatorOnly = !r.roles.includes('faculty');
-      const facultyOnly = !r.roles.includes('coordinator');
-      if (coordinatorOnly) expect((await hit(FACULTY_A)).statusCode).toBe(403);
-      if (facultyOnly) expect((await hit(COORD_A)).statusCode).toBe(403);
-      expect((await hit(FACULTY_B)).statusCode).toBe(403);
-      const right = await hit(coordinatorOnly ? COORD_A : FACULTY_A);
-      expect([401, 403]).not.toContain(right.statusCode);
+      const coordinatorOnly = !!r.roles && !r.roles.includes('faculty');
+      const facultyOnly = !!r.roles && !r.roles.includes('coordinator');
+      if (r.roles) {
+        if (coordinatorOnly) expect((await hit(FACULTY_A)).statusCode).toBe(403);
+        if (facultyOnly) expect((await hit(COORD_A)).statusCode).toBe(403);
+        expect((await hit(FACULTY_B)).statusCode).toBe(403);
+        expect(expected.who).toBe(coordinatorOnly ? COORD_A : FACULTY_A);
+      }
+      const right = await hit(expected.who);
+      expect(`${r.method} ${r.path}: ${right.statusCode}`).toBe(`${r.method} ${r.path}: ${expected.status}`);
+      expected.body(right.json());
       lines.push(
-        `${r.method} ${r.path}: anonymous 401, ${coordinatorOnly ? 'faculty 403, ' : ''}${facultyOnly ? 'coordinator 403, ' : ''}other collaborative 403, right ${right.statusCode}`,
+        `${r.method} ${r.path}: anonymous 401, ${r.roles ? `${coordinatorOnly ? 'faculty 403, ' : ''}${facultyOnly ? 'coordinator 403, ' : ''}other collaborative 403, ` : ''}right ${right.statusCode}`,
       );
     }
     for (const r of API_ROUTES.filter((x) => x.auth === 'apply-link' || x.auth === 'team-link')) {
