@@ -35,8 +35,11 @@ export interface CalendarEvent {
   url?: string;
   organizer: { name: string; email: string };
   attendees?: { name?: string; email: string }[];
-  /** DTSTAMP (ISO instant); defaults to `start` so that rendering stays a pure function of the event. */
-  stamp?: string;
+  /**
+   * DTSTAMP: when the object was created (RFC 5545), as an ISO instant. Notices pass the workflow
+   * time of the event they belong to, so that a retried send renders the same bytes.
+   */
+  stamp: string;
 }
 
 /** What nodemailer's `icalEvent` option takes. */
@@ -103,7 +106,7 @@ const eventSchema = z
       .optional(),
     organizer: z.object({ name: personName, email }),
     attendees: z.array(z.object({ name: personName.optional(), email })).optional(),
-    stamp: instant('stamp').optional(),
+    stamp: instant('stamp'),
   })
   .superRefine((e, ctx) => {
     const start = Date.parse(e.start);
@@ -192,7 +195,7 @@ export function renderIcs(input: CalendarEvent): string {
   calendar.createEvent({
     id: e.uid,
     sequence: e.sequence,
-    stamp: new Date(Date.parse(e.stamp ?? e.start)),
+    stamp: new Date(Date.parse(e.stamp)),
     start,
     end,
     timezone: tzid,

@@ -13,12 +13,15 @@ import {
 } from '../domain/notices';
 import { renderCommunityNotice, type CommunityNoticeData } from '../templates/community';
 import {
+  calendarEntryId,
   renderNotice,
+  type CalendarEntry,
   type CalendarSpec,
   type NoticeData,
   type Recipient,
   type RenderedNotice,
 } from '../templates/notices';
+import type { Schedule } from '../domain/schedule';
 import { personalLink, type LinkMaker } from '../security/links';
 import { icalAttachment } from './calendar';
 import { currentSchedule, getCollaborative, type CollaborativeDoc } from './collaboratives';
@@ -48,6 +51,8 @@ interface Addressee extends Recipient {
   siteId?: string;
   /** On a team's roster (gets the team's calendar entries). */
   member?: boolean;
+  /** A site's PI (gets the informational calls' calendar entries). */
+  pi?: boolean;
 }
 
 /** The running activity's cancellation (a heartbeat that found it timed out, or a cancel), if any. */
@@ -139,6 +144,9 @@ export async function deliverEach<T>(
   return result;
 }
 
+/** DTSTAMP carries whole seconds. */
+const wholeSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString();
+
 function dedupe(list: Addressee[]): Addressee[] {
   const seen = new Set<string>();
   return list.filter((a) => !seen.has(a.email) && seen.add(a.email));
@@ -168,6 +176,10 @@ export class Notifier {
     if (notice.kind === 'metrics-digest' && !data.digestRows?.length && !data.failedEmails?.length)
       return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
     const schedule = currentSchedule(doc);
+    const cancels =
+      notice.kind === 'withdrawal'
+        ? await this.entriesToCancel(slug, schedule, recipients)
+        : new Map<string, CalendarEntry[]>();
     return this.deliverAll(slug, notice, recipients, doc.config.coordinators[0]!, (r) => {
       const site = r.siteId ? sites.get(r.siteId) : undefined;
       return renderNotice(notice, {
@@ -180,9 +192,39 @@ export class Notifier {
           ...this.personalLinks(slug, notice, r),
           siteName: site?.name ?? data.siteName,
           teamMember: r.member,
+          pi: r.pi,
+          cancels: cancels.get(r.email),
         },
       });
     });
+  }
+
+  /**
+   * The calendar entries each recipient was sent for events still to come (by the outbox's keys,
+   * so a person gets a cancellation only for what is in their calendar), to cancel on withdrawal.
+   */
+  private async entriesToCancel(
+    slug: string,
+    schedule: Schedule,
+    recipients: Addressee[],
+  ): Promise<Map<string, CalendarEntry[]>> {
+    const sent = await this.db
+      .collection<OutboxDoc>(COLLECTIONS.outbox)
+      .find(
+        { collaborative: slug, to: { $in: recipients.map((r) => r.email) }, status: 'sent' },
+        { projection: { key: 1, to: 1 } },
+      )
+      .toArray();
+    const after = this.opts.eventTime?.().getTime() ?? Date.now();
+    const out = new Map<string, CalendarEntry[]>();
+    for (const r of recipients) {
+      // Outbox keys are `<slug>:<notice key>:<email>`.
+      const keys = sent
+        .filter((d) => d.to === r.email)
+        .map((d) => d.key.slice(slug.length + 1, d.key.length - r.email.length - 1));
+      out.set(r.email, calendarEntriesSent(keys, schedule, after));
+    }
+    return out;
   }
 
   /**
@@ -249,6 +291,7 @@ export class Notifier {
             url: c.url,
             organizer,
             attendees: [{ name: r.name, email: r.email }],
+            stamp: wholeSecond(this.opts.eventTime?.() ?? new Date()),
           });
         return {
           key,
@@ -409,10 +452,11 @@ export class Notifier {
       email: s.piEmail,
       siteId: s.siteId,
       timeZone: s.timeZone ?? '',
+      pi: true,
     }));
   }
 
-  /** The core team and contact person of each site (with the PI when `withPi`). */
+  /** The core team, data manager and contact person of each site (with the PI when `withPi`). */
   private async teams(doc: CollaborativeDoc, siteIds: string[], withPi: boolean): Promise<Addressee[]> {
     const apps = await this.db
       .collection<ApplicationDoc>(COLLECTIONS.applications)
@@ -426,6 +470,7 @@ export class Notifier {
       const people = [
         ...(withPi && site ? [{ name: site.piName, email: site.piEmail }] : []),
         ...app.coreTeam.members,
+        app.coreTeam.dataManager,
         app.coreTeam.contactPerson,
       ];
       out.push(
@@ -494,13 +539,11 @@ export class Notifier {
         list = await this.teams(doc, [n.siteId], true);
         break;
       case 'withdrawal':
-        list = [...(await this.teams(doc, [n.siteId], true)), ...this.staff(doc, 'coordinators')];
+        list = [...(await this.teams(doc, [n.siteId], true)), ...this.staff(doc, 'both')];
         break;
-      case 'prework-reminder': {
-        const team = await this.teams(doc, [n.siteId], true);
-        list = team.filter((_, i) => i === 0 || i === team.length - 1); // the PI and the contact person
+      case 'prework-reminder': // the same people as the pre-work email
+        list = await this.teams(doc, [n.siteId], true);
         break;
-      }
       case 'session-invite':
       case 'session-reminder':
         list = await this.teams(doc, [n.siteId], false);
@@ -616,4 +659,36 @@ export class Notifier {
     }
     return data;
   }
+}
+
+/**
+ * What a person's calendar holds of a collaborative's events still to come (starting after
+ * `after`), from the keys of the emails they were sent: each learning session and consultation
+ * call they were invited to, with the highest SEQUENCE sent.
+ */
+export function calendarEntriesSent(keys: string[], schedule: Schedule, after: number): CalendarEntry[] {
+  const entries = new Map<string, CalendarEntry>();
+  const saw = (e: CalendarEntry) => {
+    const id = calendarEntryId(e);
+    const known = entries.get(id);
+    if (!known || known.sequence < e.sequence) entries.set(id, e);
+  };
+  const moves: CalendarEntry[] = [];
+  for (const key of keys) {
+    const invite = /^session-invite:[^:]+:(\d+):(\d+)$/.exec(key);
+    const moved = /^schedule-change:learningSessions\[(\d+)\]:(\d+)$/.exec(key);
+    const call = /^consultation-invite:(\d+):(\d+)$/.exec(key);
+    if (invite) saw({ kind: 'session', index: Number(invite[1]), sequence: Number(invite[2]) });
+    else if (moved) moves.push({ kind: 'session', index: Number(moved[1]), sequence: Number(moved[2]) });
+    else if (call) saw({ kind: 'call', series: Number(call[1]), index: Number(call[2]), sequence: 0 });
+  }
+  // A schedule change raises the SEQUENCE of an entry the person holds; it creates none.
+  for (const m of moves) if (entries.has(calendarEntryId(m))) saw(m);
+  const start = (e: CalendarEntry) =>
+    Date.parse(
+      (e.kind === 'session'
+        ? schedule.learningSessions[e.index]?.start
+        : schedule.consultation[e.series]?.calls[e.index]) ?? '',
+    );
+  return [...entries.values()].filter((e) => start(e) > after).sort((a, b) => start(a) - start(b));
 }

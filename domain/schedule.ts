@@ -133,7 +133,7 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
     );
   const last = s.learningSessions[s.learningSessions.length - 1];
   if (last && !before(last.end, s.end))
-    problem(['end'], 'the end date comes after the last learning session');
+    problem(['end'], 'the last learning session must end before the end date');
   s.consultation.forEach((series, i) => {
     if (!notAfter(ls1, series.first))
       problem(

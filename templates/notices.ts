@@ -22,6 +22,16 @@ export interface CalendarSpec {
   url?: string;
 }
 
+/** A calendar entry a person was sent: a learning session or a consultation call, at its SEQUENCE. */
+export type CalendarEntry =
+  | { kind: 'session'; index: number; sequence: number }
+  | { kind: 'call'; series: number; index: number; sequence: number };
+
+/** The entry's id, as in its UID `<slug>-<id>@…`. */
+export function calendarEntryId(e: CalendarEntry): string {
+  return e.kind === 'session' ? `ls-${e.index}` : `consult-${e.series}-${e.index}`;
+}
+
 export interface NoticeData {
   siteName?: string;
   siteNames?: Record<string, string>;
@@ -50,6 +60,10 @@ export interface NoticeData {
   csv?: string;
   /** The recipient is on the team's roster (gets the team's calendar entries). */
   teamMember?: boolean;
+  /** The recipient is a site's PI (gets the informational calls' calendar entries). */
+  pi?: boolean;
+  /** withdrawal: the recipient's calendar entries of events still to come, to cancel. */
+  cancels?: CalendarEntry[];
 }
 
 export interface NoticeContext {
@@ -68,6 +82,53 @@ export interface RenderedNotice extends RenderedEmail {
 }
 
 const SESSION = (i: number) => `Learning Session ${i + 1}`;
+const callName = (kind: 'all-collaborative' | 'clinical') =>
+  kind === 'clinical' ? 'Clinical consultation call' : 'All-collaborative call';
+
+/** The calendar event of a learning session or a consultation call, as invited or cancelled. */
+function entrySpec(
+  e: CalendarEntry,
+  ctx: Pick<NoticeContext, 'config' | 'schedule'>,
+  method: CalendarSpec['method'],
+): CalendarSpec {
+  const title = ctx.config.title;
+  if (e.kind === 'session') {
+    const ls = ctx.schedule.learningSessions[e.index]!;
+    return {
+      id: calendarEntryId(e),
+      sequence: e.sequence,
+      method,
+      start: ls.start,
+      end: ls.end,
+      summary: `${SESSION(e.index)}: ${title}`,
+      location: ls.venue,
+    };
+  }
+  const series = ctx.schedule.consultation[e.series]!;
+  const at = series.calls[e.index]!;
+  return {
+    id: calendarEntryId(e),
+    sequence: e.sequence,
+    method,
+    start: at,
+    end: new Date(Date.parse(at) + series.durationMinutes * 60_000).toISOString(),
+    summary: `${callName(series.kind)}: ${title}`,
+    url: series.link,
+    location: series.link,
+  };
+}
+
+/** Cancellations of `entries`, one SEQUENCE above what was sent, and the sentence that says so. */
+function cancellations(entries: CalendarEntry[], ctx: Pick<NoticeContext, 'config' | 'schedule'>) {
+  const specs = entries.map((e) => entrySpec({ ...e, sequence: e.sequence + 1 }, ctx, 'CANCEL'));
+  const named = specs.map((c) => c.summary.split(':')[0]);
+  return {
+    specs,
+    sentence: specs.length
+      ? `The calendar entries of what was still to come (${[...new Set(named)].join(', ')}) are cancelled with this email.`
+      : undefined,
+  };
+}
 
 export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): RenderedNotice {
   const { config, schedule, recipient, data } = ctx;
@@ -181,16 +242,23 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
             : undefined,
       });
     }
-    case 'withdrawal':
-      return body({
-        subject: `Withdrawal confirmed: ${site()} — ${config.title}`,
-        paragraphs: [
-          `${site()} has withdrawn from the ${config.title}. No further invitations or reminders will be sent to the team.`,
-          ...(data.promotedSiteName
-            ? [`${data.promotedSiteName} has been offered the place from the waiting list.`]
-            : []),
-        ],
-      });
+    case 'withdrawal': {
+      const cancelled = cancellations(data.cancels ?? [], ctx);
+      return {
+        ...body({
+          subject: `Withdrawal confirmed: ${site()} — ${config.title}`,
+          paragraphs: [
+            `${site()} has withdrawn from the ${config.title}. No further invitations or reminders will be sent to the team.`,
+            ...(cancelled.sentence ? [cancelled.sentence] : []),
+            ...(data.promotedSiteName
+              ? [`${data.promotedSiteName} has been offered the place from the waiting list.`]
+              : []),
+          ],
+        }),
+        calendar: cancelled.specs[0],
+        moreCalendars: cancelled.specs.slice(1),
+      };
+    }
     case 'prework':
       return body({
         subject: `Pre-work for ${config.title}: checklist, commitment form, baseline data`,
@@ -228,15 +296,7 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
           action: data.teamUrl ? { label: 'Confirm who attends', url: data.teamUrl } : undefined,
         }),
         calendar: invite
-          ? {
-              id: `ls-${n.session}`,
-              sequence: n.sequence,
-              method: 'REQUEST',
-              start: ls.start,
-              end: ls.end,
-              summary: `${SESSION(n.session)}: ${config.title}`,
-              location: ls.venue,
-            }
+          ? entrySpec({ kind: 'session', index: n.session, sequence: n.sequence }, ctx, 'REQUEST')
           : undefined,
       };
     }
@@ -253,7 +313,7 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
       const series = schedule.consultation[n.series]!;
       const at = series.calls[n.call]!;
       requireValues(`notice ${n.kind}`, { call: at });
-      const name = series.kind === 'clinical' ? 'Clinical consultation call' : 'All-collaborative call';
+      const name = callName(series.kind);
       const invite = n.kind === 'consultation-invite';
       return {
         ...body({
@@ -267,16 +327,7 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
           ],
         }),
         calendar: invite
-          ? {
-              id: `consult-${n.series}-${n.call}`,
-              sequence: 0,
-              method: 'REQUEST',
-              start: at,
-              end: new Date(Date.parse(at) + series.durationMinutes * 60_000).toISOString(),
-              summary: `${name}: ${config.title}`,
-              url: series.link,
-              location: series.link,
-            }
+          ? entrySpec({ kind: 'call', series: n.series, index: n.call, sequence: 0 }, ctx, 'REQUEST')
           : undefined,
       };
     }
@@ -313,43 +364,29 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
           ],
           table: { caption: `Timeline (${tz})`, rows: timelineRows(schedule, tz) },
         }),
-        calendar: session
-          ? {
-              id: `ls-${m![2]}`,
-              sequence: n.version,
-              method: 'REQUEST',
-              start: session.start,
-              end: session.end,
-              summary: `${label}: ${config.title}`,
-              location: session.venue,
-            }
-          : call
-            ? {
-                id: `info-call-${m![2]}`,
-                sequence: n.version,
-                method: 'REQUEST',
-                start: call.start,
-                end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
-                summary: `${label}: ${config.title}`,
-                url: call.link,
-              }
-            : undefined,
+        // The update goes only to those whose calendar holds the event (the team for a session, the
+        // PIs for an informational call): for anyone else it would be an update of nothing.
+        calendar:
+          session && data.teamMember
+            ? entrySpec({ kind: 'session', index: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
+            : call && data.pi
+              ? {
+                  id: `info-call-${m![2]}`,
+                  sequence: n.version,
+                  method: 'REQUEST',
+                  start: call.start,
+                  end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
+                  summary: `${label}: ${config.title}`,
+                  url: call.link,
+                }
+              : undefined,
       };
     }
     case 'cancelled': {
       const cancels: CalendarSpec[] = data.teamMember
-        ? (n.sessions ?? []).map(({ index, sequence }) => {
-            const ls = schedule.learningSessions[index]!;
-            return {
-              id: `ls-${index}`,
-              sequence,
-              method: 'CANCEL',
-              start: ls.start,
-              end: ls.end,
-              summary: `${SESSION(index)}: ${config.title}`,
-              location: ls.venue,
-            };
-          })
+        ? (n.sessions ?? []).map(({ index, sequence }) =>
+            entrySpec({ kind: 'session', index, sequence }, ctx, 'CANCEL'),
+          )
         : [];
       return {
         ...body({

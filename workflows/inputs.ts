@@ -1,6 +1,6 @@
 /** Registering an input as both an Update (with validator) and a Signal (validated in its handler). */
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineSignal, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineSignal, setHandler } from '@temporalio/workflow';
 import type { Rejection } from './definitions';
 
 const KEEP_REJECTIONS = 50;
@@ -18,7 +18,11 @@ export function handleInput<R, A>(
 ): void {
   setHandler(update, (input: A) => apply(validate(input)), {
     validator: (input: A) => {
-      validate(input);
+      try {
+        validate(input);
+      } catch (err) {
+        throw invalidInput(err);
+      }
     },
   });
   setHandler(defineSignal<[A]>(update.name), async (input: A) => {
@@ -37,6 +41,22 @@ export function handleInput<R, A>(
 /** Throws the message as the validation failure people see. */
 export function refuse(message: string): never {
   throw new Error(message);
+}
+
+/** The type of a refused input's failure: not a crash, and not worth retrying. */
+export const INVALID_INPUT = 'InvalidInput';
+
+/**
+ * A refusal as the caller receives it: a non-retryable application failure of type InvalidInput,
+ * so the CLI, the web app and Temporal's own tools can tell a refused input from a crash.
+ */
+function invalidInput(err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  return ApplicationFailure.create({
+    type: INVALID_INPUT,
+    message: (err as Error).message,
+    nonRetryable: true,
+  });
 }
 
 /** Dates in refusals, in the workflow's own zone: "Mar 1, 2027, 5:00 PM (America/New_York)". */

@@ -182,7 +182,9 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
       const period = schedule.periods.find((p) => p.id === s.period);
       if (!period)
         refuse(
-          `there is no reporting period ${s.period}; periods run ${schedule.periods[0]?.id} to ${schedule.periods.at(-1)?.id}`,
+          schedule.periods.length
+            ? `there is no reporting period ${s.period}; periods run ${schedule.periods[0]!.id} to ${schedule.periods.at(-1)!.id}`
+            : `there is no reporting period ${s.period}: this collaborative's schedule has no reporting periods`,
         );
       if (ms(period.start) > now()) refuse(`period ${s.period} has not started yet`);
       return s as typeof raw;

@@ -67,7 +67,7 @@ describe('notify', () => {
       reason: 'No funding.',
       sessions,
     });
-    expect(r).toMatchObject({ failed: 0, total: 2 + 3 + 3 }); // 2 PIs, 3 team members (the contact is one), 2 faculty + 1 coordinator
+    expect(r).toMatchObject({ failed: 0, total: 2 + 4 + 3 }); // 2 PIs, 4 team members (3 core with the contact, the data manager), 2 faculty + 1 coordinator
     const member = sink
       .to('clinician@bayview.example.org')
       .find((m) => m.parsed.subject === 'Cancelled: Test collaborative nx')!;
@@ -112,7 +112,7 @@ describe('notify', () => {
       session: 1,
       daysBefore: 2,
     });
-    expect(r).toEqual({ sent: 2, alreadySent: 0, failed: 1, total: 3 });
+    expect(r).toEqual({ sent: 3, alreadySent: 0, failed: 1, total: 4 });
     const bounce = await dbh.db.collection('bounces').findOne({ email: 'leader@bayview.example.org' });
     expect(bounce).toMatchObject({
       count: 1,
@@ -123,9 +123,9 @@ describe('notify', () => {
       await acts.notify('nx', { kind: 'session-reminder', siteId: 'bayview', session: 1, daysBefore: 2 }),
     ).toEqual({
       sent: 0,
-      alreadySent: 2,
+      alreadySent: 3,
       failed: 1,
-      total: 3,
+      total: 4,
     });
     expect((await dbh.db.collection('bounces').findOne({ email: 'leader@bayview.example.org' }))!.count).toBe(
       1,

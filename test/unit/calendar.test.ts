@@ -64,6 +64,7 @@ const session: CalendarEvent = {
   start: '2027-01-18T14:00:00Z',
   end: '2027-01-18T17:30:00Z',
   timeZone: 'America/New_York',
+  stamp: '2026-12-01T15:04:05Z',
   summary: 'TF-CBT 2027: Learning Session 1',
   description: 'Agenda:\n1. Welcome, introductions; goals\n2. Practice "PRACTICE" skills',
   location: 'Zoom (link below)',
@@ -205,10 +206,11 @@ describe('renderIcs: an invite', () => {
     expect(when(p, 'dtend').utc).toBe('2027-01-18T17:30:00Z');
   });
 
-  it('stamps DTSTAMP in UTC: the start by default, or the given stamp', () => {
-    expect(utcOf(parse(renderIcs(session)), 'dtstamp')).toBe('2027-01-18T14:00:00Z');
+  it('stamps DTSTAMP in UTC with the time the object was created, not the event start', () => {
+    expect(utcOf(parse(renderIcs(session)), 'dtstamp')).toBe('2026-12-01T15:04:05Z');
     const stamped = parse(renderIcs({ ...session, stamp: '2026-11-02T15:04:05Z' }));
     expect(utcOf(stamped, 'dtstamp')).toBe('2026-11-02T15:04:05Z');
+    expect(() => renderIcs({ ...session, stamp: undefined as unknown as string })).toThrow(/stamp/);
   });
 
   it('keeps display names that contain double quotes or line breaks readable', () => {

@@ -4,7 +4,8 @@
  * Valid updates go through: an application is confirmed, a reschedule moves the timers and
  * tells the people it concerns.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
 import * as ops from '../../scripts/operations';
@@ -213,6 +214,33 @@ describe('Update validators (dev server)', () => {
     expect(await refusal(open.executeUpdate(cancel, { args: [{ reason: 'no budget', by: FACULTY }] }))).toBe(
       `only a coordinator of this collaborative can cancel it (${FACULTY} is not one)`,
     );
+  });
+
+  it('refuses with a typed, non-retryable InvalidInput failure, so tools can tell it from a crash', async () => {
+    const err = await open
+      .executeUpdate(recordDecision, {
+        args: [{ siteId: 'bayview', decision: 'accept', notes: '', by: 'x' }],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'InvalidInput', nonRetryable: true });
+    expect((cause as ApplicationFailure).message).toMatch(/by: not a valid email address/);
+  });
+
+  it('says what is wrong when a learning session would move past the end', async () => {
+    const pastEnd = new Date(Date.now() + 2 * 3_600_000).toISOString(); // it ends 90 minutes after launch
+    expect(
+      await refusal(
+        open.executeUpdate(reschedule, {
+          args: [{ milestone: 'learningSessions[2]', at: pastEnd, by: COORDINATOR }],
+        }),
+      ),
+    ).toBe('the new schedule does not hold: the last learning session must end before the end date');
   });
 
   it('keeps running, with none of the refused inputs in its history', async () => {
