@@ -157,9 +157,13 @@ async function main() {
   await ensureIndexes(db);
   const client = await ops.connectClient(settings);
   try {
+    // The example sites only for the demo: a network starting for real must not announce to them.
     if ((await listSites(db)).length === 0) {
-      const r = await ops.importSites(db, path.join(ROOT, 'examples/sites.csv'));
-      say(`imported ${r.count} example sites into the empty network directory`);
+      if (wantDemo) {
+        const r = await ops.importSites(db, path.join(ROOT, 'examples/sites.csv'));
+        say(`imported ${r.count} example sites into the empty network directory`);
+      } else
+        say('the network directory is empty: add your sites with `npm run lc -- sites import <file.csv>`');
     }
     if (wantDemo) {
       const exists = await client.workflow

@@ -234,7 +234,8 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
           await mail.notify(slug, { kind: 'prework-reminder', siteId, n: item.index!, pending: pending() });
         return;
       case 'session-invite':
-        if (item.index === 0) upsertSearchAttributes([{ key: LC_PHASE, value: 'learning-sessions' }]);
+        if (item.index === 0 && !phaseAtSessions)
+          upsertSearchAttributes([{ key: LC_PHASE, value: 'learning-sessions' }]);
         await mail.notify(slug, {
           kind: 'session-invite',
           siteId,
@@ -271,10 +272,26 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
 
   const maxEvents = input.maxHistoryEvents ?? 2_000;
   const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
+  // A team is in pre-work until LS1 begins, though its LS1 invitation goes out when it joins.
+  const phaseAtSessions = patched('team-phase-at-first-session');
+  const ls1 = () => ms(schedule.learningSessions[0]!.start);
+  let inSessions = false;
+  const enterSessions = () => {
+    upsertSearchAttributes([{ key: LC_PHASE, value: 'learning-sessions' }]);
+    inSessions = true;
+  };
+  if (phaseAtSessions && ls1() <= now()) enterSessions();
   for (;;) {
     const item = nextItem(teamAgenda(schedule, input.joinedAt, input.metrics?.ladder, agendaOptions), done);
     if (!item || closed) break;
     nextMilestone = { name: item.key, at: item.at };
+    if (phaseAtSessions && !inSessions && ms(item.at) >= ls1()) {
+      const version = scheduleVersion;
+      const wait = ls1() - now();
+      if (wait > 0 && (await condition(() => !!closed || scheduleVersion !== version, wait))) continue;
+      if (closed) break;
+      enterSessions();
+    }
     const version = scheduleVersion;
     const wait = ms(item.at) - now();
     if (wait > 0 && (await condition(() => !!closed || scheduleVersion !== version, wait))) continue;

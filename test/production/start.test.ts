@@ -51,7 +51,7 @@ describe('npm start (the local stack and the demo)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function start(): Started {
+  function start(args: string[] = [], dir = dataDir): Started {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
@@ -66,9 +66,9 @@ describe('npm start (the local stack and the demo)', () => {
       'LC_WEB_ADMINS',
     ])
       delete env[name];
-    env.LC_DATA_DIR = dataDir;
+    env.LC_DATA_DIR = dir;
     // Its own process group, as a terminal would give it, so a Ctrl-C can be sent to the group.
-    const child = spawn(process.execPath, ['scripts/bootstrap.js', 'start'], {
+    const child = spawn(process.execPath, ['scripts/bootstrap.js', 'start', ...args], {
       cwd: ROOT,
       env,
       detached: true,
@@ -160,5 +160,20 @@ describe('npm start (the local stack and the demo)', () => {
 
     process.kill(-s.child.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the whole group
     await stopped(s, 'SIGINT to the group');
+  }, 300_000);
+
+  it('with --no-demo, leaves an empty network directory empty (no fictional PIs to announce to)', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-start-nodemo-'));
+    try {
+      const s = start(['--no-demo'], fresh);
+      await ready(s);
+      expect(s.output()).toContain('the network directory is empty: add your sites with');
+      expect(s.output()).not.toContain('imported 13 example sites');
+      expect(s.output()).not.toContain('launched the demo collaborative');
+      process.kill(s.child.pid!, 'SIGTERM');
+      await stopped(s, 'SIGTERM to the launcher');
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
   }, 300_000);
 });

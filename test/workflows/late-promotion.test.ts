@@ -17,6 +17,7 @@ import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
+import { LC_PHASE } from '../../workflows/search-attributes';
 import { storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
@@ -40,6 +41,8 @@ describe('a team promoted 10 days before the first session (time skipping)', () 
   const promotedAt = ms(s.learningSessions[0]!.start) - 10 * DAY;
   /** What harbor's senior leader received, in order: [days from promotion, subject]. */
   let received: [number, string][] = [];
+  /** harbor's LcPhase a day after its promotion, and an hour into LS1. */
+  const phases: (string | undefined)[] = [];
 
   async function until(at: number) {
     const delta = at - (await env.currentTimeMs());
@@ -65,6 +68,14 @@ describe('a team promoted 10 days before the first session (time skipping)', () 
       await handle.signal('recordDecision', { siteId: 'harbor', decision: 'waitlist', by: FACULTY });
       await until(promotedAt);
       await handle.signal('withdraw', { siteId: 'bayview', reason: 'Lost our supervisor.' });
+      const phase = async () =>
+        (
+          await env.client.workflow.getHandle(teamWorkflowId('late', 'harbor')).describe()
+        ).typedSearchAttributes.get(LC_PHASE);
+      await until(promotedAt + DAY);
+      phases.push(await phase());
+      await until(ms(s.learningSessions[0]!.start) + 3_600_000);
+      phases.push(await phase());
       await handle.result();
       if (process.env.LC_RECORD_HISTORIES) {
         const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
@@ -90,6 +101,10 @@ describe('a team promoted 10 days before the first session (time skipping)', () 
   afterAll(async () => {
     await h?.close();
     await env?.teardown();
+  });
+
+  it('shows LcPhase "prework" until LS1 begins, though its LS1 invitation went out on promotion', () => {
+    expect(phases).toEqual(['prework', 'learning-sessions']);
   });
 
   it('is invited to LS1 on promotion, with no "in 14 days" reminder after it, and reminded 2 days before', () => {
