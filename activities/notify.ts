@@ -456,6 +456,19 @@ export class Notifier {
     }));
   }
 
+  /** The PI and the contact person named in the application of each site. */
+  private async applicants(doc: CollaborativeDoc, siteIds: string[]): Promise<Addressee[]> {
+    const apps = await this.db
+      .collection<ApplicationDoc>(COLLECTIONS.applications)
+      .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
+      .toArray();
+    const contacts = new Map(apps.map((a) => [a.siteId, a.coreTeam.contactPerson]));
+    return (await this.pis(siteIds)).flatMap((pi) => {
+      const contact = contacts.get(pi.siteId!);
+      return [pi, ...(contact ? [{ ...contact, siteId: pi.siteId, timeZone: pi.timeZone }] : [])];
+    });
+  }
+
   /** The core team, data manager and contact person of each site (with the PI when `withPi`). */
   private async teams(doc: CollaborativeDoc, siteIds: string[], withPi: boolean): Promise<Addressee[]> {
     const apps = await this.db
@@ -529,6 +542,9 @@ export class Notifier {
       }
       case 'review-reminder':
         list = this.staff(doc, 'faculty');
+        break;
+      case 'waitlist-update':
+        list = await this.applicants(doc, n.siteIds);
         break;
       case 'decisions-overdue':
         list = this.staff(doc, 'coordinators');

@@ -84,6 +84,11 @@ export const withdrawalSchema = z
     siteId: siteIdSchema,
     reason: z.string().trim().min(3, 'give a reason for the withdrawal').max(2000),
     by: emailSchema.optional(),
+    /**
+     * After LS1 has begun the place is not filled from the waiting list unless the coordinator
+     * chooses to: the promoted team then joins late and catches up.
+     */
+    promoteLate: z.boolean().optional(),
   })
   .strict();
 export type Withdrawal = z.infer<typeof withdrawalSchema>;

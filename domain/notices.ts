@@ -15,7 +15,16 @@ export type CollaborativeNotice =
   | { kind: 'application-received'; siteId: string; version: number }
   | { kind: 'review-reminder'; undecided: string[] }
   | { kind: 'decisions-overdue'; undecided: string[] }
-  | { kind: 'decision'; siteId: string; decision: DecisionKind; promoted?: boolean }
+  | {
+      kind: 'decision';
+      siteId: string;
+      decision: DecisionKind;
+      promoted?: boolean;
+      /** A late promotion: the learning sessions already begun, which the team catches up on. */
+      catchUp?: number[];
+    }
+  /** To the waitlisted sites: at LS1 (no more automatic places) and at the end (the list closes). */
+  | { kind: 'waitlist-update'; stage: 'sessions-begun' | 'closed'; siteIds: string[] }
   | { kind: 'withdrawal'; siteId: string; promoted?: string }
   | { kind: 'prework'; siteId: string }
   | { kind: 'prework-reminder'; siteId: string; n: number; pending: PreworkItem[] }
@@ -72,6 +81,8 @@ export function noticeKey(n: Notice): string {
       return `decision:${n.siteId}:${n.decision}${n.promoted ? ':promoted' : ''}`;
     case 'withdrawal':
       return `withdrawal:${n.siteId}`;
+    case 'waitlist-update':
+      return `waitlist-update:${n.stage}`;
     case 'prework':
       return `prework:${n.siteId}`;
     case 'prework-reminder':

@@ -222,22 +222,36 @@ ${examples(
 
 program
   .command('withdraw <slug> <siteId>')
-  .usage('<slug> <siteId> --reason "…" [--by <email>]')
-  .description('withdraw an accepted team; the first team on the waiting list takes its place')
+  .usage('<slug> <siteId> --reason "…" [--by <email>] [--promote-late]')
+  .description(
+    'withdraw an accepted team; until LS1 begins, the first team on the waiting list takes its place',
+  )
   .option('--reason <text>', 'why the team withdraws (required)')
   .option('--by <email>', 'who records it')
+  .option(
+    '--promote-late',
+    'after LS1 has begun, still give the place to the first waitlisted team (it joins late and catches up)',
+  )
   .addHelpText(
     'after',
     examples(
       'withdraw demo fairview --reason "lost its clinical supervisor" --by sam.rivera@network.example.org',
+      'withdraw demo fairview --reason "merged with another site" --promote-late',
     ),
   )
-  .action(async (slug: string, siteId: string, o: { reason?: string; by?: string }) => {
-    const r = await ops.withdraw(await temporal(), slug, { siteId, reason: o.reason, by: o.by });
-    console.log(
-      `${r.siteId} withdrew from lc/${slug}${r.promoted ? `; ${r.promoted} is promoted from the waiting list` : ''}`,
-    );
-  });
+  .action(
+    async (slug: string, siteId: string, o: { reason?: string; by?: string; promoteLate?: boolean }) => {
+      const r = await ops.withdraw(await temporal(), slug, {
+        siteId,
+        reason: o.reason,
+        by: o.by,
+        ...(o.promoteLate ? { promoteLate: true } : {}),
+      });
+      console.log(
+        `${r.siteId} withdrew from lc/${slug}${r.promoted ? `; ${r.promoted} is promoted from the waiting list` : ''}`,
+      );
+    },
+  );
 
 program
   .command('cancel <slug>')

@@ -217,7 +217,9 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
           n.promoted
             ? `Good news: a place has opened in the ${config.title}, and ${site()} has been accepted from the waiting list.`
             : `Congratulations: ${site()} has been accepted into the ${config.title}.`,
-          `Pre-work begins ${data.preworkStart ? day(data.preworkStart) : 'now'}: a pre-work checklist, commitment forms and baseline data. ${SESSION(0)} starts ${when(ls1.start)} at ${ls1.venue}.`,
+          n.catchUp?.length
+            ? `The collaborative is under way: ${n.catchUp.map(SESSION).join(', ')} ${n.catchUp.length > 1 ? 'have' : 'has'} already taken place. Your team joins now and catches up with the faculty's help: please complete the pre-work (checklist, commitment forms, baseline data) as soon as you can, and ask the faculty for the materials of what you missed.`
+            : `Pre-work begins ${data.preworkStart ? day(data.preworkStart) : 'now'}: a pre-work checklist, commitment forms and baseline data. ${SESSION(0)} starts ${when(ls1.start)} at ${ls1.venue}.`,
         ],
         waitlist: [
           `Thank you for applying to the ${config.title}. ${site()} has been placed on the waiting list; we will write at once if a place opens.`,
@@ -242,6 +244,23 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
             : undefined,
       });
     }
+    case 'waitlist-update':
+      return body({
+        subject:
+          n.stage === 'closed'
+            ? `The waiting list is closed — ${config.title}`
+            : `${SESSION(0)} has begun — ${config.title}`,
+        paragraphs:
+          n.stage === 'closed'
+            ? [
+                `The ${config.title} has ended, and with it the waiting list on which ${site()} was placed. No place opened for your team this time.`,
+                'Thank you for your interest: we hope to see an application from you for a future collaborative.',
+              ]
+            : [
+                `${SESSION(0)} of the ${config.title} began on ${day(schedule.learningSessions[0]!.start)} with the accepted teams. ${site()} remains on the waiting list.`,
+                'From now on a place that opens is not filled automatically: the coordinators may still offer one, with help to catch up on what was missed. We will write at once if they do; otherwise you will hear from us when the collaborative ends.',
+              ],
+      });
     case 'withdrawal': {
       const cancelled = cancellations(data.cancels ?? [], ctx);
       return {

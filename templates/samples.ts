@@ -57,6 +57,7 @@ export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> }
   'decisions-overdue': { kind: 'decisions-overdue', undecided: ['harbor'] },
   decision: { kind: 'decision', siteId: 'bayview', decision: 'accept' },
   withdrawal: { kind: 'withdrawal', siteId: 'fairview', promoted: 'harbor' },
+  'waitlist-update': { kind: 'waitlist-update', stage: 'sessions-begun', siteIds: ['harbor'] },
   prework: { kind: 'prework', siteId: 'bayview' },
   'prework-reminder': {
     kind: 'prework-reminder',
@@ -119,12 +120,16 @@ export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   'application-received': 'to the PI and the contact person: an application (or amendment) arrived',
   'review-reminder': 'to the faculty: applications still to decide before decisions are due',
   'decisions-overdue': 'to the coordinators: decisions are overdue',
-  decision: 'to the PI and the core team: accepted (with the timeline), waiting list or declined',
-  withdrawal: 'to the team and the coordinators: a withdrawal is confirmed',
-  prework: 'to an accepted team: the pre-work begins',
-  'prework-reminder': 'to the PI and the contact person: pre-work items still open',
-  'session-invite': 'to the core team: a learning session, with a calendar invite',
-  'session-reminder': 'to the core team: a learning session is days away',
+  decision:
+    'to the PI, the core team, the data manager and the contact person: accepted (with the timeline), waiting list or declined',
+  'waitlist-update':
+    'to the PI and the contact person of each waitlisted site: LS1 has begun (no automatic places now), then the list closes at the end',
+  withdrawal:
+    "to the team, the faculty and the coordinators: a withdrawal is confirmed, and each person's calendar entries still to come are cancelled",
+  prework: 'to an accepted team (with its PI): the pre-work begins',
+  'prework-reminder': 'to an accepted team (with its PI): pre-work items still open',
+  'session-invite': 'to the team: a learning session, with a calendar invite',
+  'session-reminder': 'to the team: a learning session is days away',
   'session-missed': 'to the faculty and coordinators: no one of a team attended a session',
   'consultation-invite': 'to the core teams: a consultation call, with a calendar invite',
   'consultation-reminder': 'to the core teams: the day before a consultation call',
@@ -292,6 +297,16 @@ export function sampleInput(name: TemplateName): SampleInput {
       data.siteName = bayview.name;
       data.applicationUrl = APPLY_LINK;
       break;
+    case 'waitlist-update': {
+      const harbor = site('harbor');
+      data.siteName = harbor.name;
+      recipient = {
+        name: harbor.piName,
+        email: harbor.piEmail,
+        timeZone: harbor.timeZone ?? config.timeZone,
+      };
+      break;
+    }
     case 'review-reminder':
     case 'decisions-overdue':
       data.undecidedNames = notice.undecided.map((id) => site(id).name);

@@ -190,8 +190,10 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       teams.get(w.siteId)!.state = 'withdrawn';
       await records.recordTeam(slug, w.siteId, 'withdrawn', { reason: w.reason });
       await signalTeam(w.siteId, { reason: 'withdrawn', note: w.reason });
-      // The first team on the waiting list takes the place, while the sessions have not begun.
-      const promoted = ms(schedule.learningSessions[0]!.start) > now() ? waitlist.shift() : undefined;
+      // The first team on the waiting list takes the place while the sessions have not begun;
+      // later only when the coordinator chooses it, and the team catches up on what it missed.
+      const begun = schedule.learningSessions.flatMap((ls, i) => (ms(ls.start) <= now() ? [i] : []));
+      const promoted = !begun.length || w.promoteLate ? waitlist.shift() : undefined;
       await mail.notify(slug, { kind: 'withdrawal', siteId: w.siteId, promoted });
       if (promoted) {
         const team = teams.get(promoted)!;
@@ -204,7 +206,13 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           notes: note,
           by: w.by ?? config.coordinators[0]!.email,
         });
-        await mail.notify(slug, { kind: 'decision', siteId: promoted, decision: 'accept', promoted: true });
+        await mail.notify(slug, {
+          kind: 'decision',
+          siteId: promoted,
+          decision: 'accept',
+          promoted: true,
+          ...(begun.length ? { catchUp: begun } : {}),
+        });
         await startTeam(promoted, true);
       }
       return { siteId: w.siteId, promoted };
@@ -448,6 +456,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
       }
       case 'sessions-begin':
         await enter('learning-sessions');
+        if (waitlistNotices && waitlist.length)
+          await notice({ kind: 'waitlist-update', stage: 'sessions-begun', siteIds: [...waitlist] });
         return true;
       case 'consultation-invite':
       case 'consultation-reminder': {
@@ -477,6 +487,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   await enter('scheduled');
 
   const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
+  // Waitlisted sites hear when LS1 begins and when the list closes at the end.
+  const waitlistNotices = patched('waitlist-notices');
   for (;;) {
     const item = nextItem(
       collaborativeAgenda(schedule, launchedAt, config.metrics?.ladder, agendaOptions),
@@ -522,6 +534,8 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   }
 
   await enter('closing');
+  if (waitlistNotices && waitlist.length)
+    await mail.notify(slug, { kind: 'waitlist-update', stage: 'closed', siteIds: [...waitlist] });
   const results: TeamResult[] = await Promise.all([...children.values()].map((c) => c.result()));
   for (const r of results) {
     const team = teams.get(r.siteId)!;

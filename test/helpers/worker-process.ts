@@ -8,6 +8,7 @@
  * worker running as an orphan.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
@@ -133,8 +134,9 @@ export class WorkerProcess {
     }
     await this.exited;
     if (!pgid) return;
-    // tsx's node child is in the same group; wait until no member of the group remains.
-    for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 20));
+    // tsx's node child is in the same group; wait until no member of the group runs. A killed
+    // member may stay a zombie until its new parent reaps it, later on a busy machine: it runs no code.
+    for (let i = 0; i < 500 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 20));
     if (groupAlive(pgid)) throw new Error(`process group ${pgid} survived SIGKILL`);
   }
 
@@ -168,11 +170,24 @@ function killGroup(pgid: number): void {
   }
 }
 
+/** Whether a process of the group is alive and not a zombie (from /proc; `kill -0` counts zombies). */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  if (!fs.existsSync('/proc/self/stat')) return true;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // it ended while we looked
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
 }
