@@ -5,7 +5,7 @@
  */
 import type { Db } from 'mongodb';
 import { complianceOf, type ComplianceCell, type Submission } from '../domain/metrics';
-import { DAY, ms } from '../domain/schedule';
+import { dayOf, ms } from '../domain/schedule';
 import { currentSchedule, getCollaborative } from './collaboratives';
 import { COLLECTIONS } from './db';
 import type { TeamDoc } from './lifecycle';
@@ -86,12 +86,15 @@ export interface ComplianceMatrix {
 
 export async function computeCompliance(db: Db, slug: string, now: number): Promise<ComplianceMatrix> {
   const doc = await getCollaborative(db, slug);
-  const periods = currentSchedule(doc).periods;
+  const schedule = currentSchedule(doc);
+  const periods = schedule.periods;
   const grace = doc.config.metrics?.graceDays ?? 0;
   const byTeam = await submittedByTeam(db, slug);
   const totals: Record<ComplianceCell, number> = { 'on-time': 0, late: 0, missing: 0, 'not-yet-due': 0 };
   const teams = (await reportingTeams(db, slug)).map((siteId) => {
-    const cells = periods.map((p) => complianceOf(p, byTeam.get(siteId)?.get(p.id), now, grace));
+    const cells = periods.map((p) =>
+      complianceOf(p, byTeam.get(siteId)?.get(p.id), now, grace, dayOf(schedule)),
+    );
     for (const c of cells) totals[c]++;
     return { siteId, cells };
   });
@@ -107,7 +110,8 @@ export async function digestRows(
   const doc = await getCollaborative(db, slug);
   const ladder = doc.config.metrics?.ladder;
   if (!ladder) return [];
-  const overdue = currentSchedule(doc).periods.filter((p) => ms(p.due) + ladder.digestAfterDays * DAY <= now);
+  const schedule = currentSchedule(doc);
+  const overdue = schedule.periods.filter((p) => ms(p.due) + ladder.digestAfterDays * dayOf(schedule) <= now);
   const byTeam = await submittedByTeam(db, slug);
   const active = await db
     .collection<TeamDoc>(COLLECTIONS.teams)

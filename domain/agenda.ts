@@ -5,7 +5,7 @@
  * continue-as-new), so nothing is done twice.
  */
 import { rungTime, type Ladder, type Rung } from './metrics';
-import { communityMeetings, DAY, ms, plus, type CommunitySchedule, type Schedule } from './schedule';
+import { communityMeetings, DAY, dayOf, ms, plus, type CommunitySchedule, type Schedule } from './schedule';
 
 export interface AgendaItem<K extends string = string> {
   key: string;
@@ -61,8 +61,8 @@ export type CollaborativeItemKind =
   | 'end';
 
 /** `launchedAt` stands in for an announcement date the config leaves out ("announce at launch"). */
-/** The weekly digest of missing metrics to faculty and coordinators. */
-export const DIGEST_EVERY = 7 * DAY;
+/** The weekly digest of missing metrics to faculty and coordinators (days of the programme). */
+export const DIGEST_EVERY_DAYS = 7;
 
 export function collaborativeAgenda(
   s: Schedule,
@@ -72,12 +72,13 @@ export function collaborativeAgenda(
 ): AgendaItem<CollaborativeItemKind>[] {
   const items: AgendaItem<CollaborativeItemKind>[] = [];
   const add = (i: AgendaItem<CollaborativeItemKind>) => items.push(i);
+  const day = dayOf(s);
   add({ key: 'announce', kind: 'announce', at: s.announcement ?? launchedAt });
   s.informationalCalls.forEach((c, i) =>
     add({
       key: `info-call-reminder:${i}`,
       kind: 'info-call-reminder',
-      at: plus(c.start, -DAY),
+      at: plus(c.start, -day),
       staleAfter: c.start,
       index: i,
     }),
@@ -86,14 +87,14 @@ export function collaborativeAgenda(
   add({
     key: 'applications-closing',
     kind: 'applications-closing',
-    at: plus(s.applicationsClose, -3 * DAY),
+    at: plus(s.applicationsClose, -3 * day),
     staleAfter: s.applicationsClose,
   });
   add({ key: 'applications-close', kind: 'applications-close', at: s.applicationsClose });
   add({
     key: 'review-reminder',
     kind: 'review-reminder',
-    at: plus(s.decisionsDue, -3 * DAY),
+    at: plus(s.decisionsDue, -3 * day),
     staleAfter: s.decisionsDue,
   });
   add({ key: 'decisions-due', kind: 'decisions-due', at: s.decisionsDue });
@@ -103,7 +104,7 @@ export function collaborativeAgenda(
   s.consultation.forEach((series, si) =>
     series.calls.forEach((call, ci) => {
       const invite =
-        ms(call) - 7 * DAY < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * DAY);
+        ms(call) - 7 * day < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * day);
       add({
         key: `consultation-invite:${si}:${ci}`,
         kind: 'consultation-invite',
@@ -112,11 +113,11 @@ export function collaborativeAgenda(
         series: si,
         index: ci,
       });
-      if (remindAt(o, plus(call, -DAY), invite))
+      if (remindAt(o, plus(call, -day), invite))
         add({
           key: `consultation-reminder:${si}:${ci}`,
           kind: 'consultation-reminder',
-          at: plus(call, -DAY),
+          at: plus(call, -day),
           staleAfter: call,
           series: si,
           index: ci,
@@ -126,9 +127,9 @@ export function collaborativeAgenda(
   const firstDue = s.periods[0]?.due;
   if (ladder && firstDue)
     for (
-      let n = 0, at = plus(firstDue, ladder.digestAfterDays * DAY);
+      let n = 0, at = plus(firstDue, ladder.digestAfterDays * day);
       ms(at) < ms(s.end);
-      n++, at = plus(at, DIGEST_EVERY)
+      n++, at = plus(at, DIGEST_EVERY_DAYS * day)
     )
       add({ key: `metrics-digest:${n}`, kind: 'metrics-digest', at, index: n });
   const lastDue = s.periods.at(-1)?.due;
@@ -147,8 +148,8 @@ export type TeamItemKind =
   | 'metrics-rung'
   | 'end';
 
-/** How often pre-work reminders go out until it is done or the first session starts. */
-export const PREWORK_REMINDER_EVERY = 7 * DAY;
+/** How often pre-work reminders go out until it is done or the first session starts (days). */
+export const PREWORK_REMINDER_EVERY_DAYS = 7;
 
 export function teamAgenda(
   s: Schedule,
@@ -157,6 +158,8 @@ export function teamAgenda(
   o: AgendaOptions = {},
 ): AgendaItem<TeamItemKind>[] {
   const items: AgendaItem<TeamItemKind>[] = [];
+  const day = dayOf(s);
+  const PREWORK_REMINDER_EVERY = PREWORK_REMINDER_EVERY_DAYS * day;
   const ls1 = s.learningSessions[0];
   const preworkAt = s.prework && ms(s.prework) > ms(joinedAt) ? s.prework : joinedAt;
   items.push({ key: 'prework', kind: 'prework', at: preworkAt, staleAfter: ls1?.start });
@@ -182,16 +185,16 @@ export function teamAgenda(
       index: i,
     });
     for (const days of [14, 2])
-      if (remindAt(o, plus(ls.start, -days * DAY), inviteAt))
+      if (remindAt(o, plus(ls.start, -days * day), inviteAt))
         items.push({
           key: `session-reminder:${i}:${days}`,
           kind: 'session-reminder',
-          at: plus(ls.start, -days * DAY),
+          at: plus(ls.start, -days * day),
           staleAfter: ls.start,
           index: i,
           series: days,
         });
-    items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, DAY), index: i });
+    items.push({ key: `session-check:${i}`, kind: 'session-check', at: plus(ls.end, day), index: i });
   });
   if (ladder)
     s.periods.forEach((p, i) => {
@@ -199,7 +202,7 @@ export function teamAgenda(
         items.push({
           key: `metrics-rung:${p.id}:${rung}`,
           kind: 'metrics-rung',
-          at: rungTime(p, rung, ladder),
+          at: rungTime(p, rung, ladder, day),
           index: i,
           series: rung,
         });

@@ -6,9 +6,17 @@
 import { z } from 'zod';
 import { parseOrThrow } from './errors';
 import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
-import { scheduleProblems, type Schedule } from './schedule';
+import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
-import { dateInputSchema, instantReader, monthlyPeriods, repeatEveryDays, timeZoneSchema } from './time';
+import {
+  dateInputSchema,
+  instantReader,
+  monthlyPeriods,
+  repeatEvery,
+  repeatEveryDays,
+  scaledPeriods,
+  timeZoneSchema,
+} from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
@@ -88,6 +96,13 @@ const rawConfigSchema = z
       .default({}),
     /** `compressed` relaxes only the 9–18-month span rule, for demos and tests that compress the dates. */
     scheduleChecks: z.enum(['strict', 'compressed']).default('strict'),
+    /**
+     * A rehearsal in compressed time: how many days of the programme pass in one real day (1440:
+     * a day a minute). Every offset in days (reminders, the ladder, digests, grace, pre-work
+     * nudges, consultation cadence) and the reporting period (30 days) shrink with it. Compressed
+     * schedules only.
+     */
+    timeScale: z.number().min(1).max(100_000).optional(),
     schedule: z
       .object({
         announcement: when.optional(),
@@ -134,15 +149,24 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     consultation: [],
     end: at(s.end, ['end']),
   };
+  const dayMs = raw.timeScale && raw.timeScale !== 1 ? Math.round(DAY / raw.timeScale) : undefined;
+  if (dayMs) schedule.dayMs = dayMs;
   schedule.consultation = s.consultation.map((c, i) => {
     const first = at(c.first, ['consultation', i, 'first']);
+    const end = schedule.end;
     const calls =
-      first && schedule.end ? repeatEveryDays(first, c.everyDays, schedule.end, tz, MAX_CALLS + 1) : [];
+      first && end
+        ? dayMs
+          ? repeatEvery(first, c.everyDays * dayMs, end, MAX_CALLS + 1)
+          : repeatEveryDays(first, c.everyDays, end, tz, MAX_CALLS + 1)
+        : [];
     return { ...c, first, calls };
   });
   const ls1 = schedule.learningSessions[0]?.start;
   if (raw.metrics && ls1 && schedule.end)
-    schedule.periods = monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
+    schedule.periods = dayMs
+      ? scaledPeriods(ls1, schedule.end, raw.metrics.dueDay, dayMs, tz)
+      : monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
   return { ...raw, schedule };
 }
 
@@ -157,6 +181,12 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
         message: `more than ${MAX_CALLS} calls in this series; call less often`,
       });
   });
+  if (c.timeScale && c.timeScale !== 1 && c.scheduleChecks === 'strict')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['timeScale'],
+      message: 'a time scale is for rehearsals: set scheduleChecks: compressed, or leave timeScale out',
+    });
   const rules = { learningSessionCount: c.learningSessionCount, strictSpan: c.scheduleChecks === 'strict' };
   for (const p of scheduleProblems(c.schedule, rules))
     ctx.addIssue({ code: 'custom', path: p.path, message: p.message });

@@ -137,15 +137,15 @@ export function parseSubmission(measures: Measure[], input: unknown): Submission
 }
 
 /** When a period's data counts as late. */
-export function lateAfter(p: Period, graceDays: number): number {
-  return ms(p.due) + graceDays * DAY;
+export function lateAfter(p: Period, graceDays: number, day = DAY): number {
+  return ms(p.due) + graceDays * day;
 }
 
 export type Rung = 1 | 2 | 3;
-export function rungTime(p: Period, rung: Rung, ladder: Ladder): string {
+export function rungTime(p: Period, rung: Rung, ladder: Ladder, day = DAY): string {
   return rung === 1
     ? p.due
-    : plus(p.due, (rung === 2 ? ladder.secondAfterDays : ladder.seniorAfterDays) * DAY);
+    : plus(p.due, (rung === 2 ? ladder.secondAfterDays : ladder.seniorAfterDays) * day);
 }
 
 export type ComplianceCell = 'on-time' | 'late' | 'missing' | 'not-yet-due';
@@ -155,7 +155,9 @@ export function complianceOf(
   submittedAt: number | undefined,
   now: number,
   graceDays: number,
+  day = DAY,
 ): ComplianceCell {
-  if (submittedAt !== undefined) return submittedAt > lateAfter(p, graceDays) ? 'late' : 'on-time';
-  return now > lateAfter(p, graceDays) ? 'missing' : 'not-yet-due';
+  const late = lateAfter(p, graceDays, day);
+  if (submittedAt !== undefined) return submittedAt > late ? 'late' : 'on-time';
+  return now > late ? 'missing' : 'not-yet-due';
 }

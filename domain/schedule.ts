@@ -40,6 +40,12 @@ export interface Schedule {
   learningSessions: LearningSession[];
   consultation: ConsultationSeries[];
   end: string;
+  /**
+   * How long one day of the programme lasts, in ms, when a rehearsal compresses time (the config's
+   * `timeScale`): every offset counted in days (reminders, the ladder, digests, grace, pre-work
+   * nudges, the missed-session check) and the reporting period shrink with it. Absent: a real day.
+   */
+  dayMs?: number;
 }
 
 /** A Learning Community's series of meetings, face to face or remote, as its config gives it. */
@@ -75,6 +81,8 @@ export interface CommunitySchedule {
 export const DAY = 86_400_000;
 export const ms = (iso: string) => Date.parse(iso);
 export const plus = (iso: string, delta: number) => new Date(ms(iso) + delta).toISOString();
+/** The length of a day of the programme (see Schedule.dayMs). */
+export const dayOf = (s: { dayMs?: number }) => s.dayMs ?? DAY;
 
 export interface Problem {
   path: (string | number)[];

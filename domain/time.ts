@@ -103,3 +103,34 @@ export function repeatEveryDays(
     out.push(t.toUTC().toISO({ suppressMilliseconds: true })!);
   }
 }
+
+const wholeSecondIso = (t: number) =>
+  new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+
+/**
+ * The reporting periods of a rehearsal in compressed time (see the config's `timeScale`): 30
+ * programme days each from `from`, labelled with the months they stand for (the month of `from`,
+ * then the next…), each due `dueDay` days into the next, while due no later than `until`.
+ */
+export function scaledPeriods(from: string, until: string, dueDay: number, dayMs: number, timeZone: string) {
+  const out: { id: string; start: string; due: string }[] = [];
+  const first = DateTime.fromISO(from, { zone: 'utc' }).setZone(timeZone).startOf('month');
+  for (let k = 0; ; k++) {
+    const start = Date.parse(from) + k * 30 * dayMs;
+    const due = start + (30 + dueDay - 1) * dayMs;
+    if (due > Date.parse(until)) return out;
+    out.push({
+      id: first.plus({ months: k }).toFormat('yyyy-MM'),
+      start: wholeSecondIso(start),
+      due: wholeSecondIso(due),
+    });
+  }
+}
+
+/** `first`, then every `stepMs` while before `until`; at most `limit` dates (compressed time). */
+export function repeatEvery(first: string, stepMs: number, until: string, limit = Infinity): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(first); t < Date.parse(until) && out.length < limit; t += stepMs)
+    out.push(wholeSecondIso(t));
+  return out;
+}

@@ -9,10 +9,13 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectDb, ensureIndexes } from '../activities/db';
 import { listSites } from '../activities/sites';
+import { parseLaunchConfig, type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import { readSettings } from '../domain/settings';
 import { signingKey, startWeb, type RunningWeb } from '../web/main';
+import { currentSchedule } from '../activities/collaboratives';
 import { loadDemoConfig } from './demo';
+import { demoSteps, playDemo } from './demo-players';
 import * as ops from './operations';
 import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
 import { DATA, provision, ProvisionError, ROOT } from './tools';
@@ -33,6 +36,9 @@ const services: Service[] = [];
 let worker: ChildProcess | undefined;
 let web: RunningWeb | undefined;
 let stopping: Promise<void> | undefined;
+let players: { stop(): Promise<void> } | undefined;
+/** The demo's config when this run launched it. */
+let demoConfig: LaunchConfig | undefined;
 
 /**
  * Stops what was started, once. A Ctrl-C reaches this process twice (from the terminal and from
@@ -41,6 +47,7 @@ let stopping: Promise<void> | undefined;
 async function stopAll(code: number): Promise<never> {
   stopping ??= (async () => {
     say('stopping…');
+    await players?.stop().catch(() => undefined);
     await web?.close().catch(() => undefined);
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker!.once('exit', r));
@@ -174,8 +181,12 @@ async function main() {
           if (err instanceof WorkflowNotFoundError) return false;
           throw err;
         });
-      const demo = () =>
-        ops.launch(client, db, settings.TASK_QUEUE, loadDemoConfig(path.join(ROOT, 'examples/demo.yaml')));
+      const demoInput = loadDemoConfig(path.join(ROOT, 'examples/demo.yaml'));
+      const demo = async () => {
+        const id = await ops.launch(client, db, settings.TASK_QUEUE, demoInput);
+        demoConfig = parseLaunchConfig(demoInput);
+        return id;
+      };
       // Launched before: running, or ended (and perhaps forgotten by Temporal, its records kept).
       const launched = exists
         ? undefined
@@ -205,6 +216,57 @@ async function main() {
     Status            npm run lc -- status demo
   Press Ctrl-C to stop.
 `);
+  if (wantDemo)
+    players = await playTheDemo(settings, demoConfig).catch((err: Error) => {
+      say(`[demo] the sites and faculty of the demo do not play: ${err.message}`);
+      return undefined;
+    });
+}
+
+/**
+ * The demo's sites and faculty give their inputs at their moments (scripts/demo-players.ts),
+ * through the same operations as the CLI; each step prints one `[demo]` line.
+ */
+async function playTheDemo(
+  settings: ReturnType<typeof readSettings>,
+  launched: LaunchConfig | undefined,
+): Promise<{ stop(): Promise<void> }> {
+  const { client: mongo, db } = await connectDb(settings.MONGODB_URI, settings.MONGODB_DB);
+  const client = await ops.connectClient(settings);
+  let stopped = false;
+  // Launched now: its config; resumed: the current schedule its workflow recorded.
+  let config = launched;
+  if (!config) {
+    const doc = await ops.collaborativeRecord(db, 'demo');
+    config = { ...doc.config, schedule: currentSchedule(doc) };
+  }
+  const sites = new Map((await listSites(db)).map((s) => [s.siteId, { name: s.name, piEmail: s.piEmail }]));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const playing = playDemo(
+    demoSteps(config, sites),
+    {
+      apply: (app) => ops.submitApplication(client, 'demo', app),
+      decide: (d) => ops.recordDecision(client, 'demo', d),
+      prework: (siteId, p) => ops.completePrework(client, 'demo', siteId, p),
+      attend: (siteId, a) => ops.recordAttendance(client, 'demo', siteId, a),
+      metrics: (siteId, s) => ops.submitMetrics(client, 'demo', siteId, s),
+    },
+    {
+      now: async () => Date.now(),
+      until: async (at) => {
+        while (!stopped && Date.now() < at) await sleep(Math.min(1000, at - Date.now()));
+      },
+    },
+    { log: (line) => say(`[demo] ${line}`), stopped: () => stopped },
+  ).catch((err: Error) => say(`[demo] the players stopped: ${err.message}`));
+  return {
+    async stop() {
+      stopped = true;
+      await playing;
+      await mongo.close();
+      await client.connection.close();
+    },
+  };
 }
 
 process.on('SIGINT', () => void stopAll(0));

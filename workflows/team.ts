@@ -30,7 +30,7 @@ import {
   type Rung,
   type Submission,
 } from '../domain/metrics';
-import { ms } from '../domain/schedule';
+import { dayOf, ms } from '../domain/schedule';
 import {
   closeTeam,
   completePrework,
@@ -193,7 +193,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
       const s = raw as Submission;
       const period = schedule.periods.find((p) => p.id === s.period)!;
       const previous = carry.metrics[s.period];
-      const late = now() > lateAfter(period, input.metrics!.graceDays);
+      const late = now() > lateAfter(period, input.metrics!.graceDays, dayOf(schedule));
       const entry = { at: now(), late, amendments: previous ? previous.amendments + 1 : 0 };
       carry.metrics[s.period] = entry;
       await records.recordSubmission(slug, siteId, s, {

@@ -141,6 +141,18 @@ describe('npm start (the local stack and the demo)', () => {
 
     // The web app.
     expect((await fetch(`http://127.0.0.1:${ports.LC_WEB_PORT}/healthz`)).status).toBe(200);
+
+    // The demo's players: the first site applies once applications open (a minute in), and its
+    // PI gets the confirmation.
+    await waitFor(
+      "the first demo site's application and its confirmation",
+      async () => {
+        if (!s.output().includes('[lc] [demo] bayview applies')) return undefined;
+        const mail = (await json(inbox)) as { subject: string }[];
+        return mail.some((m) => m.subject.startsWith('Application received')) ? true : undefined;
+      },
+      150_000,
+    );
     process.stdout.write(
       `\n[start] ready, 12 announcements in the inbox ${seconds.toFixed(1)} s after npm start\n`,
     );
