@@ -142,6 +142,35 @@ describe('submitMetrics validation (dev server)', () => {
     });
   });
 
+  it('says plainly when the collaborative has no reporting periods at all', async () => {
+    const none = await env.client.workflow.start(teamWorkflow, {
+      workflowId: teamWorkflowId('mv', 'bayview-no-periods'),
+      taskQueue: h.taskQueue,
+      args: [
+        {
+          slug: 'mv',
+          siteId: 'bayview',
+          schedule: { ...cfg.schedule, periods: [] },
+          joinedAt: new Date(now).toISOString(),
+          timeZone: cfg.timeZone,
+          metrics: cfg.metrics,
+        },
+      ],
+    });
+    const err = await none
+      .executeUpdate(submitMetrics, {
+        args: [{ period: current!.id, values: good, by: 'data@bayview.example.org' }],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(((err as WorkflowUpdateFailedError).cause as Error).message).toBe(
+      `there is no reporting period ${current!.id}: this collaborative's schedule has no reporting periods`,
+    );
+    await none.terminate('done with it');
+  });
+
   it('keeps running, with none of the refused submissions in its history', async () => {
     expect((await team.describe()).status.name).toBe('RUNNING');
     const history = JSON.stringify(await team.fetchHistory());
