@@ -2,7 +2,7 @@
 # The lc-orchestrator image: the worker by default; the web app with
 #   node --import tsx web/main.ts
 # and the CLI with
-#   node --import tsx scripts/lc.ts --help
+#   node --import tsx cli/lc.ts --help
 # Built by temporal-docker-compose.yml, or by hand: docker build -t lc-orchestrator .
 # TypeScript runs through tsx (a production dependency); the workflow bundle is prebuilt.
 
@@ -14,7 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# ---- build: type check, then the prebuilt workflow bundle (scripts/build-bundle.ts) -------------
+# ---- build: type check, then the prebuilt workflow bundle (tools/build-bundle.ts) -------------
 FROM deps AS build
 COPY . .
 RUN npm run build && test -s dist/workflow-bundle.js

@@ -25,6 +25,30 @@ const NODE_BUILTINS = [
   'zlib',
 ];
 
+/**
+ * The layers: each folder imports only from the folders below it (README, "How the pieces fit").
+ * `web/` still reads some records through `activities/` directly (the next step moves them into
+ * `app/`), so its rule forbids only what is above it.
+ */
+const OURS = ['domain', 'security', 'templates', 'activities', 'workflows', 'workers', 'app', 'cli', 'web', 'tools', 'testing'];
+const LAYERS = {
+  domain: ['domain'],
+  security: ['domain', 'security'],
+  templates: ['domain', 'templates'],
+  activities: ['domain', 'security', 'templates', 'activities'],
+  app: ['domain', 'security', 'templates', 'activities', 'workflows', 'app'],
+  cli: ['domain', 'app', 'cli'],
+  workers: ['domain', 'security', 'activities', 'workflows', 'workers'],
+  web: ['domain', 'security', 'templates', 'activities', 'workflows', 'app', 'web'],
+  tools: ['domain', 'security', 'activities', 'workflows', 'workers', 'app', 'web', 'tools'],
+};
+/** no-restricted-imports patterns for a folder: every folder of ours it may not import. */
+const forbiddenFor = (folder) =>
+  OURS.filter((o) => !LAYERS[folder].includes(o)).map((o) => ({
+    group: [`../${o}`, `../${o}/*`, `../../${o}`, `../../${o}/*`],
+    message: `${folder}/ may import only ${LAYERS[folder].join(', ')} (see the layers in eslint.config.mjs)`,
+  }));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'test/histories/**'] },
   js.configs.recommended,
@@ -40,6 +64,10 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  ...Object.keys(LAYERS).map((folder) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: forbiddenFor(folder) }] },
+  })),
   {
     // Workflow code is replayed: no I/O, no Node built-ins, no environment; activities by type only.
     files: ['workflows/**/*.ts'],
@@ -63,10 +91,14 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['../activities', '../activities/*', '../scripts/*', '../workers/*'],
+              group: ['../activities', '../activities/*', '../workers/*'],
               message: 'workflows import activities by type only (import type)',
               allowTypeImports: true,
             },
+            ...['app', 'cli', 'web', 'tools', 'testing', 'security', 'templates'].map((o) => ({
+              group: [`../${o}`, `../${o}/*`, `../../${o}`, `../../${o}/*`],
+              message: 'workflows import only domain/ and their own code (activities by type)',
+            })),
           ],
         },
       ],

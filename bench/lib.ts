@@ -13,8 +13,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import { SMTPServer } from 'smtp-server';
 import { connectDb, ensureIndexes } from '../activities/db';
-import { freePort, portOpen, startFerretDb, startTemporal, type Service } from '../scripts/services';
-import { provision, type ToolPaths } from '../scripts/tools';
+import { freePort, portOpen, startFerretDb, startTemporal, type Service } from '../tools/services';
+import { provision, type ToolPaths } from '../tools/provisioning';
 
 export const MAIL_FROM = 'LC Bench <lc@bench.example.org>';
 

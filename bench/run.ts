@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { freePort } from '../scripts/services';
+import { freePort } from '../tools/services';
 import { machine, progress, quietRuntime, Services, table, type ScenarioResult } from './lib';
 import { DEFAULTS, type BenchOptions } from './options';
 import { compliance } from './scenarios/compliance';

@@ -1,7 +1,7 @@
 /**
  * What the web app lets people do, once, for both the HTML forms and the JSON API: each action
  * names the roles that may take it, reads its input with the CLI's zod schemas (through the
- * operations in scripts/operations.ts) and sends it to the running workflow.
+ * operations in app/) and sends it to the running workflow.
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
 import { DECISIONS, PREWORK_ITEMS } from '../domain/inputs';
 import { submissionSchema, type Submission } from '../domain/metrics';
-import * as ops from '../scripts/operations';
+import * as ops from '../app';
 import type { Role } from './auth';
 
 export interface ActionContext {

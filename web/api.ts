@@ -13,7 +13,7 @@ import { COLLECTIONS } from '../activities/db';
 import { applicationSchema } from '../domain/inputs';
 import { submissionSchema } from '../domain/metrics';
 import type { LinkCheck } from '../security/links';
-import * as ops from '../scripts/operations';
+import * as ops from '../app';
 import {
   ACTION_PATH,
   ACTION_BODIES,

@@ -10,7 +10,7 @@ import { COLLECTIONS } from '../activities/db';
 import type { ApplicationDoc } from '../activities/lifecycle';
 import type { Outbox } from '../activities/outbox';
 import { ValidationError } from '../domain/errors';
-import * as ops from '../scripts/operations';
+import * as ops from '../app';
 import { readCookie } from './cookies';
 import { csrfValid, sessionUser, SESSION_COOKIE, type User, csrfToken } from './auth';
 import { html, page, type Html } from './html';

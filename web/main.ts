@@ -10,7 +10,7 @@ import { connectDb, ensureIndexes } from '../activities/db';
 import { createTransport, Outbox } from '../activities/outbox';
 import { ValidationError } from '../domain/errors';
 import { readSettings, type Settings } from '../domain/settings';
-import { connectClient } from '../scripts/operations';
+import { connectClient } from '../app';
 import { buildApp } from './app';
 
 /** Network administrators from LC_WEB_ADMINS (comma-separated emails). */

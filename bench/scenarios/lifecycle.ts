@@ -13,7 +13,7 @@ import { createTransport, Outbox } from '../../activities/outbox';
 import { upsertSites } from '../../activities/sites';
 import { collaborativeAgenda, teamAgenda } from '../../domain/agenda';
 import { DAY, ms } from '../../domain/schedule';
-import { applicationFor, timeSkippingEnv } from '../../scripts/fixtures';
+import { applicationFor, timeSkippingEnv } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { actionsOf, runsOf, sumTypes, type RunStats } from '../history';

@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { COLLECTIONS } from '../../activities/db';
-import { ROOT } from '../../scripts/tools';
+import { ROOT } from '../../tools/provisioning';
 import { teamWorkflow, teamWorkflowId, type TeamInput } from '../../workflows';
 import {
   CountingSink,
@@ -35,7 +35,7 @@ import {
 } from '../lib';
 import type { BenchOptions } from '../options';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from '../../scripts/fixtures';
+import { applicationFor } from '../../testing/fixtures';
 
 const MiB = 1024 * 1024;
 

@@ -38,7 +38,7 @@ import { cpuDelta, cpuSnapshot, histogramDelta, scrape } from '../metrics';
 import type { BenchOptions } from '../options';
 import type { trivialActivitiesWorkflow, trivialWorkflow } from '../workflows';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from '../../scripts/fixtures';
+import { applicationFor } from '../../testing/fixtures';
 
 export async function throughput(services: Services, o: BenchOptions): Promise<ScenarioResult> {
   quietRuntime();

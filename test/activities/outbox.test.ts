@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { COLLECTIONS } from '../../activities/db';
 import { deliverEach, forEachLimited } from '../../activities/notify';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../activities/outbox';
-import { freePort } from '../../scripts/services';
+import { freePort } from '../../tools/services';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { SmtpSink } from '../helpers/smtp-sink';
 

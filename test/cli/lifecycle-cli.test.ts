@@ -17,8 +17,9 @@ import { COLLECTIONS } from '../../activities/db';
 import type { CollaborativeDoc } from '../../activities/collaboratives';
 import { upsertSites } from '../../activities/sites';
 import { formatInZone, toInstant } from '../../domain/time';
-import { program } from '../../scripts/lc';
-import * as ops from '../../scripts/operations';
+import { program } from '../../cli/lc';
+import * as ops from '../../app';
+import * as cliArgs from '../../cli/args';
 import {
   recordDecision,
   statusQuery,
@@ -62,7 +63,7 @@ describe('lc lifecycle commands (dev server)', () => {
     try {
       const { stdout, stderr } = await run(
         path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['scripts/lc.ts', ...args],
+        ['cli/lc.ts', ...args],
         { cwd: ROOT, env: { ...process.env, ...vars, ...extra } },
       );
       return { code: 0, stdout, stderr };
@@ -388,7 +389,7 @@ describe('lc lifecycle commands (dev server)', () => {
   });
 
   it('ends quietly when its reader closes the pipe early (lc sites list | head)', async () => {
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/lc.ts', 'sites', 'list'], {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['cli/lc.ts', 'sites', 'list'], {
       cwd: ROOT,
       env: { ...process.env, ...vars },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -409,7 +410,7 @@ describe('lc lifecycle commands (dev server)', () => {
     expect(ops.milestoneFromName('applicationsclose')).toBe('applicationsClose');
     expect(ops.milestoneFromName('LS0')).toBe('LS0');
     expect(
-      ops.attendanceFromArgs({ session: '2', present: 'a@x.org', absent: 'b@x.org', by: 'c@x.org' }),
+      cliArgs.attendanceFromArgs({ session: '2', present: 'a@x.org', absent: 'b@x.org', by: 'c@x.org' }),
     ).toEqual({
       session: 1,
       attendees: [
@@ -418,7 +419,7 @@ describe('lc lifecycle commands (dev server)', () => {
       ],
       by: 'c@x.org',
     });
-    expect(() => ops.attendanceFromArgs({ session: '0', present: 'bob', by: 'x' })).toThrow(
+    expect(() => cliArgs.attendanceFromArgs({ session: '0', present: 'bob', by: 'x' })).toThrow(
       /session: "0" is not a session number; sessions are numbered from 1[\s\S]*present: "bob" is not a valid email address[\s\S]*by: "x" is not a valid email address/,
     );
   });

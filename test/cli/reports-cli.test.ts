@@ -17,8 +17,10 @@ import type { SubmissionDoc } from '../../activities/metrics';
 import type { OutboxDoc } from '../../activities/outbox';
 import { parseLaunchConfig } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
-import { program } from '../../scripts/lc';
-import * as ops from '../../scripts/operations';
+import { program } from '../../cli/lc';
+import * as ops from '../../app';
+import * as cliArgs from '../../cli/args';
+import * as cliFormat from '../../cli/format';
 import { exampleConfig } from '../helpers/configs';
 import { testDb } from '../helpers/env';
 
@@ -97,7 +99,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     try {
       const { stdout, stderr } = await run(
         path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['scripts/lc.ts', ...args],
+        ['cli/lc.ts', ...args],
         {
           cwd: ROOT,
           env: { ...process.env, ...vars },
@@ -408,7 +410,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
         error: 'connect ECONNREFUSED 127.0.0.1:1025',
       }),
     ]);
-    expect(ops.emailLogLines(log).at(-1)).toBe(
+    expect(cliFormat.emailLogLines(log).at(-1)).toBe(
       `2 emails of lc/${SLUG} (of 5 in all): 1 sent, 0 failed, 1 claimed; showing the newest 1 (see --limit)`,
     );
 
@@ -418,7 +420,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     ).rejects.toThrow(
       /status: "bounced" is not a status; one of: sent, failed, claimed\n.*purpose: "newsletter" is not a kind of email; one of: announcement, info-call-invite.*\n.*to: "nope" is not a valid email address\n.*limit: "0" is not a whole number above 0/,
     );
-    expect(ops.emailLogLines(await ops.emailLog(dbh.db, SLUG, { purpose: 'cancelled' }))).toEqual([
+    expect(cliFormat.emailLogLines(await ops.emailLog(dbh.db, SLUG, { purpose: 'cancelled' }))).toEqual([
       `no emails of lc/${SLUG} match (of 5 in all)`,
     ]);
   });
@@ -466,7 +468,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
 
     // The example values file is a valid values object; the envelope is checked in process.
     expect(
-      ops.metricsFromArgs({
+      cliArgs.metricsFromArgs({
         slug: SLUG,
         siteId: 'bayview',
         period: '2027-06',
@@ -481,7 +483,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     const list = path.join(tmp, 'list.yaml');
     fs.writeFileSync(list, '- 14\n- 86\n');
     expect(() =>
-      ops.metricsFromArgs({ slug: 'x', siteId: 'no spaces', period: '2027-06', file: list }),
+      cliArgs.metricsFromArgs({ slug: 'x', siteId: 'no spaces', period: '2027-06', file: list }),
     ).toThrow(
       /slug: .*\n.*siteId: "no spaces" is not a site id.*\n.*values: .* must hold the values object.*\n.*by: required/,
     );

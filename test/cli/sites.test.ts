@@ -13,7 +13,7 @@ async function lc(args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await run(
       path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/lc.ts', ...args],
+      ['cli/lc.ts', ...args],
       {
         cwd: ROOT,
         env: { ...process.env, ...env },

@@ -14,8 +14,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
 import { connectDb, ensureIndexes } from '../../activities/db';
-import { freePort, startFerretDb, type Service } from '../../scripts/services';
-import { toolPaths } from '../../scripts/tools';
+import { freePort, startFerretDb, type Service } from '../../tools/services';
+import { toolPaths } from '../../tools/provisioning';
 import { testDb } from '../helpers/env';
 import {
   temporalWithClient,

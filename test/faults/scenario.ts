@@ -22,7 +22,7 @@ import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../../activities/db';
 import { messageIdFor } from '../../activities/outbox';
 import { upsertSites } from '../../activities/sites';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import {
   completePrework,
   recordAttendance,
@@ -33,7 +33,7 @@ import {
   type CollaborativeStatus,
 } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
-import { freePort, startTemporal } from '../../scripts/services';
+import { freePort, startTemporal } from '../../tools/services';
 import { MAIL_FROM } from '../helpers/env';
 import { applicationFor, exampleSites, piOf } from '../helpers/people';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';

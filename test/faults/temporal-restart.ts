@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { freePort, startTemporal, type Service } from '../../scripts/services';
+import { freePort, startTemporal, type Service } from '../../tools/services';
 import { testDb } from '../helpers/env';
 import type { SmtpSink } from '../helpers/smtp-sink';
 import type { WorkerProcess } from '../helpers/worker-process';

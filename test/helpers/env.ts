@@ -6,7 +6,7 @@ import type { Db, MongoClient } from 'mongodb';
 import type { ActivityDeps } from '../../activities';
 import { connectDb, ensureIndexes } from '../../activities/db';
 import { createTransport, Outbox } from '../../activities/outbox';
-import { timeSkippingEnv as startTimeSkipping } from '../../scripts/fixtures';
+import { timeSkippingEnv as startTimeSkipping } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { asOfAnotherDay, testNow } from './clock';
@@ -56,7 +56,7 @@ export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /**
- * The time-skipping test server, with our search attributes registered (scripts/fixtures.ts). Its
+ * The time-skipping test server, with our search attributes registered (testing/fixtures.ts). Its
  * clock starts at the real time; as of another day (LC_TEST_TODAY, see clock.ts) it skips there first.
  */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseSitesFile, type Site } from '../../domain/sites';
 
-/** Applications as a PI fills them in (shared with the benchmarks: scripts/fixtures.ts). */
-export { applicationFor } from '../../scripts/fixtures';
+/** Applications as a PI fills them in (shared with the benchmarks: testing/fixtures.ts). */
+export { applicationFor } from '../../testing/fixtures';
 
 /** The example network directory, `examples/sites.csv`. */
 export const exampleSites: Site[] = parseSitesFile(

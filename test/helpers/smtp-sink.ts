@@ -4,7 +4,7 @@
  */
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { freePort } from '../../scripts/services';
+import { freePort } from '../../tools/services';
 
 export interface ReceivedMail {
   envelopeTo: string[];

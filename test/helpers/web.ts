@@ -1,7 +1,7 @@
 /** The web app as the tests serve it: on the harness's database, outbox and task queue, over real HTTP. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { freePort } from '../../scripts/services';
+import { freePort } from '../../tools/services';
 import { buildApp, type WebDeps } from '../../web/app';
 import { csrfToken, SESSION_COOKIE } from '../../web/auth';
 import type { Harness } from './env';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import Ajv2019, { type ValidateFunction } from 'ajv/dist/2019';
 import YAML from 'yaml';
 import { readSettings, SETTINGS_KEYS } from '../../domain/settings';
-import { BUNDLE_PATH } from '../../scripts/build-bundle';
-import { SEARCH_ATTRIBUTES } from '../../scripts/services';
+import { BUNDLE_PATH } from '../../tools/build-bundle';
+import { SEARCH_ATTRIBUTES } from '../../tools/services';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');

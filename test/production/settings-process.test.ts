@@ -43,7 +43,7 @@ describe('settings at process start', () => {
   });
 
   it('the CLI exits 1 naming the bad variable', () => {
-    const r = run('scripts/lc.ts', ['sites', 'list'], { MONGODB_URI: 'postgres://db' });
+    const r = run('cli/lc.ts', ['sites', 'list'], { MONGODB_URI: 'postgres://db' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ {2}- MONGODB_URI: must start with mongodb:\/\/ or mongodb\+srv:\/\/$/m);
   });

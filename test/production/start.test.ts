@@ -1,5 +1,5 @@
 /**
- * `npm start` as a developer runs it on a fresh clone: `node scripts/bootstrap.js start` (what the
+ * `npm start` as a developer runs it on a fresh clone: `node tools/bootstrap.js start` (what the
  * npm script runs) starts the Temporal dev server, FerretDB, maildev, the worker and the web app,
  * launches the demo, and prints where to look. The test gives it free ports and its own data
  * directory (so it never meets a developer's own stack), then checks what the README promises:
@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, portOpen } from '../../scripts/services';
+import { freePort, portOpen } from '../../tools/services';
 import { waitFor } from '../helpers/wait';
 
 const ROOT = path.join(__dirname, '../..');
@@ -68,7 +68,7 @@ describe('npm start (the local stack and the demo)', () => {
       delete env[name];
     env.LC_DATA_DIR = dir;
     // Its own process group, as a terminal would give it, so a Ctrl-C can be sent to the group.
-    const child = spawn(process.execPath, ['scripts/bootstrap.js', 'start', ...args], {
+    const child = spawn(process.execPath, ['tools/bootstrap.js', 'start', ...args], {
       cwd: ROOT,
       env,
       detached: true,

@@ -1,6 +1,6 @@
 /**
  * Issue #8, bad input at the command line: random and adversarial argument vectors through the
- * commander program of scripts/lc.ts, in-process and without services (connecting "succeeds",
+ * commander program of cli/lc.ts, in-process and without services (connecting "succeeds",
  * using a service throws SERVICE_REACHED; writing a file is recorded, never done). Nothing crashes
  * with a stack trace, every refusal is a message, and a command with one bad argument names it
  * and never gets as far as a service.
@@ -12,8 +12,8 @@ import { emailSchema, siteIdSchema } from '../../domain/common';
 import { slugSchema } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
 import { DECISIONS, PREWORK_ITEMS, SHARE_KINDS } from '../../domain/inputs';
-import { program } from '../../scripts/lc';
-import * as ops from '../../scripts/operations';
+import { program } from '../../cli/lc';
+import * as ops from '../../app';
 import { adversarialString, cliWord, randomArgv } from './arbitraries';
 import { Tally, unclear } from './checks';
 import { SERVICE_REACHED } from './unreachable';
@@ -29,10 +29,10 @@ jest.mock('../../activities/db', () => {
     ensureIndexes: jest.fn(async () => undefined),
   };
 });
-jest.mock('../../scripts/operations', () => {
+jest.mock('../../app', () => {
   const { unreachable } = jest.requireActual('./unreachable');
   return {
-    ...jest.requireActual('../../scripts/operations'),
+    ...jest.requireActual('../../app'),
     connectClient: jest.fn(async () => unreachable('Temporal')),
     // Never write what random arguments name (the tests run as whoever runs them): record it.
     writeFileOrFail: jest.fn((file: string) => path.resolve(file)),

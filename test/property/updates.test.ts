@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { upsertSites } from '../../activities/sites';
 import * as inputs from '../../domain/inputs';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import {
   cancel,
   collaborativeWorkflow,

@@ -29,7 +29,7 @@ import type { Measure } from '../../domain/metrics';
 import { submissionSchema } from '../../domain/metrics';
 import { milestoneNames } from '../../domain/schedule';
 import { toInstant } from '../../domain/time';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { signLink, type LinkClaims } from '../../security/links';
 import { ACTION_BODIES, ACTION_PATH, TEAM_BODIES, type ActionName } from '../../web/actions';
 import { API_ROUTES } from '../../web/api';

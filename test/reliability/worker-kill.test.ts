@@ -38,7 +38,7 @@ import { COLLECTIONS } from '../../activities/db';
 import { DEFAULT_SMTP_CONNECTIONS, messageIdFor, type OutboxDoc } from '../../activities/outbox';
 import { upsertSites } from '../../activities/sites';
 import type { Site } from '../../domain/sites';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { statusQuery } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, MAIL_FROM, testDb } from '../helpers/env';

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePort, startFerretDb, type Service } from '../../scripts/services';
-import { DATA, provision } from '../../scripts/tools';
+import { freePort, startFerretDb, type Service } from '../../tools/services';
+import { DATA, provision } from '../../tools/provisioning';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 
 export default async function globalSetup(): Promise<void> {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Service } from '../../scripts/services';
+import type { Service } from '../../tools/services';
 
 export default async function globalTeardown(): Promise<void> {
   const services = (globalThis as { __lcServices?: Service[] }).__lcServices ?? [];

@@ -7,7 +7,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { signLink } from '../../security/links';
 import { API_ROUTES } from '../../web/api';
 import { csrfToken, issueSignin, SESSION_COOKIE } from '../../web/auth';

@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
 import { upsertSites } from '../../activities/sites';
-import { launch } from '../../scripts/operations';
+import { launch } from '../../app';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';

@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { csrfToken } from '../../web/auth';
 import { communityStatusQuery } from '../../workflows';
 import { compressedConfig, exampleCommunity } from '../helpers/configs';

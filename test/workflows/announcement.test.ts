@@ -7,7 +7,7 @@ import { COLLECTIONS } from '../../activities/db';
 import type { CollaborativeDoc } from '../../activities/collaboratives';
 import { upsertSites } from '../../activities/sites';
 import { ValidationError } from '../../domain/errors';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { statusQuery } from '../../workflows';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { compressedConfig } from '../helpers/configs';

@@ -8,8 +8,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
 import { ValidationError } from '../../domain/errors';
-import { program } from '../../scripts/lc';
-import * as ops from '../../scripts/operations';
+import { program } from '../../cli/lc';
+import * as ops from '../../app';
+import * as cliArgs from '../../cli/args';
+import * as cliFormat from '../../cli/format';
 import {
   communityStatusQuery,
   joinCommunity,
@@ -160,10 +162,10 @@ describe('Learning Community Update validators (dev server)', () => {
 
   it("records who attended a meeting and sends its summary to the members, once (as the CLI's operations do)", async () => {
     // Meetings are numbered from 1 on the command line, from 0 in the workflow.
-    expect(() => ops.meetingAttendanceFromArgs({ meeting: '0', present: 'bob', by: 'x' })).toThrow(
+    expect(() => cliArgs.meetingAttendanceFromArgs({ meeting: '0', present: 'bob', by: 'x' })).toThrow(
       /^the attendance is invalid:\n {2}- meeting: "0" is not a meeting number; meetings are numbered from 1\n {2}- by: not a valid email address\n {2}- emails\[0\]: not a valid email address$/,
     );
-    const attendance = ops.meetingAttendanceFromArgs({
+    const attendance = cliArgs.meetingAttendanceFromArgs({
       meeting: '1',
       present: MEMBER.email,
       by: FACILITATOR,
@@ -173,7 +175,7 @@ describe('Learning Community Update validators (dev server)', () => {
       meeting: 0,
       present: 1,
     });
-    const summary = ops.meetingSummaryFromArgs({
+    const summary = cliArgs.meetingSummaryFromArgs({
       meeting: 'M1',
       text: 'We met and agreed on a form.',
       by: FACILITATOR,
@@ -220,7 +222,7 @@ describe('Learning Community Update validators (dev server)', () => {
     const report = await ops.communityStatusReport(env.client, h.db, SLUG);
     expect(report).toMatchObject({ members: 0, formerMembers: 1, rejected: [], timeZone: 'America/Chicago' });
     expect(report.shares).toEqual({ barrier: 1, solution: 0, innovation: 0, total: 1 });
-    const lines = ops.communityStatusLines(report);
+    const lines = cliFormat.communityStatusLines(report);
     expect(lines[0]).toBe(`Trauma-Informed Schools Learning Community 2027 (lcom/${SLUG})`);
     expect(lines).toContain('  members:        0 (1 left)');
     expect(lines).toContain('  shared:         1 (1 barrier, 0 solution, 0 innovation); 0 digests sent');

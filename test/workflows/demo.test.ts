@@ -1,7 +1,7 @@
 /**
  * The `npm start` demo at its own scale (examples/demo.yaml, `timeScale: 2880`: a programme day in
  * 30 seconds, the whole collaborative in 65 minutes), under the time-skipping test server against
- * the real MongoDB-wire and SMTP servers, with the demo's players (scripts/demo-players.ts) giving
+ * the real MongoDB-wire and SMTP servers, with the demo's players (tools/demo-players.ts) giving
  * their inputs as signals at their moments. What a person watching the demo for its hour sees:
  * reminders before sessions and calls, two reporting periods, the silent team climbing every rung
  * of the ladder and appearing in a digest, its missed session flagged, and a final report with run
@@ -11,8 +11,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
 import { listSites, upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
-import { DEMO_SILENT_TEAM, demoSteps, playDemo } from '../../scripts/demo-players';
-import { loadDemoConfig } from '../../scripts/demo';
+import { DEMO_SILENT_TEAM, demoSteps, playDemo } from '../../tools/demo-players';
+import { loadDemoConfig } from '../../tools/demo';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { exampleSites } from '../helpers/people';

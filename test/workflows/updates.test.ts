@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { upsertSites } from '../../activities/sites';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import {
   cancel,
   collaborativeWorkflow,

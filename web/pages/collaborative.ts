@@ -23,7 +23,7 @@ import {
   type ComplianceReport,
   type EmailLog,
   type StatusReport,
-} from '../../scripts/operations';
+} from '../../app';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, trusted, type Html } from '../html';
 

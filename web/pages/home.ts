@@ -3,7 +3,7 @@ import type { CollaborativeDoc } from '../../activities/collaboratives';
 import { currentSchedule } from '../../activities/collaboratives';
 import { milestoneDate, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
-import { friendlyMilestone } from '../../scripts/operations';
+import { friendlyMilestone } from '../../app';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, type Html } from '../html';
 

@@ -7,7 +7,7 @@ import { COLLECTIONS } from '../../activities/db';
 import type { ApplicationDoc } from '../../activities/lifecycle';
 import { ValidationError } from '../../domain/errors';
 import { launchConfigSchema, workflowIdFor } from '../../domain/config';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { ACTION_PATH, runAction, ACTION_ROLES, type ActionName } from '../actions';
 import { collaborativesOf, csrfToken, mayLaunch, rolesIn, LAUNCHERS, type Role, type User } from '../auth';
 import { html } from '../html';

@@ -7,7 +7,7 @@ import { COLLECTIONS } from '../../activities/db';
 import type { CommunityDoc } from '../../activities/community';
 import { getSites } from '../../activities/sites';
 import { verifyLink, type LinkClaims } from '../../security/links';
-import * as ops from '../../scripts/operations';
+import * as ops from '../../app';
 import { teamStatusQuery, teamWorkflowId } from '../../workflows';
 import { completeTeamPrework, recordTeamAttendance, submitTeamMetrics } from '../actions';
 import { csrfToken } from '../auth';

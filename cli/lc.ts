@@ -2,18 +2,19 @@
  * `npm run lc -- <command>`: the coordinators' and faculty's command line.
  * Each command validates its input with the domain schemas and prints a message a person can
  * act on; it exits 1 on bad input or an input the collaborative refuses, and 2 when a service
- * cannot be reached. The work is done by scripts/operations.ts, which a web app reuses.
+ * cannot be reached. The work is done by app/, which a web app reuses.
  */
 import path from 'node:path';
 import { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import type { Db, MongoClient } from 'mongodb';
-import { connectDb, ensureIndexes } from '../activities/db';
 import { ValidationError } from '../domain/errors';
 import { PREWORK_ITEMS } from '../domain/inputs';
 import { readSettings, type Settings } from '../domain/settings';
 import { formatInZone } from '../domain/time';
-import * as ops from './operations';
+import * as ops from '../app';
+import * as cliArgs from './args';
+import * as cliFormat from './format';
 
 let settings: Settings | undefined;
 const open: { mongo?: MongoClient; client?: Client } = {};
@@ -25,13 +26,8 @@ function config(): Settings {
 
 async function db(): Promise<Db> {
   const { MONGODB_URI, MONGODB_DB } = config();
-  const { client, db } = await connectDb(MONGODB_URI, MONGODB_DB).catch((err: Error) => {
-    throw new ops.OperationError(
-      `cannot reach MongoDB at ${MONGODB_URI} (${err.message}); is \`npm start\` running, or MONGODB_URI set?`,
-    );
-  });
+  const { client, db } = await ops.openDatabase(MONGODB_URI, MONGODB_DB);
   open.mongo = client;
-  await ensureIndexes(db);
   return db;
 }
 
@@ -185,7 +181,7 @@ program
       siteId: string,
       o: { session?: string; present?: string; absent?: string; by?: string },
     ) => {
-      const input = ops.attendanceFromArgs({ slug, siteId, ...o });
+      const input = cliArgs.attendanceFromArgs({ slug, siteId, ...o });
       const r = await ops.recordAttendance(await temporal(), slug, siteId, input);
       console.log(
         `attendance recorded for ${siteId} at LS${r.session + 1} of lc/${slug}: ${r.present} present, ${
@@ -428,7 +424,7 @@ lcom
     ),
   )
   .action(async (slug: string, o: { meeting?: string; present?: string; by?: string }) => {
-    const r = await ops.recordMeetingAttendance(await temporal(), slug, ops.meetingAttendanceFromArgs(o));
+    const r = await ops.recordMeetingAttendance(await temporal(), slug, cliArgs.meetingAttendanceFromArgs(o));
     console.log(`attendance of meeting ${r.meeting + 1} recorded in lcom/${slug}: ${r.present} present`);
   });
 
@@ -444,7 +440,7 @@ lcom
     examples('lcom summary tis-2027 --meeting 1 --text "We mapped …" --by rgerson@faculty.example.org'),
   )
   .action(async (slug: string, o: { meeting?: string; text?: string; by?: string }) => {
-    const r = await ops.recordMeetingSummary(await temporal(), slug, ops.meetingSummaryFromArgs(o));
+    const r = await ops.recordMeetingSummary(await temporal(), slug, cliArgs.meetingSummaryFromArgs(o));
     console.log(`summary of meeting ${r.meeting + 1} sent to ${r.sentTo} members of lcom/${slug}`);
   });
 
@@ -455,7 +451,7 @@ lcom
   .addHelpText('after', examples('lcom status tis-2027', 'lcom status tis-2027 --json'))
   .action(async (slug: string, o: { json?: boolean }) => {
     const report = await ops.communityStatusReport(await temporal(), await db(), slug);
-    console.log(o.json ? JSON.stringify(report, null, 2) : ops.communityStatusLines(report).join('\n'));
+    console.log(o.json ? JSON.stringify(report, null, 2) : cliFormat.communityStatusLines(report).join('\n'));
   });
 
 // ---- metrics and reports ------------------------------------------------------------------------
@@ -480,7 +476,7 @@ ${examples(
 )}`,
   )
   .action(async (slug: string, siteId: string, period: string, file: string, o: { by?: string }) => {
-    const input = ops.metricsFromArgs({ slug, siteId, period, file, by: o.by });
+    const input = cliArgs.metricsFromArgs({ slug, siteId, period, file, by: o.by });
     const r = await ops.submitMetrics(await temporal(), slug, siteId, input);
     console.log(
       `metrics of ${siteId} for ${r.period} recorded in lc/${slug} (${r.late ? 'late' : 'on time'})${
@@ -506,9 +502,9 @@ ${examples('compliance tf-cbt-2027', 'compliance tf-cbt-2027 --csv .data/tf-cbt-
   .action(async (slug: string, o: { csv?: string }) => {
     ops.checkSlug(slug);
     const r = await ops.complianceReport(await db(), slug, Date.now());
-    for (const line of ops.complianceLines(r)) console.log(line);
+    for (const line of cliFormat.complianceLines(r)) console.log(line);
     if (o.csv) {
-      const file = ops.writeFileOrFail(o.csv, ops.complianceCsv(r));
+      const file = cliFormat.writeFileOrFail(o.csv, ops.complianceCsv(r));
       console.log(`wrote ${r.teams.length * r.periods.length} rows (siteId,period,status) to ${file}`);
     }
   });
@@ -541,7 +537,7 @@ ${examples(
       ops.checkEmailLogRequest(slug, o);
       const log = await ops.emailLog(await db(), slug, o);
       if (o.json) return console.log(JSON.stringify(log, null, 2));
-      for (const line of ops.emailLogLines(log)) console.log(line);
+      for (const line of cliFormat.emailLogLines(log)) console.log(line);
     },
   );
 
@@ -579,7 +575,7 @@ ${examples('preview --list', 'preview decision', 'preview metrics-reminder --tex
       return;
     }
     const out = o.out ?? path.join(ops.PREVIEW_DIR, `${name}.${o.text ? 'txt' : 'html'}`);
-    const file = ops.writeFileOrFail(
+    const file = cliFormat.writeFileOrFail(
       out,
       o.text ? `Subject: ${rendered.subject}\n\n${rendered.text}` : rendered.html,
     );

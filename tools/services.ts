@@ -7,7 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT } from './tools';
+import { ROOT } from './provisioning';
 
 export interface Service {
   name: string;

@@ -51,9 +51,9 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 if (command === 'start') {
   // Node with tsx's loader, not the tsx CLI: on a Ctrl-C the script gets SIGINT from the terminal
   // and from npm, and the CLI answers a second signal by SIGKILLing it mid-stop.
-  handOver(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...rest]);
+  handOver(process.execPath, ['--import', 'tsx', 'tools/start.ts', ...rest]);
 } else if (command === 'test') {
-  run(tsx, ['scripts/provision.ts']);
+  run(tsx, ['tools/provision.ts']);
   handOver(path.join(root, 'node_modules', '.bin', 'jest'), ['--runInBand', ...rest]);
 } else {
   console.error('usage: bootstrap.js start|test [args…]');

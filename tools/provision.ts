@@ -1,5 +1,5 @@
 /** `npm run provision`: obtain every local service binary (cached, idempotent). */
-import { provision, ProvisionError } from './tools';
+import { provision, ProvisionError } from './provisioning';
 
 try {
   const paths = provision();

@@ -16,9 +16,9 @@ import { signingKey, startWeb, type RunningWeb } from '../web/main';
 import { currentSchedule } from '../activities/collaboratives';
 import { loadDemoConfig } from './demo';
 import { demoSteps, playDemo } from './demo-players';
-import * as ops from './operations';
+import * as ops from '../app';
 import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
-import { DATA, provision, ProvisionError, ROOT } from './tools';
+import { DATA, provision, ProvisionError, ROOT } from './provisioning';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {
@@ -224,7 +224,7 @@ async function main() {
 }
 
 /**
- * The demo's sites and faculty give their inputs at their moments (scripts/demo-players.ts),
+ * The demo's sites and faculty give their inputs at their moments (tools/demo-players.ts),
  * through the same operations as the CLI; each step prints one `[demo]` line.
  */
 async function playTheDemo(

@@ -1,0 +1,147 @@
+/** Reports: the email log of a collaborative, filtered, as data. */
+import type { Db,Filter } from 'mongodb';
+import { collaboratives,type CollaborativeDoc } from '../activities/collaboratives';
+import { COLLECTIONS } from '../activities/db';
+import type { EmailStatus,OutboxDoc } from '../activities/outbox';
+import { emailSchema } from '../domain/common';
+import { ValidationError } from '../domain/errors';
+import {
+isTemplateName,
+TEMPLATE_NAMES
+} from '../templates/samples';
+import { OperationError } from './errors';
+import { slugProblems } from './validate';
+
+// ---- reports: the email log ----------------------------------------------------------------------
+
+export const EMAIL_STATUSES = ['sent', 'failed', 'claimed'] as const satisfies readonly EmailStatus[];
+export const EMAIL_LOG_DEFAULT_LIMIT = 50;
+
+export interface EmailLogFilter {
+  status?: string;
+  purpose?: string;
+  to?: string;
+  limit?: string | number;
+}
+
+export interface EmailLine {
+  key: string;
+  purpose: string;
+  template: string;
+  to: string;
+  subject: string;
+  status: EmailStatus;
+  attempts: number;
+  /** When it was sent, failed or (still in flight) claimed, ISO. */
+  at: string;
+  claimedAt: string;
+  sentAt?: string;
+  failedAt?: string;
+  eventTime?: string;
+  error?: string;
+  messageId: string;
+}
+
+export interface EmailLog {
+  slug: string;
+  timeZone: string;
+  /** Every email of the collaborative, whatever the filter. */
+  total: number;
+  /** The emails matching the filter, and how many of them in each status. */
+  matching: number;
+  counts: Record<EmailStatus, number>;
+  /** The newest `limit` matching emails, newest first. */
+  emails: EmailLine[];
+}
+
+/** Checks the log's filter (before any connection); throws a ValidationError listing every problem. */
+export function checkEmailLogRequest(slug: string, f: EmailLogFilter = {}): { limit: number } {
+  const problems = slugProblems(slug);
+  if (f.status !== undefined && !(EMAIL_STATUSES as readonly string[]).includes(f.status))
+    problems.push(`status: "${f.status}" is not a status; one of: ${EMAIL_STATUSES.join(', ')}`);
+  if (f.purpose !== undefined && !isTemplateName(f.purpose))
+    problems.push(`purpose: "${f.purpose}" is not a kind of email; one of: ${TEMPLATE_NAMES.join(', ')}`);
+  if (f.to !== undefined && !emailSchema.safeParse(f.to).success)
+    problems.push(`to: "${f.to}" is not a valid email address`);
+  const limit = f.limit === undefined ? EMAIL_LOG_DEFAULT_LIMIT : Number(f.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    problems.push(`limit: "${f.limit}" is not a whole number above 0`);
+  if (problems.length) throw new ValidationError('the email log request', problems);
+  return { limit };
+}
+
+/** The outbox of a collaborative: every email it sent, is sending, or failed to send. */
+export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Promise<EmailLog> {
+  const { limit } = checkEmailLogRequest(slug, f);
+  const outbox = db.collection<OutboxDoc>(COLLECTIONS.outbox);
+  const filter: Filter<OutboxDoc> = {
+    collaborative: slug,
+    ...(f.status ? { status: f.status as EmailStatus } : {}),
+    ...(f.purpose ? { purpose: f.purpose } : {}),
+    ...(f.to ? { to: { $in: [...new Set([f.to, f.to.toLowerCase()])] } } : {}),
+  };
+  try {
+    const [total, grouped, docs, doc] = await Promise.all([
+      outbox.countDocuments({ collaborative: slug }),
+      outbox
+        .aggregate<{ _id: EmailStatus; n: number }>([
+          { $match: filter },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+      outbox
+        .find(filter, { projection: { _id: 0 } })
+        .sort({ claimedAt: -1, key: 1 })
+        .limit(limit)
+        .toArray(),
+      // A collaborative's emails, or a community's (whose record is in its own collection).
+      collaboratives(db)
+        .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } })
+        .then(
+          (found) =>
+            found ??
+            db
+              .collection<Pick<CollaborativeDoc, 'config'>>(COLLECTIONS.communities)
+              .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } }),
+        ),
+    ]);
+    if (!doc && !total)
+      throw new OperationError(
+        `no collaborative "${slug}" in the database, and no emails of it`,
+        'not-found',
+      );
+    const counts: Record<EmailStatus, number> = { sent: 0, failed: 0, claimed: 0 };
+    for (const g of grouped) counts[g._id] = g.n;
+    const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+    return {
+      slug,
+      timeZone: doc?.config?.timeZone ?? 'UTC',
+      total,
+      matching: Object.values(counts).reduce((a, b) => a + b, 0),
+      counts,
+      emails: docs.map((d) => ({
+        key: d.key,
+        purpose: d.purpose,
+        template: d.template,
+        to: d.to,
+        subject: d.subject,
+        status: d.status,
+        attempts: d.attempts,
+        at:
+          iso(d.status === 'sent' ? d.sentAt : d.status === 'failed' ? d.failedAt : d.claimedAt) ??
+          iso(d.claimedAt)!,
+        claimedAt: iso(d.claimedAt)!,
+        ...(d.sentAt ? { sentAt: iso(d.sentAt) } : {}),
+        ...(d.failedAt ? { failedAt: iso(d.failedAt) } : {}),
+        ...(d.eventTime ? { eventTime: iso(d.eventTime) } : {}),
+        ...(d.error ? { error: d.error } : {}),
+        messageId: d.messageId,
+      })),
+    };
+  } catch (err) {
+    if (err instanceof OperationError) throw err;
+    throw new OperationError(
+      `cannot read the email log of "${slug}" from MongoDB (${(err as Error).message})`,
+    );
+  }
+}
