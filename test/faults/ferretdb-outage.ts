@@ -22,6 +22,7 @@ import {
   concludeFault,
   CollaborativeRun,
   diagnostics,
+  driveAll,
   expectSameAsClean,
   runDir,
   seconds,
@@ -29,6 +30,7 @@ import {
   sleep,
   smtpServerOf,
   startWorker,
+  waitFor,
   type Timeline,
   type Cleanup,
 } from './scenario';
@@ -38,20 +40,20 @@ const OUTAGE_MS = 30_000;
 const RELAY_DELAY_MS = 4000;
 
 /**
- * FerretDB goes down at the invitations to the second session (50 s), a few seconds after its
- * SIGTERM (its graceful stop), for 30 s; attendance of the first session is recorded at 60 s.
- * Everything held up by the outage has gone out within seconds of its return (about 85 s), before
- * the second session (and what it makes stale) at 100 s.
+ * FerretDB goes down at the invitations to the second session (sent at the end of the first, 60 s),
+ * a few seconds after its SIGTERM (its graceful stop), for 30 s; the attendance of the first
+ * session is recorded once it is down. Everything held up by the outage has gone out within
+ * seconds of its return (about 100 s), well before the second session at 125 s and the third
+ * (whose invitations go out at the end of the second and are skipped if still due at its start).
  */
 const TIMELINE: Timeline = {
-  info: 6,
-  close: 15,
-  decisions: 22,
-  prework: 24,
-  sessions: [45, 100, 115],
+  info: 10,
+  close: 20,
+  decisions: 30,
+  prework: 32,
+  sessions: [55, 125, 140],
   sessionSeconds: 5,
-  end: 127,
-  attendAfter: 15,
+  end: 152,
 };
 
 /** fault: the MongoDB-wire server is down for 30 s mid-lifecycle: activities retry until FerretDB is back: the workflow does not fail, nothing is lost or sent twice. */
@@ -114,8 +116,16 @@ export async function ferretdbOutage(cleanup: Cleanup): Promise<void> {
     () => faultWorker.kill(),
   );
 
+  // Both runs take the attendance of the first session once FerretDB is down.
+  let ferretStopped!: () => void;
+  const ferretDown = new Promise<void>((resolve) => (ferretStopped = resolve));
   const t0 = Date.now();
-  const common = { t0, timeline: TIMELINE, client: () => client };
+  const common = {
+    t0,
+    timeline: TIMELINE,
+    client: () => client,
+    attendWhen: (session: number) => (session === 0 ? ferretDown : undefined),
+  };
   const cleanRun = new CollaborativeRun({
     ...common,
     label: 'clean',
@@ -135,24 +145,28 @@ export async function ferretdbOutage(cleanup: Cleanup): Promise<void> {
   const note = (s: string) => events.push(`${seconds(Date.now() - t0).padStart(7)} [fault] ${s}`);
   try {
     await Promise.all([cleanRun.launch(cleanDb.db), faultedRun.launch(faultDb)]);
-    const driving = Promise.all(runs.map((r) => r.drive()));
-    driving.catch(() => undefined); // awaited below
+    const driving = driveAll(runs);
 
     // ---- the fault: FerretDB stopped while the invitations to LS2 go out, 30 s, started again
     await sleep(t0 + TIMELINE.sessions[0] * 1000 - Date.now());
     relayDelay = RELAY_DELAY_MS;
-    const deadline = t0 + (TIMELINE.sessions[0] + TIMELINE.sessionSeconds + 20) * 1000;
     const invitesAtSink = () =>
       faultSink.sink.received.filter((m) =>
         /:session-invite:[^:]+:1:/.test(String(m.parsed.headers.get('x-lc-key'))),
       ).length;
-    while (invitesAtSink() === 0)
-      if (Date.now() > deadline) throw new Error('no invitation to the second session to stop FerretDB at');
-      else await sleep(20);
+    await waitFor(
+      'the first invitation to the second session, to stop FerretDB at',
+      () => invitesAtSink() > 0,
+      {
+        pollMs: 20,
+        failed: driving.failure,
+      },
+    );
     const sigterm = Date.now();
     note('first invitation to LS2 delivered: SIGTERM to FerretDB');
     await ferret.stop();
     const stopAt = Date.now();
+    ferretStopped();
     note(
       `FerretDB exited ${stopAt - sigterm} ms after the SIGTERM; ${invitesAtSink()} invitations to LS2 delivered`,
     );
@@ -167,7 +181,7 @@ export async function ferretdbOutage(cleanup: Cleanup): Promise<void> {
         `${invitesAtSink()} invitations to LS2 delivered`,
     );
 
-    await driving;
+    await driving.done;
     await Promise.all(runs.map((r) => r.awaitEnd(180_000)));
   } catch (err) {
     console.log(diagnostics(runs, [cleanWorker, faultWorker], events));

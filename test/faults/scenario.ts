@@ -16,11 +16,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../../activities/db';
 import { messageIdFor } from '../../activities/outbox';
+import { PHASES } from '../../domain/phases';
 import { upsertSites } from '../../activities/sites';
 import * as ops from '../../app';
 import {
@@ -29,6 +36,7 @@ import {
   recordDecision,
   statusQuery,
   submitApplication,
+  teamStatusQuery,
   teamWorkflowId,
   type CollaborativeStatus,
 } from '../../workflows';
@@ -64,8 +72,6 @@ export interface Timeline {
   sessions: [number, number, number];
   sessionSeconds: number;
   end: number;
-  /** When attendance is recorded, in seconds after its session starts (default 1). */
-  attendAfter?: number;
 }
 
 /** The example collaborative with the timeline's dates, its 4 sites, and no metrics. */
@@ -148,6 +154,47 @@ export async function startWorker(o: {
   return worker;
 }
 
+/**
+ * How long one step waits for the state it needs (a workflow started, a phase reached, an email
+ * delivered) before the test gives up. Only a safety net: under load the states come late, and
+ * the steps wait for them, not for the schedule's dates.
+ */
+export const PATIENCE_MS = 180_000;
+
+class NotYet extends Error {}
+
+/** In a `waitFor` check: what it found instead, for the message if the wait gives up. */
+export function notYet(found: string): never {
+  throw new NotYet(found);
+}
+
+/**
+ * Waits until `check` gives something other than undefined or false; its errors (a server
+ * restarting, a workflow not started yet) count as "not yet". `failed` ends the wait with the
+ * error of whatever the wait depends on (the runs' driving).
+ */
+export async function waitFor<T>(
+  awaited: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  o: { timeoutMs?: number; pollMs?: number; failed?: () => unknown } = {},
+): Promise<T> {
+  const timeoutMs = o.timeoutMs ?? PATIENCE_MS;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const failure = o.failed?.();
+    if (failure) throw failure;
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err instanceof NotYet ? ` (found ${err.message})` : ` (last error: ${(err as Error).message})`;
+    }
+    if (Date.now() > deadline) throw new Error(`waited ${seconds(timeoutMs)} for ${awaited}${last}`);
+    await sleep(o.pollMs ?? 300);
+  }
+}
+
 const updateRefusal = (err: unknown) =>
   err instanceof WorkflowUpdateFailedError
     ? ((err.cause as Error | undefined)?.message ?? err.message)
@@ -155,15 +202,17 @@ const updateRefusal = (err: unknown) =>
 
 /**
  * Calls `fn` until it succeeds: a service down (connection refused, unavailable, a workflow not
- * started yet) is "not yet". An Update refused by its validator fails the run, unless the refusal
- * is one that passes (`retryRefusal`).
+ * started yet) is "not yet", for as long as `o.timeoutMs` (a safety net; `o.awaited` says what
+ * it waits for). An Update refused by its validator fails the run, unless the refusal is one that
+ * passes (`o.retryRefusal`); so does a workflow that has ended.
  */
 async function persist<T>(
   what: string,
   fn: (attempt: number) => Promise<T>,
-  deadline: number,
-  retryRefusal?: RegExp,
+  o: { awaited: string; timeoutMs?: number; retryRefusal?: RegExp },
 ): Promise<T> {
+  const timeoutMs = o.timeoutMs ?? PATIENCE_MS;
+  const deadline = Date.now() + timeoutMs;
   let refusals = 0;
   for (;;) {
     try {
@@ -171,11 +220,15 @@ async function persist<T>(
     } catch (err) {
       const refusal = updateRefusal(err);
       if (refusal !== undefined) {
-        if (!retryRefusal?.test(refusal)) throw new Error(`${what} was refused: ${refusal}`);
+        if (!o.retryRefusal?.test(refusal)) throw new Error(`${what} was refused: ${refusal}`);
         refusals++;
       }
+      if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message))
+        throw new Error(`${what} came after its workflow ended: ${err.message}`);
       if (Date.now() > deadline)
-        throw new Error(`${what} still failed at its deadline: ${(err as Error).message}`);
+        throw new Error(
+          `${what} still failed after ${seconds(timeoutMs)} waiting for ${o.awaited}: ${(err as Error).message}`,
+        );
       await sleep(300);
     }
   }
@@ -207,6 +260,8 @@ export class CollaborativeRun {
       client: () => Client;
       db: () => Db;
       taskQueue: string;
+      /** What the attendance of a session also waits for, beyond the session's start (a fault's moment). */
+      attendWhen?: (session: number) => Promise<void> | undefined;
     },
   ) {
     this.workflowId = `lc/${o.slug}`;
@@ -229,7 +284,7 @@ export class CollaborativeRun {
     workflowId: string,
     def: UpdateDefinition<R, [A]>,
     arg: A,
-    deadline: number,
+    awaited: string,
     retryRefusal?: RegExp,
   ): Promise<R> {
     // The same id for a resend after a lost answer, so the workflow applies it once.
@@ -237,8 +292,7 @@ export class CollaborativeRun {
     return persist(
       what,
       (refused) => this.handle(workflowId).executeUpdate(def, { args: [arg], updateId: `${id}:${refused}` }),
-      deadline,
-      retryRefusal,
+      { awaited, retryRefusal },
     );
   }
 
@@ -253,41 +307,54 @@ export class CollaborativeRun {
     this.note(`launched ${this.workflowId}`);
   }
 
-  /** The people of the collaborative, each at their moment; throws if an input misses its window. */
+  /**
+   * The people of the collaborative, each once the workflow is in the state their input needs.
+   * The product's own windows stay: applications before they close, decisions before they are due
+   * (a late one is escalated by email), attendance once its session started; the timelines leave
+   * those room under load. Throws if an input misses its window.
+   */
   async drive(): Promise<void> {
     const t = this.o.timeline;
-    await persist(
-      'the announcement',
-      async () => {
-        const s = await this.handle().query(statusQuery);
-        if (s.announcedTo !== SITE_IDS.length) throw new Error(`announced to ${s.announcedTo}`);
-      },
-      this.at(t.close),
-    );
+    const status = () => this.handle().query(statusQuery);
+    await waitFor(`the announcement of ${this.workflowId} to its ${SITE_IDS.length} sites`, async () => {
+      const s = await status();
+      return s.announcedTo === SITE_IDS.length || notYet(`announced to ${s.announcedTo}`);
+    });
     for (const siteId of SITE_IDS)
       await this.update(
         `apply:${siteId}`,
         this.workflowId,
         submitApplication,
         applicationFor(siteId, piOf(siteId)),
-        this.at(t.close),
+        `${this.workflowId} to take the application`,
       );
     this.note('4 applications in');
 
-    await sleep(this.at(t.close) + 1000 - Date.now());
+    await waitFor(`${this.workflowId} to close its applications (phase review)`, async () => {
+      const s = await status();
+      return PHASES.indexOf(s.phase) >= PHASES.indexOf('review') || notYet(`phase ${s.phase}`);
+    });
     for (const siteId of SITE_IDS)
       await this.update(
         `decide:${siteId}`,
         this.workflowId,
         recordDecision,
         { siteId, decision: DECISIONS[siteId as keyof typeof DECISIONS], notes: '', by: FACULTY },
-        this.at(t.decisions),
+        `${this.workflowId} to take the decision`,
       );
     if (Date.now() >= this.at(t.decisions))
-      throw new Error('the decisions were recorded after they were due');
+      throw new Error(`the decisions were recorded after they were due (${t.decisions} s)`);
     this.note('4 decisions in');
 
-    // Pre-work, once each team runs: all of it for bayview, the checklist for cedar-hill.
+    // The teams start once the decisions are sent, which a fault may hold up for a minute.
+    for (const siteId of ACCEPTED) {
+      const id = teamWorkflowId(this.o.slug, siteId);
+      await waitFor(`the team workflow ${id} (started once the decisions are sent)`, () =>
+        this.handle(id).query(teamStatusQuery),
+      );
+      this.note(`team ${siteId} running (LS1 at ${t.sessions[0]} s)`);
+    }
+    // Pre-work: all of it for bayview, the checklist for cedar-hill.
     const prework: [string, 'checklist' | 'commitment' | 'baseline'][] = [
       ['bayview', 'checklist'],
       ['bayview', 'commitment'],
@@ -300,7 +367,7 @@ export class CollaborativeRun {
         teamWorkflowId(this.o.slug, siteId),
         completePrework,
         { item, by: `supervisor@${siteId}.example.org` },
-        this.at(t.sessions[0]),
+        `the team workflow of ${siteId} to take the pre-work`,
       );
     this.note('pre-work in');
 
@@ -327,7 +394,9 @@ export class CollaborativeRun {
       [1, 'bayview', [['clinician', true]]],
     ];
     for (const [session, siteId, people] of attendance) {
-      await sleep(this.at(t.sessions[session]! + (t.attendAfter ?? 1)) - Date.now());
+      // Attendance is refused before its session starts; it is taken any time after, while the team runs.
+      await sleep(this.at(t.sessions[session]!) + 1000 - Date.now());
+      await this.o.attendWhen?.(session);
       await this.update(
         `attend:${session}:${siteId}`,
         teamWorkflowId(this.o.slug, siteId),
@@ -337,8 +406,8 @@ export class CollaborativeRun {
           attendees: people.map(([who, present]) => ({ email: at(siteId)(who), present })),
           by: FACULTY,
         },
-        this.at(t.end),
-        /still starting/,
+        `the team workflow of ${siteId} to take the attendance of LS${session + 1}`,
+        /still starting|has not started yet/,
       );
     }
     this.note('attendance in');
@@ -349,7 +418,7 @@ export class CollaborativeRun {
     const result = await persist(
       'the result of the collaborative',
       () => this.handle().result() as Promise<CollaborativeStatus>,
-      Date.now() + timeoutMs,
+      { awaited: `${this.workflowId} to complete`, timeoutMs },
     );
     this.note(`the collaborative returned, phase ${result.phase}`);
     return result;
@@ -400,6 +469,16 @@ export class CollaborativeRun {
       retries,
     };
   }
+}
+
+/** The runs driven at once; `failure()` is their error once one failed, for a fault's waits to stop at. */
+export function driveAll(runs: CollaborativeRun[]): { done: Promise<void[]>; failure: () => unknown } {
+  let failure: unknown;
+  const done = Promise.all(runs.map((r) => r.drive()));
+  done.catch((err: unknown) => {
+    failure = err ?? new Error('driving the runs failed');
+  });
+  return { done, failure: () => failure };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   concludeFault,
   CollaborativeRun,
   diagnostics,
+  driveAll,
   expectSameAsClean,
   runDir,
   seconds,
@@ -23,6 +24,7 @@ import {
   smtpDown,
   smtpUp,
   startWorker,
+  waitFor,
   type Timeline,
   type Cleanup,
 } from './scenario';
@@ -30,21 +32,23 @@ import {
 const OUTAGE_MS = 60_000;
 
 /**
- * The SMTP server goes down at 12 s, once the confirmations of the applications are delivered,
- * and is back at 72 s. The decisions fall due at 42 s: the notification's attempts at 42, 47, 57
- * and 77 s (its retry policy: 5 s, then doubling), the last after the server's return. The teams
- * start right after, well before the first session at 100 s.
+ * The SMTP server goes down once the confirmations of the applications are delivered (they are
+ * all in by the close at 20 s), not before 12 s, and is back 60 s later: between 72 and about
+ * 85 s. The decisions fall due at 60 s, inside the outage: the notification's attempts come at 60,
+ * 65, 75 and 95 s (its retry policy: 5 s, then doubling), so it is delivered at 75 or 95 s (the
+ * return is well before 95 s, so never at the attempt after, 135 s), and the teams start long
+ * before the first session at 125 s.
  */
 const TIMELINE: Timeline = {
-  info: 6,
-  close: 15,
-  decisions: 42,
-  prework: 44,
-  sessions: [100, 115, 130],
+  info: 10,
+  close: 20,
+  decisions: 60,
+  prework: 62,
+  sessions: [125, 140, 155],
   sessionSeconds: 5,
-  end: 142,
+  end: 167,
 };
-const DOWN_AT = TIMELINE.decisions - 30;
+const DOWN_AT = 12;
 
 /** fault: the SMTP server is down for 60 s: emails due while it is down are delivered once it returns, each exactly once. */
 export async function smtpOutage(cleanup: Cleanup): Promise<void> {
@@ -103,18 +107,18 @@ export async function smtpOutage(cleanup: Cleanup): Promise<void> {
   let upAt = 0;
   try {
     await Promise.all([cleanRun.launch(cleanDb.db), faultedRun.launch(faultDb.db)]);
-    const driving = Promise.all(runs.map((r) => r.drive()));
-    driving.catch(() => undefined); // awaited below
+    const driving = driveAll(runs);
 
     // ---- the fault: the SMTP server down for 60 s across the decisions ---------------------
     const confirmations = () =>
       faultSink.sink.received.filter((m) =>
         /:application-received:/.test(String(m.parsed.headers.get('x-lc-key'))),
       ).length;
-    while (confirmations() < 8 || Date.now() < t0 + DOWN_AT * 1000)
-      if (Date.now() > t0 + TIMELINE.close * 1000)
-        throw new Error('the applications were not confirmed in time');
-      else await sleep(20);
+    await waitFor('the 8 confirmations of the applications at the SMTP server', () => confirmations() >= 8, {
+      pollMs: 20,
+      failed: driving.failure,
+    });
+    await sleep(t0 + DOWN_AT * 1000 - Date.now());
     const before = faultSink.sink.received.length;
     await smtpDown(faultSink.sink);
     downAt = Date.now();
@@ -130,7 +134,7 @@ export async function smtpOutage(cleanup: Cleanup): Promise<void> {
         `${faultSink.sink.received.length - before} emails delivered while it was down`,
     );
 
-    await driving;
+    await driving.done;
     await Promise.all(runs.map((r) => r.awaitEnd(180_000)));
   } catch (err) {
     console.log(diagnostics(runs, [cleanWorker!, faultWorker!], events));

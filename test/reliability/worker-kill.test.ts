@@ -315,11 +315,20 @@ describe('exactly-once email when the worker process is SIGKILLed mid-send', () 
       const docs = await outbox.find({ collaborative: slug }).toArray();
       const midSend = kills.filter((k) => k.recentDeliveries > 0 || k.inFlight.length > 0).length;
 
+      // A key still claimed when the outbox was read after a kill may yet have been recorded by the
+      // dead worker: its 'sent' write was already in the database's socket and applied later (under
+      // load the database lags). Its sentAt, stamped by the dead worker, is then before the kill.
+      const sentAt = new Map(docs.map((d) => [d.key, d.sentAt?.getTime()]));
+      const recordedLate = kills.map((k) =>
+        k.inFlight.filter((key) => (sentAt.get(key) ?? Infinity) <= k.killedAt),
+      );
       // Which emails did a killed worker get to the SMTP server without recording them as sent? Its
-      // in-flight keys received while it was the only worker process: from its start to the next one's.
-      const deliveredByTheDead = kills.map((k) => {
+      // in-flight keys (not recorded late) received while it was the only worker process: from its
+      // start to the next one's.
+      const deliveredByTheDead = kills.map((k, i) => {
         const [from, to] = [worker.runs[k.run - 1]!.startedAt, worker.runs[k.run]!.startedAt];
-        return k.inFlight.flatMap((key) =>
+        const unrecorded = k.inFlight.filter((key) => !recordedLate[i]!.includes(key));
+        return unrecorded.flatMap((key) =>
           (deliveries.get(key) ?? [])
             .filter((d) => d.at >= from && d.at < to)
             .map((d) => ({
@@ -356,7 +365,12 @@ describe('exactly-once email when the worker process is SIGKILLed mid-send', () 
             .join('; ')}`,
           `per kill, emails in flight / of them already at the SMTP server: ${kills
             .map((k, i) => `${k.inFlight.length}/${deliveredByTheDead[i]!.length}`)
-            .join(' ')}`,
+            .join(' ')}; in flight but recorded by the dead worker after the outbox was read: ${
+            recordedLate.flat().length
+          } (stamped up to ${Math.max(
+            0,
+            ...kills.flatMap((k, i) => recordedLate[i]!.map((key) => k.killedAt - sentAt.get(key)!)),
+          )} ms before the kill)`,
           `of the ${fromTheDead.length} emails a dead worker had delivered without recording them, ` +
             `${afterDeath.length} reached the SMTP server after the SIGKILL (bytes already in the socket; ` +
             `up to ${Math.max(0, ...afterDeath.map((d) => d.afterKill))} ms later), ` +
