@@ -1,15 +1,15 @@
 /** Reading the CLI's arguments into the inputs the use cases take (the schemas check them there). */
-import { readStructuredFile,splitList } from '../app/reading';
+import { readStructuredFile, splitList } from '../app/reading';
 import { requiredReadably, siteProblems, slugProblems, validate, type Schema } from '../app/validate';
 import { emailSchema } from '../domain/common';
-import { formatIssues,ValidationError } from '../domain/errors';
+import { formatIssues, ValidationError } from '../domain/errors';
 import {
-attendanceSchema,
-meetingAttendanceSchema,
-meetingSummarySchema,
-type Attendance
+  attendanceSchema,
+  meetingAttendanceSchema,
+  meetingSummarySchema,
+  type Attendance,
 } from '../domain/inputs';
-import { submissionSchema,type Submission } from '../domain/metrics';
+import { submissionSchema, type Submission } from '../domain/metrics';
 
 /**
  * Attendance as a coordinator gives it: sessions numbered from 1 (LS1 = 1), comma-separated

@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CommunityStatusReport } from '../app/community';
-import { CELLS,COMPLIANCE_LABELS,COMPLIANCE_SYMBOLS,ComplianceReport } from '../app/compliance';
-import { EMAIL_STATUSES,EmailLog } from '../app/email-log';
+import { CELLS, COMPLIANCE_LABELS, COMPLIANCE_SYMBOLS, ComplianceReport } from '../app/compliance';
+import { EMAIL_STATUSES, EmailLog } from '../app/email-log';
 import { OperationError } from '../app/errors';
 import { formatInZone } from '../domain/time';
 
