@@ -1,53 +1,51 @@
 /** The use cases of a Learning Collaborative: launch, the lifecycle's inputs, rescheduling, status, metrics. */
-import {
-Client
-} from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import { collaboratives,currentSchedule,type CollaborativeDoc } from '../activities/collaboratives';
+import { collaboratives, currentSchedule, type CollaborativeDoc } from '../activities/collaboratives';
 import { parseLaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import {
-applicationSchema,
-attendanceSchema,
-cancelSchema,
-decisionSchema,
-feedbackSchema,
-preworkSchema,
-rescheduleSchema,
-withdrawalSchema,
-type Application,
-type Attendance,
-type Cancel,
-type Decision,
-type Feedback,
-type PreworkDone,
-type Withdrawal
+  applicationSchema,
+  attendanceSchema,
+  cancelSchema,
+  decisionSchema,
+  feedbackSchema,
+  preworkSchema,
+  rescheduleSchema,
+  withdrawalSchema,
+  type Application,
+  type Attendance,
+  type Cancel,
+  type Decision,
+  type Feedback,
+  type PreworkDone,
+  type Withdrawal,
 } from '../domain/inputs';
 import { type Submission } from '../domain/metrics';
-import { milestoneNames,SIMPLE_MILESTONES } from '../domain/schedule';
+import { milestoneNames, SIMPLE_MILESTONES } from '../domain/schedule';
 import { toInstant } from '../domain/time';
 import {
-cancel as cancelUpdate,
-collaborativeWorkflow,
-completePrework as completePreworkUpdate,
-recordAttendance as recordAttendanceUpdate,
-recordDecision as recordDecisionUpdate,
-recordFeedback as recordFeedbackUpdate,
-reschedule as rescheduleUpdate,
-statusQuery,
-submitApplication as submitApplicationUpdate,
-submitMetrics as submitMetricsUpdate,
-teamStatusQuery,
-teamWorkflowId,
-withdraw as withdrawUpdate,
-type CollaborativeStatus,
-type TeamStatus,
-type TeamSummary
+  cancel as cancelUpdate,
+  collaborativeWorkflow,
+  completePrework as completePreworkUpdate,
+  recordAttendance as recordAttendanceUpdate,
+  recordDecision as recordDecisionUpdate,
+  recordFeedback as recordFeedbackUpdate,
+  reschedule as rescheduleUpdate,
+  statusQuery,
+  submitApplication as submitApplicationUpdate,
+  submitMetrics as submitMetricsUpdate,
+  teamStatusQuery,
+  teamWorkflowId,
+  withdraw as withdrawUpdate,
+  type CollaborativeStatus,
+  type TeamStatus,
+  type TeamSummary,
 } from '../workflows';
 import { checkConfigAgainstDirectory } from './directory';
 import { OperationError } from './errors';
-import { queryStatus,sendUpdate,startOnce } from './gateway';
-import { siteProblems,slugProblems,validate } from './validate';
+import { queryStatus, sendUpdate, startOnce } from './gateway';
+import { siteProblems, slugProblems, validate } from './validate';
 
 export async function launch(client: Client, db: Db, taskQueue: string, input: unknown): Promise<string> {
   const config = parseLaunchConfig(input);

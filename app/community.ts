@@ -1,31 +1,29 @@
 /** The use cases of a Learning Community: launch, joining and leaving, sharing, meetings, status. */
-import {
-Client
-} from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../activities/db';
 import { parseCommunityConfig } from '../domain/community';
 import {
-joinSchema,
-leaveSchema,
-shareSchema,
-type MeetingAttendance,
-type MeetingSummary
+  joinSchema,
+  leaveSchema,
+  shareSchema,
+  type MeetingAttendance,
+  type MeetingSummary,
 } from '../domain/inputs';
 import {
-communityStatusQuery,
-joinCommunity as joinUpdate,
-learningCommunityWorkflow,
-leaveCommunity as leaveUpdate,
-recordMeetingAttendance as meetingAttendanceUpdate,
-recordMeetingSummary as meetingSummaryUpdate,
-postShare as postShareUpdate,
-type CommunityStatus
+  communityStatusQuery,
+  joinCommunity as joinUpdate,
+  learningCommunityWorkflow,
+  leaveCommunity as leaveUpdate,
+  recordMeetingAttendance as meetingAttendanceUpdate,
+  recordMeetingSummary as meetingSummaryUpdate,
+  postShare as postShareUpdate,
+  type CommunityStatus,
 } from '../workflows';
 import { checkConfigAgainstDirectory } from './directory';
 import { OperationError } from './errors';
-import { queryStatus,sendUpdate,startOnce,UpdateTarget } from './gateway';
-import { checkSlug,slugProblems,validate } from './validate';
+import { queryStatus, sendUpdate, startOnce, UpdateTarget } from './gateway';
+import { checkSlug, slugProblems, validate } from './validate';
 
 // ---- Learning Communities --------------------------------------------------------------------------
 

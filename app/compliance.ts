@@ -1,6 +1,6 @@
 /** Reports: the metrics compliance matrix (team × period), and its CSV. */
 import type { Db } from 'mongodb';
-import { computeCompliance,type ComplianceMatrix } from '../activities/metrics';
+import { computeCompliance, type ComplianceMatrix } from '../activities/metrics';
 import { type ComplianceCell } from '../domain/metrics';
 import { collaborativeRecord } from './collaborative';
 import { OperationError } from './errors';

@@ -1,10 +1,10 @@
 /** The network directory: importing sites, and checking a config's sites against it. */
 import type { Db } from 'mongodb';
 import fs from 'node:fs';
-import { getSites,listSites,upsertSites } from '../activities/sites';
+import { getSites, listSites, upsertSites } from '../activities/sites';
 import { type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
-import { formatFromFileName,parseSitesFile } from '../domain/sites';
+import { formatFromFileName, parseSitesFile } from '../domain/sites';
 import { OperationError } from './errors';
 
 export async function importSites(db: Db, file: string) {

@@ -1,14 +1,11 @@
 /** Reports: the email log of a collaborative, filtered, as data. */
-import type { Db,Filter } from 'mongodb';
-import { collaboratives,type CollaborativeDoc } from '../activities/collaboratives';
+import type { Db, Filter } from 'mongodb';
+import { collaboratives, type CollaborativeDoc } from '../activities/collaboratives';
 import { COLLECTIONS } from '../activities/db';
-import type { EmailStatus,OutboxDoc } from '../activities/outbox';
+import type { EmailStatus, OutboxDoc } from '../activities/outbox';
 import { emailSchema } from '../domain/common';
 import { ValidationError } from '../domain/errors';
-import {
-isTemplateName,
-TEMPLATE_NAMES
-} from '../templates/samples';
+import { isTemplateName, TEMPLATE_NAMES } from '../templates/samples';
 import { OperationError } from './errors';
 import { slugProblems } from './validate';
 

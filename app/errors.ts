@@ -1,6 +1,5 @@
 /** What went wrong in a use case, for the CLI and the web to map to an exit code or a status. */
 
-
 /**
  * What went wrong, for the caller to map: `unavailable` (a service cannot be reached: the CLI
  * exits 2) or a refusal people can act on (`refused` by the workflow's validator, `not-found`,

@@ -1,25 +1,23 @@
 /** The one place that talks to Temporal's client: connecting, starting a programme's workflow once, asking its status, sending Updates (with the gRPC errors mapped to what people can act on). */
 import {
-Client,
-Connection,
-isGrpcServiceError,
-ServiceError,
-WorkflowExecutionAlreadyStartedError,
-WorkflowNotFoundError,
-WorkflowUpdateFailedError,
-WorkflowUpdateRPCTimeoutOrCancelledError,
+  Client,
+  Connection,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import type { QueryDefinition,UpdateDefinition,Workflow } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import { COLLECTIONS } from '../activities/db';
 import { communityWorkflowId } from '../domain/community';
 import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
-import { dataConverterFor,parseKeys } from '../security/codec';
-import { temporalConnectionOptions,type TemporalSettings } from '../security/temporal-connection';
-import {
-teamWorkflowId
-} from '../workflows';
+import { dataConverterFor, parseKeys } from '../security/codec';
+import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
+import { teamWorkflowId } from '../workflows';
 import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
 import { OperationError } from './errors';
 
@@ -103,7 +101,12 @@ export async function startOnce(
 }
 
 /** Asks a programme's workflow its status. */
-export async function queryStatus<T>(client: Client, kind: Programme, slug: string, query: QueryDefinition<T>) {
+export async function queryStatus<T>(
+  client: Client,
+  kind: Programme,
+  slug: string,
+  query: QueryDefinition<T>,
+) {
   try {
     return await client.workflow.getHandle(WORKFLOW_IDS[kind](slug)).query(query);
   } catch (err) {

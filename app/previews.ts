@@ -3,13 +3,12 @@ import path from 'node:path';
 import { ValidationError } from '../domain/errors';
 import type { RenderedNotice } from '../templates/notices';
 import {
-isTemplateName,
-renderSample,
-TEMPLATE_DESCRIPTIONS,
-TEMPLATE_NAMES,
-type TemplateName,
+  isTemplateName,
+  renderSample,
+  TEMPLATE_DESCRIPTIONS,
+  TEMPLATE_NAMES,
+  type TemplateName,
 } from '../templates/samples';
-
 
 // ---- template previews -----------------------------------------------------------------------------
 

@@ -2,8 +2,7 @@
 import type { z } from 'zod';
 import { siteIdSchema } from '../domain/common';
 import { slugSchema } from '../domain/config';
-import { formatIssues,ValidationError } from '../domain/errors';
-
+import { formatIssues, ValidationError } from '../domain/errors';
 
 // ---- validation at the edge ------------------------------------------------------------------
 

@@ -61,11 +61,10 @@ describe('lc lifecycle commands (dev server)', () => {
   }
   async function lcWith(extra: Record<string, string>, ...args: string[]): Promise<Ran> {
     try {
-      const { stdout, stderr } = await run(
-        path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['cli/lc.ts', ...args],
-        { cwd: ROOT, env: { ...process.env, ...vars, ...extra } },
-      );
+      const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['cli/lc.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...vars, ...extra },
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };

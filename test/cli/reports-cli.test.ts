@@ -97,14 +97,10 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
 
   async function lc(...args: string[]): Promise<Ran> {
     try {
-      const { stdout, stderr } = await run(
-        path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['cli/lc.ts', ...args],
-        {
-          cwd: ROOT,
-          env: { ...process.env, ...vars },
-        },
-      );
+      const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['cli/lc.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...vars },
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };

@@ -11,14 +11,10 @@ const ROOT = path.join(__dirname, '../..');
 
 async function lc(args: string[], env: Record<string, string>) {
   try {
-    const { stdout, stderr } = await run(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['cli/lc.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-      },
-    );
+    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['cli/lc.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
