@@ -1,6 +1,7 @@
 /** The system of record: opening it for a use case, with its indexes, or saying why it cannot be reached. */
 import type { Db, MongoClient } from 'mongodb';
 import { connectDb, ensureIndexes } from '../activities/db';
+import { createTransport, Outbox } from '../activities/outbox';
 import { OperationError } from './errors';
 
 export async function openDatabase(uri: string, name: string): Promise<{ client: MongoClient; db: Db }> {
@@ -11,4 +12,10 @@ export async function openDatabase(uri: string, name: string): Promise<{ client:
   });
   await ensureIndexes(opened.db);
   return opened;
+}
+
+/** The outbox the web app sends its own emails (sign-in links) through, and how to close it. */
+export function openMailer(db: Db, smtpUrl: string, from: string): { outbox: Outbox; close(): void } {
+  const transport = createTransport({ smtpUrl, from });
+  return { outbox: new Outbox(db, transport, from), close: () => transport.close() };
 }

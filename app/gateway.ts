@@ -17,7 +17,7 @@ import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
 import { dataConverterFor, parseKeys } from '../security/codec';
 import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
-import { teamWorkflowId } from '../workflows';
+import { teamStatusQuery, teamWorkflowId, type TeamStatus } from '../workflows';
 import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
 import { OperationError } from './errors';
 
@@ -192,4 +192,9 @@ export async function sendUpdate<Ret, Arg>(
       );
     throw unavailableOr(err);
   }
+}
+
+/** A team's status, from its workflow. */
+export function teamStatus(client: Client, slug: string, siteId: string): Promise<TeamStatus> {
+  return client.workflow.getHandle(teamWorkflowId(slug, siteId)).query(teamStatusQuery);
 }

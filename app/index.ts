@@ -10,3 +10,4 @@ export * from './previews';
 export * from './reading';
 export * from './validate';
 export * from './database';
+export * from './records';

@@ -7,25 +7,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import type { CollaborativeDoc } from '../activities/collaboratives';
-import type { ApplicationDoc } from '../activities/lifecycle';
-import { COLLECTIONS } from '../activities/db';
+import type { ApplicationDoc, CollaborativeDoc } from '../app';
+import * as ops from '../app';
 import { applicationSchema } from '../domain/inputs';
 import { submissionSchema } from '../domain/metrics';
 import type { LinkCheck } from '../security/links';
-import * as ops from '../app';
 import {
-  ACTION_PATH,
   ACTION_BODIES,
+  ACTION_PATH,
   ACTION_ROLES,
   runAction,
   submitTeamMetrics,
   TEAM_BODIES,
   type ActionName,
 } from './actions';
-import { allows, collaborativesOf, csrfValid, mayLaunch, LAUNCHERS, type Role, type User } from './auth';
-import { nextMilestone } from './pages/home';
 import type { WebDeps } from './app';
+import { allows, collaborativesOf, csrfValid, LAUNCHERS, mayLaunch, type Role, type User } from './auth';
+import { nextMilestone } from './pages/home';
 
 type Form = Record<string, unknown>;
 type TeamAction = (
@@ -259,11 +257,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/applications', async (req, reply) => {
     const c = await caller(req, reply, ['coordinator', 'faculty']);
     if (!c) return;
-    return db
-      .collection(COLLECTIONS.applications)
-      .find({ collaborative: c.doc!.slug }, { projection: { _id: 0 } })
-      .sort({ siteId: 1 })
-      .toArray();
+    return ops.applicationsOf(db, c.doc!.slug);
   });
 
   app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/compliance', async (req, reply) => {

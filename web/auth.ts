@@ -5,10 +5,9 @@
  * administrators (LC_WEB_ADMINS) coordinate every collaborative and may launch new ones.
  * PIs and team members never sign in: their signed links (security/links.ts) are their access.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from 'mongodb';
-import type { CollaborativeDoc } from '../activities/collaboratives';
-import { collaboratives } from '../activities/collaboratives';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { collaborativesNaming, type CollaborativeDoc } from '../app';
 import { newNonce, signLink, verifyLink, type LinkClaims } from '../security/links';
 
 export const SESSION_COOKIE = 'lc_session';
@@ -74,13 +73,7 @@ export function allows(user: User, doc: Pick<CollaborativeDoc, 'config'>, allowe
 /** The collaboratives this person has a role in, with the role. */
 export async function collaborativesOf(db: Db, user: User): Promise<{ doc: CollaborativeDoc; role: Role }[]> {
   // Only the collaboratives naming them (administrators: all), not every record on each request.
-  const filter = user.admin
-    ? {}
-    : { $or: [{ 'config.coordinators.email': user.email }, { 'config.faculty.email': user.email }] };
-  const all = await collaboratives(db)
-    .find(filter, { projection: { _id: 0 } })
-    .sort({ createdAt: -1 })
-    .toArray();
+  const all = await collaborativesNaming(db, user.admin ? undefined : user.email);
   return all.flatMap((doc) => {
     const role = roleIn(user, doc);
     return role ? [{ doc, role }] : [];

@@ -5,14 +5,11 @@
 import type { Client } from '@temporalio/client';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
-import { collaboratives, type CollaborativeDoc } from '../activities/collaboratives';
-import { COLLECTIONS } from '../activities/db';
-import type { ApplicationDoc } from '../activities/lifecycle';
-import type { Outbox } from '../activities/outbox';
-import { ValidationError } from '../domain/errors';
+import type { CollaborativeDoc, Outbox } from '../app';
 import * as ops from '../app';
+import { ValidationError } from '../domain/errors';
+import { csrfToken, csrfValid, SESSION_COOKIE, sessionUser, type User } from './auth';
 import { readCookie } from './cookies';
-import { csrfValid, sessionUser, SESSION_COOKIE, type User, csrfToken } from './auth';
 import { html, page, type Html } from './html';
 
 export interface WebDeps {
@@ -73,14 +70,9 @@ export function createContext(deps: WebDeps) {
     void _csrf;
     return rest;
   };
-  const findCollaborative = async (slug: string): Promise<CollaborativeDoc | undefined> => {
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) return undefined;
-    return (await collaboratives(db).findOne({ slug }, { projection: { _id: 0 } })) ?? undefined;
-  };
-  const latestApplication = (slug: string, siteId: string) =>
-    db
-      .collection<ApplicationDoc>(COLLECTIONS.applications)
-      .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
+  const findCollaborative = (slug: string): Promise<CollaborativeDoc | undefined> =>
+    ops.findCollaborative(db, slug);
+  const latestApplication = (slug: string, siteId: string) => ops.latestApplication(db, slug, siteId);
   return {
     deps,
     now,

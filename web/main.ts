@@ -2,15 +2,13 @@
  * `npm run web`: the web app against the services named by the environment (domain/settings.ts).
  * `startWeb` is also what `npm start` calls, beside the worker.
  */
+import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { connectDb, ensureIndexes } from '../activities/db';
-import { createTransport, Outbox } from '../activities/outbox';
+import { connectClient, openDatabase, openMailer } from '../app';
 import { ValidationError } from '../domain/errors';
 import { readSettings, type Settings } from '../domain/settings';
-import { connectClient } from '../app';
 import { buildApp } from './app';
 
 /** Network administrators from LC_WEB_ADMINS (comma-separated emails). */
@@ -42,9 +40,8 @@ export interface RunningWeb {
 }
 
 export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
-  const { client: mongo, db } = await connectDb(s.MONGODB_URI, s.MONGODB_DB);
-  await ensureIndexes(db);
-  const transport = createTransport({ smtpUrl: s.SMTP_URL, from: s.MAIL_FROM });
+  const { client: mongo, db } = await openDatabase(s.MONGODB_URI, s.MONGODB_DB);
+  const mailer = openMailer(db, s.SMTP_URL, s.MAIL_FROM);
   const client = await connectClient(s);
   const baseUrl = s.LC_WEB_BASE_URL ?? `http://localhost:${s.LC_WEB_PORT}`;
   const app = await buildApp({
@@ -54,7 +51,7 @@ export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
     key,
     baseUrl,
     admins: adminsFrom(s.LC_WEB_ADMINS),
-    outbox: new Outbox(db, transport, s.MAIL_FROM),
+    outbox: mailer.outbox,
   });
   await app.listen({ port: s.LC_WEB_PORT, host: s.LC_WEB_HOST });
   return {
@@ -62,7 +59,7 @@ export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
     url: baseUrl,
     async close() {
       await app.close();
-      transport.close();
+      mailer.close();
       await client.connection.close();
       await mongo.close();
     },

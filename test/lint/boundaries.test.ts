@@ -14,6 +14,12 @@ const REFUSED: [string, string, RegExp][] = [
   ['cli', "import { COLLECTIONS } from '../activities/db';", /cli\/ may import only domain, app, cli/],
   ['cli', "import { teamWorkflowId } from '../workflows';", /cli\/ may import only/],
   ['web', "import { program } from '../cli/lc';", /web\/ may import only/],
+  [
+    'web',
+    "import { COLLECTIONS } from '../activities/db';",
+    /web\/ may import only domain, security, templates, app, web/,
+  ],
+  ['web', "import { teamStatusQuery } from '../workflows';", /web\/ may import only/],
   ['domain', "import { launch } from '../app';", /domain\/ may import only domain/],
   ['app', "import { startWeb } from '../web/main';", /app\/ may import only/],
   ['activities', "import { launch } from '../app';", /activities\/ may import only/],

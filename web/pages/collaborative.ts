@@ -4,26 +4,28 @@
  * and run charts, the email log, cancel. Faculty: the applications to review with their decision
  * forms, and attendance and feedback for the teams.
  */
-import type { Db } from 'mongodb';
 import type { Client } from '@temporalio/client';
-import { currentSchedule, type CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import type { ApplicationDoc } from '../../activities/lifecycle';
-import { collaborativeRunCharts, type ReportChart } from '../../activities/report';
-import { siteNames as namesOf } from '../../activities/sites';
+import type { Db } from 'mongodb';
+import {
+  applicationsOf,
+  complianceReport,
+  currentSchedule,
+  emailLog,
+  friendlyMilestone,
+  siteNames as namesOf,
+  runCharts,
+  sessionsAttended,
+  statusReport,
+  type ApplicationDoc,
+  type CollaborativeDoc,
+  type ComplianceReport,
+  type EmailLog,
+  type ReportChart,
+  type StatusReport,
+} from '../../app';
 import { DECISIONS } from '../../domain/inputs';
 import { milestoneDate, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
-import {
-  complianceReport,
-  emailLog,
-  friendlyMilestone,
-  sessionsAttended,
-  statusReport,
-  type ComplianceReport,
-  type EmailLog,
-  type StatusReport,
-} from '../../app';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, trusted, type Html } from '../html';
 
@@ -56,11 +58,7 @@ export async function loadCollaborative(
       (s) => ({ s, e: undefined }),
       (e: Error) => ({ s: undefined, e: e.message }),
     ),
-    db
-      .collection<ApplicationDoc>(COLLECTIONS.applications)
-      .find({ collaborative: slug }, { projection: { _id: 0 } })
-      .sort({ siteId: 1 })
-      .toArray(),
+    applicationsOf(db, slug),
   ]);
   const ids = [...new Set([...(doc.announcedTo ?? []), ...apps.map((a) => a.siteId)])];
   const siteNames = await namesOf(db, ids);
@@ -84,7 +82,7 @@ export async function loadCollaborative(
     compliance: metrics
       ? await section('the compliance matrix', () => complianceReport(db, slug, now))
       : undefined,
-    charts: (metrics && (await section('the run charts', () => collaborativeRunCharts(db, slug)))) || [],
+    charts: (metrics && (await section('the run charts', () => runCharts(db, slug)))) || [],
     emails: coordinator
       ? await section('the email log', () => emailLog(db, slug, { limit: 200 }))
       : undefined,

@@ -1,9 +1,7 @@
 /** Sign-in, the coordinator's and faculty's list of collaboratives, and the launch form. */
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { currentSchedule } from '../../activities/collaboratives';
+import { currentSchedule, friendlyMilestone, type CollaborativeDoc } from '../../app';
 import { milestoneDate, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
-import { friendlyMilestone } from '../../app';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, type Html } from '../html';
 

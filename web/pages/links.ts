@@ -3,13 +3,10 @@
  * amend) and the team page (metrics for a period, attendance at a session, pre-work). Each form
  * is read into the same shape the CLI sends, and validated by the same zod schemas.
  */
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { currentSchedule } from '../../activities/collaboratives';
-import type { ApplicationDoc } from '../../activities/lifecycle';
+import { currentSchedule, type ApplicationDoc, type CollaborativeDoc, type TeamStatus } from '../../app';
 import { PREWORK_ITEMS, ROLES } from '../../domain/inputs';
 import type { Measure } from '../../domain/metrics';
 import { formatInZone } from '../../domain/time';
-import type { TeamStatus } from '../../workflows/definitions';
 import { csrfField, errorList, fieldErrors, html, type Html } from '../html';
 
 type Form = Record<string, unknown>;

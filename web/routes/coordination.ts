@@ -2,18 +2,16 @@
  * The coordinators' and faculty's pages: their collaboratives, launch, one collaborative and its actions.
  */
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { recordProgramme, type CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import type { ApplicationDoc } from '../../activities/lifecycle';
-import { ValidationError } from '../../domain/errors';
-import { launchConfigSchema, workflowIdFor } from '../../domain/config';
+import type { CollaborativeDoc } from '../../app';
 import * as ops from '../../app';
-import { ACTION_PATH, runAction, ACTION_ROLES, type ActionName } from '../actions';
-import { collaborativesOf, csrfToken, mayLaunch, rolesIn, LAUNCHERS, type Role, type User } from '../auth';
+import { launchConfigSchema } from '../../domain/config';
+import { ValidationError } from '../../domain/errors';
+import { ACTION_PATH, ACTION_ROLES, runAction, type ActionName } from '../actions';
+import { collaborativesOf, csrfToken, LAUNCHERS, mayLaunch, rolesIn, type Role, type User } from '../auth';
+import { problemsOf, type Form, type WebContext } from '../context';
 import { html } from '../html';
 import { collaborativePage, loadCollaborative, type FormState } from '../pages/collaborative';
 import { dashboardPage, launchPage } from '../pages/home';
-import { problemsOf, type Form, type WebContext } from '../context';
 
 export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
   const { deps, now, db, client, key, userOf, send, checkCsrf, formExpired, withoutCsrf, findCollaborative } =
@@ -51,10 +49,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     const mine = await collaborativesOf(db, user);
     const rows = await Promise.all(
       mine.map(async ({ doc, role }) => {
-        const apps = await db
-          .collection<ApplicationDoc>(COLLECTIONS.applications)
-          .find({ collaborative: doc.slug }, { projection: { decision: 1 } })
-          .toArray();
+        const apps = await ops.applicationsOf(db, doc.slug);
         return {
           doc,
           role,
@@ -117,7 +112,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     await ops.launch(client, db, deps.taskQueue, input);
     // The workflow records itself in its first activity; recording here too (the same idempotent
     // upsert) lets the coordinator land on its page at once.
-    await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
+    await ops.recordLaunched(db, config);
     return config.slug;
   }
 

@@ -2,13 +2,9 @@
  * The pages reached by signed links: a PI's application, a team's page, a Learning Community's join form.
  */
 import { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import type { CommunityDoc } from '../../activities/community';
-import { getSites } from '../../activities/sites';
-import { verifyLink, type LinkClaims } from '../../security/links';
+import type { CollaborativeDoc } from '../../app';
 import * as ops from '../../app';
-import { teamStatusQuery, teamWorkflowId } from '../../workflows';
+import { verifyLink, type LinkClaims } from '../../security/links';
 import { completeTeamPrework, recordTeamAttendance, submitTeamMetrics } from '../actions';
 import { csrfToken } from '../auth';
 import {
@@ -50,7 +46,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       await send(reply, r.ok ? 404 : 403, 'Link refused', linkProblemPage(r.ok ? 'unknown' : r.reason));
       return undefined;
     }
-    const site = (await getSites(db, [r.claims.s]))[0];
+    const site = (await ops.getSites(db, [r.claims.s]))[0];
     return {
       claims: r.claims as LinkClaims & { c: string; s: string },
       doc,
@@ -130,13 +126,10 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     extra: Partial<Parameters<typeof teamPage>[0]>,
   ) {
     const [team, app] = await Promise.all([
-      client.workflow
-        .getHandle(teamWorkflowId(l.doc.slug, l.claims.s))
-        .query(teamStatusQuery)
-        .then(
-          (t) => ({ t, e: undefined }),
-          (e: Error) => ({ t: undefined, e: `The team's status is unavailable: ${e.message}` }),
-        ),
+      ops.teamStatus(client, l.doc.slug, l.claims.s).then(
+        (t) => ({ t, e: undefined }),
+        (e: Error) => ({ t: undefined, e: `The team's status is unavailable: ${e.message}` }),
+      ),
       latestApplication(l.doc.slug, l.claims.s),
     ]);
     return teamPage({
@@ -217,17 +210,12 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
   // ---- a Learning Community's join link (from the PI's announcement, passed on to the site's people) ----
   async function joinAccess(token: string, reply: FastifyReply) {
     const r = verifyLink(key, token, 'join', now());
-    const doc =
-      r.ok && r.claims.c && /^[a-z0-9][a-z0-9-]{1,62}$/.test(r.claims.c)
-        ? await db
-            .collection<CommunityDoc>(COLLECTIONS.communities)
-            .findOne({ slug: r.claims.c }, { projection: { _id: 0 } })
-        : null;
+    const doc = r.ok && r.claims.c ? await ops.findCommunity(db, r.claims.c) : undefined;
     if (!r.ok || !doc || !r.claims.s) {
       await send(reply, r.ok ? 404 : 403, 'Link refused', linkProblemPage(r.ok ? 'unknown' : r.reason));
       return undefined;
     }
-    const site = (await getSites(db, [r.claims.s]))[0];
+    const site = (await ops.getSites(db, [r.claims.s]))[0];
     return { doc, siteId: r.claims.s, siteName: site?.name ?? r.claims.s };
   }
   const showJoin = (

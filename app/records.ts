@@ -1,0 +1,73 @@
+/**
+ * The records the web app reads, one function each, over the system of record: collaboratives,
+ * applications, communities, sites and the run charts. Pages render what these return.
+ */
+import type { Db } from 'mongodb';
+import { collaboratives, recordProgramme, type CollaborativeDoc } from '../activities/collaboratives';
+import type { CommunityDoc } from '../activities/community';
+import { COLLECTIONS } from '../activities/db';
+import type { ApplicationDoc } from '../activities/lifecycle';
+import { workflowIdFor, type LaunchConfig } from '../domain/config';
+
+export type { CollaborativeDoc } from '../activities/collaboratives';
+export type { CommunityDoc } from '../activities/community';
+export type { ApplicationDoc } from '../activities/lifecycle';
+export type { Outbox } from '../activities/outbox';
+export type { ReportChart } from '../activities/report';
+export { currentSchedule } from '../activities/collaboratives';
+export { collaborativeRunCharts as runCharts } from '../activities/report';
+export { getSites, siteNames } from '../activities/sites';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** A collaborative's record, or undefined for an unknown (or malformed) slug. */
+export async function findCollaborative(db: Db, slug: string): Promise<CollaborativeDoc | undefined> {
+  if (!SLUG.test(slug)) return undefined;
+  return (await collaboratives(db).findOne({ slug }, { projection: { _id: 0 } })) ?? undefined;
+}
+
+/** The collaboratives that name `email` as coordinator or faculty (every one when `email` is undefined), newest first. */
+export function collaborativesNaming(db: Db, email: string | undefined): Promise<CollaborativeDoc[]> {
+  const filter = email
+    ? { $or: [{ 'config.coordinators.email': email }, { 'config.faculty.email': email }] }
+    : {};
+  return collaboratives(db)
+    .find(filter, { projection: { _id: 0 } })
+    .sort({ createdAt: -1 })
+    .toArray();
+}
+
+/** Every application of a collaborative, by site. */
+export function applicationsOf(db: Db, slug: string): Promise<ApplicationDoc[]> {
+  return db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .find({ collaborative: slug }, { projection: { _id: 0 } })
+    .sort({ siteId: 1 })
+    .toArray();
+}
+
+/** A site's application (its latest version). */
+export function latestApplication(db: Db, slug: string, siteId: string): Promise<ApplicationDoc | null> {
+  return db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
+}
+
+/** A community's record, or undefined for an unknown (or malformed) slug. */
+export async function findCommunity(db: Db, slug: string): Promise<CommunityDoc | undefined> {
+  if (!SLUG.test(slug)) return undefined;
+  return (
+    (await db
+      .collection<CommunityDoc>(COLLECTIONS.communities)
+      .findOne({ slug }, { projection: { _id: 0 } })) ?? undefined
+  );
+}
+
+/**
+ * Records a collaborative just launched, as its workflow does in its first activity (the same
+ * idempotent upsert), so that its page can be shown at once.
+ */
+export async function recordLaunched(db: Db, config: LaunchConfig): Promise<void> {
+  await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
+}
+export type { TeamStatus } from '../workflows';
