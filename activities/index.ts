@@ -12,7 +12,8 @@ import { renderAnnouncement } from '../templates/announcement';
 import { collaboratives, getCollaborative, recordProgramme, recordProgrammePhase } from './collaboratives';
 import { COLLECTIONS } from './db';
 import { createLifecycleRecords } from './lifecycle';
-import { deliverEach, Notifier, type BulkResult } from './notify';
+import { deliverEach, type BulkResult } from './delivery';
+import { Notifier } from './notify';
 import type { Outbox } from './outbox';
 import { computeCompliance, recordSubmission } from './metrics';
 import { buildFinalReport } from './report';
@@ -20,7 +21,7 @@ import { createCommunityRecords } from './community';
 import { getSites, resolveSiteSelection } from './sites';
 import { personalLink, type LinkMaker } from '../security/links';
 
-export type { BulkResult } from './notify';
+export type { BulkResult } from './delivery';
 
 export interface ActivityDeps {
   db: Db;

@@ -1,21 +1,13 @@
 /** The network directory: importing sites, and checking a config's sites against it. */
 import type { Db } from 'mongodb';
-import fs from 'node:fs';
 import { getSites, listSites, upsertSites } from '../activities/sites';
 import { type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import { formatFromFileName, parseSitesFile } from '../domain/sites';
-import { OperationError } from './errors';
+import { readTextFile } from './reading';
 
 export async function importSites(db: Db, file: string) {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    // Node's message repeats the path ("ENOENT: …, open '<file>'"): say it once.
-    const why = (err as Error).message.replace(/, \w+ '.*'$/s, '');
-    throw new OperationError(`cannot read ${file}: ${why}`, 'input');
-  }
+  const text = readTextFile(file);
   const { sites, errors } = parseSitesFile(text, formatFromFileName(file));
   if (errors.length) {
     throw new ValidationError(

@@ -4,16 +4,19 @@ import YAML from 'yaml';
 import { ValidationError } from '../domain/errors';
 import { OperationError } from './errors';
 
-export function readStructuredFile(file: string): unknown {
-  let text: string;
+/** A text file's content, or an `input` error that names the file once. */
+export function readTextFile(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (err) {
     // Node's message repeats the path ("ENOENT: …, open '<file>'"): say it once.
     const why = (err as Error).message.replace(/, \w+ '.*'$/s, '');
     throw new OperationError(`cannot read ${file}: ${why}`, 'input');
   }
-  return parseStructuredText(text, file, /\.json$/i.test(file) ? 'json' : 'yaml');
+}
+
+export function readStructuredFile(file: string): unknown {
+  return parseStructuredText(readTextFile(file), file, /\.json$/i.test(file) ? 'json' : 'yaml');
 }
 
 /** YAML (a superset of JSON) or strict JSON text → a value; unreadable text is a ValidationError. */

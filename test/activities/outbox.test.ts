@@ -1,7 +1,7 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
 import { COLLECTIONS } from '../../activities/db';
-import { deliverEach, forEachLimited } from '../../activities/notify';
+import { deliverEach, forEachLimited } from '../../activities/delivery';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../activities/outbox';
 import { freePort } from '../../tools/services';
 import { MAIL_FROM, testDb } from '../helpers/env';

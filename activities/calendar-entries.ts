@@ -1,0 +1,35 @@
+/** What a person's calendar holds of a collaborative, from the emails they were sent. */
+import type { Schedule } from '../domain/schedule';
+import { calendarEntryId, type CalendarEntry } from '../templates/notices';
+
+/**
+ * What a person's calendar holds of a collaborative's events still to come (starting after
+ * `after`), from the keys of the emails they were sent: each learning session and consultation
+ * call they were invited to, with the highest SEQUENCE sent.
+ */
+export function calendarEntriesSent(keys: string[], schedule: Schedule, after: number): CalendarEntry[] {
+  const entries = new Map<string, CalendarEntry>();
+  const saw = (e: CalendarEntry) => {
+    const id = calendarEntryId(e);
+    const known = entries.get(id);
+    if (!known || known.sequence < e.sequence) entries.set(id, e);
+  };
+  const moves: CalendarEntry[] = [];
+  for (const key of keys) {
+    const invite = /^session-invite:[^:]+:(\d+):(\d+)$/.exec(key);
+    const moved = /^schedule-change:learningSessions\[(\d+)\]:(\d+)$/.exec(key);
+    const call = /^consultation-invite:(\d+):(\d+)$/.exec(key);
+    if (invite) saw({ kind: 'session', index: Number(invite[1]), sequence: Number(invite[2]) });
+    else if (moved) moves.push({ kind: 'session', index: Number(moved[1]), sequence: Number(moved[2]) });
+    else if (call) saw({ kind: 'call', series: Number(call[1]), index: Number(call[2]), sequence: 0 });
+  }
+  // A schedule change raises the SEQUENCE of an entry the person holds; it creates none.
+  for (const m of moves) if (entries.has(calendarEntryId(m))) saw(m);
+  const start = (e: CalendarEntry) =>
+    Date.parse(
+      (e.kind === 'session'
+        ? schedule.learningSessions[e.index]?.start
+        : schedule.consultation[e.series]?.calls[e.index]) ?? '',
+    );
+  return [...entries.values()].filter((e) => start(e) > after).sort((a, b) => start(a) - start(b));
+}

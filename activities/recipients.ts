@@ -1,0 +1,222 @@
+/** Who receives what: the people each notice goes to, from the directory, the applications and the config. */
+import type { Db } from 'mongodb';
+import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
+import { type Recipient } from '../templates/notices';
+import { type CollaborativeDoc } from './collaboratives';
+import { membersAt, type CommunityDoc, type MemberDoc } from './community';
+import { COLLECTIONS } from './db';
+import type { ApplicationDoc } from './lifecycle';
+import { getSites } from './sites';
+
+export interface Addressee extends Recipient {
+  siteId?: string;
+  /** On a team's roster (gets the team's calendar entries). */
+  member?: boolean;
+  /** A site's PI (gets the informational calls' calendar entries). */
+  pi?: boolean;
+}
+
+export function dedupe(list: Addressee[]): Addressee[] {
+  const seen = new Set<string>();
+  return list.filter((a) => !seen.has(a.email) && seen.add(a.email));
+}
+
+export async function pis(db: Db, siteIds: string[]): Promise<Addressee[]> {
+  return (await getSites(db, siteIds)).map((s) => ({
+    name: s.piName,
+    email: s.piEmail,
+    siteId: s.siteId,
+    timeZone: s.timeZone ?? '',
+    pi: true,
+  }));
+}
+
+/** The PI and the contact person named in the application of each site. */
+export async function applicants(db: Db, doc: CollaborativeDoc, siteIds: string[]): Promise<Addressee[]> {
+  const apps = await db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
+    .toArray();
+  const contacts = new Map(apps.map((a) => [a.siteId, a.coreTeam.contactPerson]));
+  return (await pis(db, siteIds)).flatMap((pi) => {
+    const contact = contacts.get(pi.siteId!);
+    return [pi, ...(contact ? [{ ...contact, siteId: pi.siteId, timeZone: pi.timeZone }] : [])];
+  });
+}
+
+/** The core team, data manager and contact person of each site (with the PI when `withPi`). */
+export async function teams(
+  db: Db,
+  doc: CollaborativeDoc,
+  siteIds: string[],
+  withPi: boolean,
+): Promise<Addressee[]> {
+  const apps = await db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
+    .toArray();
+  const sites = new Map((await getSites(db, siteIds)).map((s) => [s.siteId, s]));
+  const out: Addressee[] = [];
+  for (const app of apps.sort((a, b) => a.siteId.localeCompare(b.siteId))) {
+    const site = sites.get(app.siteId);
+    const tz = site?.timeZone ?? doc.config.timeZone;
+    const people = [
+      ...(withPi && site ? [{ name: site.piName, email: site.piEmail }] : []),
+      ...app.coreTeam.members,
+      app.coreTeam.dataManager,
+      app.coreTeam.contactPerson,
+    ];
+    out.push(
+      ...people.map((p) => ({
+        name: p.name,
+        email: p.email,
+        siteId: app.siteId,
+        timeZone: tz,
+        member: true,
+      })),
+    );
+  }
+  return out;
+}
+
+export function staff(doc: CollaborativeDoc, who: 'faculty' | 'coordinators' | 'both'): Addressee[] {
+  const list =
+    who === 'faculty'
+      ? doc.config.faculty
+      : who === 'coordinators'
+        ? doc.config.coordinators
+        : [...doc.config.faculty, ...doc.config.coordinators];
+  return list.map((p) => ({ name: p.name, email: p.email, timeZone: doc.config.timeZone }));
+}
+
+export async function recipients(
+  db: Db,
+  doc: CollaborativeDoc,
+  n: CollaborativeNotice,
+): Promise<Addressee[]> {
+  const announced = doc.announcedTo ?? [];
+  let list: Addressee[];
+  switch (n.kind) {
+    case 'info-call-invite':
+    case 'info-call-reminder':
+      list = await pis(db, announced);
+      break;
+    case 'applications-closing':
+      list = await pis(db, n.siteIds);
+      break;
+    case 'application-received': {
+      const app = await db
+        .collection<ApplicationDoc>(COLLECTIONS.applications)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId });
+      const pi = await pis(db, [n.siteId]);
+      list = [
+        ...pi,
+        ...(app
+          ? [
+              {
+                name: app.coreTeam.contactPerson.name,
+                email: app.coreTeam.contactPerson.email,
+                siteId: n.siteId,
+                timeZone: pi[0]?.timeZone ?? '',
+              },
+            ]
+          : []),
+      ];
+      break;
+    }
+    case 'review-reminder':
+      list = staff(doc, 'faculty');
+      break;
+    case 'waitlist-update':
+      list = await applicants(db, doc, n.siteIds);
+      break;
+    case 'decisions-overdue':
+      list = staff(doc, 'coordinators');
+      break;
+    case 'decision':
+    case 'prework':
+    case 'feedback':
+      list = await teams(db, doc, [n.siteId], true);
+      break;
+    case 'withdrawal':
+      list = [...(await teams(db, doc, [n.siteId], true)), ...staff(doc, 'both')];
+      break;
+    case 'prework-reminder': // the same people as the pre-work email
+      list = await teams(db, doc, [n.siteId], true);
+      break;
+    case 'session-invite':
+    case 'session-reminder':
+      list = await teams(db, doc, [n.siteId], false);
+      break;
+    case 'session-missed':
+      list = staff(doc, 'both').map((a) => ({ ...a, siteId: n.siteId }));
+      break;
+    case 'consultation-invite':
+    case 'consultation-reminder':
+      list = await teams(db, doc, n.siteIds, false);
+      break;
+    case 'schedule-change':
+      list = /^learningSessions|^prework$|^end$/.test(n.milestone)
+        ? [...(await teams(db, doc, n.siteIds, false)), ...staff(doc, 'both')]
+        : n.milestone === 'decisionsDue'
+          ? staff(doc, 'both')
+          : [...(await pis(db, n.siteIds)), ...staff(doc, 'both')];
+      break;
+    case 'cancelled':
+      list = [
+        ...(await pis(db, n.siteIds)),
+        ...(await teams(db, doc, n.siteIds, false)),
+        ...staff(doc, 'both'),
+      ];
+      break;
+    case 'final-report':
+    case 'metrics-digest':
+      list = staff(doc, 'both');
+      break;
+    case 'metrics-reminder': {
+      const app = await db
+        .collection<ApplicationDoc>(COLLECTIONS.applications)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId });
+      if (!app) throw new Error(`no application of ${n.siteId} in ${doc.slug}`);
+      const t = app.coreTeam;
+      const people =
+        n.rung === 1
+          ? [t.dataManager]
+          : n.rung === 2
+            ? [t.dataManager, t.contactPerson]
+            : t.members.filter((m) => m.role === 'senior-leader');
+      const tz = (await pis(db, [n.siteId]))[0]?.timeZone ?? '';
+      list = people.map((p) => ({ name: p.name, email: p.email, siteId: n.siteId, timeZone: tz }));
+      break;
+    }
+  }
+  return dedupe(list).map((a) => ({ ...a, timeZone: a.timeZone || doc.config.timeZone }));
+}
+
+export async function communityRecipients(
+  db: Db,
+  doc: CommunityDoc,
+  n: CommunityNotice,
+): Promise<Addressee[]> {
+  const asMember = (m: MemberDoc): Addressee => ({
+    name: m.name,
+    email: m.email,
+    siteId: m.siteId,
+    timeZone: '',
+  });
+  switch (n.kind) {
+    case 'community-announcement':
+      return pis(db, n.siteIds);
+    case 'community-welcome': {
+      const m = await db
+        .collection<MemberDoc>(COLLECTIONS.members)
+        .findOne({ community: doc.slug, email: n.email, membership: n.membership });
+      return m ? [asMember(m)] : [];
+    }
+    default: {
+      const members = await membersAt(db, doc.slug, new Date(n.asOf));
+      const only = n.kind === 'community-meeting-invite' ? n.email : undefined;
+      return members.filter((m) => !only || m.email === only).map(asMember);
+    }
+  }
+}
