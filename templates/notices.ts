@@ -2,6 +2,7 @@
  * The text of every lifecycle email, one function per notice kind. Pure: given the notice and
  * what the activity loaded for it, returns subject, HTML, text and (for calls and sessions) the
  * calendar event to attach. A missing value throws (requireValues) rather than sending a blank.
+ * One switch over every notice kind, so the compiler checks that each kind has its text.
  */
 import type { LaunchConfig, Schedule } from '../domain/config';
 import type { CollaborativeNotice } from '../domain/notices';

@@ -4,6 +4,8 @@
  * review, notification, learning sessions, consultation calls, closing — sleeping until each date
  * of the current schedule. Inputs arrive as Updates (or their Signal twins); every side effect is
  * an activity; each accepted team runs in its own child workflow (workflows/team.ts).
+ * Long because its inputs' handlers share the run's state as closures; one state object (which
+ * continue-as-new of the parent needs) is the step that splits it.
  */
 import {
   ChildWorkflowHandle,
