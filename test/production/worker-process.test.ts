@@ -38,7 +38,9 @@ describe('the worker process (production mode)', () => {
 
   async function startWorker(): Promise<Proc> {
     const port = await freePort();
-    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
+    // As the image runs it (`node --import tsx`): the tsx CLI would relay SIGTERM, and SIGKILL the
+    // worker when it does not acknowledge the signal within 30 ms, which a busy machine can miss.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -51,7 +53,7 @@ describe('the worker process (production mode)', () => {
         LC_HTTP_PORT: String(port),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group: tsx runs the worker in a child node process
+      detached: true, // its own process group, so that a failed test can stop all of it
     });
     const p: Proc = { child, out: [], port };
     child.stdout!.on('data', (d: Buffer) => p.out.push(...d.toString().split('\n').filter(Boolean)));
