@@ -17,6 +17,15 @@ import { registerSignin } from './routes/signin';
 
 export { problemsOf, type WebDeps } from './context';
 
+/** The host (and port) of an origin, or '' for one that is not a URL ("null"). */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return '';
+  }
+}
+
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   // Signed tokens travel in the path: allow them (Fastify's default caps a parameter at 100 characters).
   const app = Fastify({
@@ -40,9 +49,14 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     reply.code(404).send({ problems: [`nothing at ${req.method} ${req.url.slice(0, 200)}`] }),
   );
 
+  // HSTS and upgrade-insecure-requests only where the app is served over https: over plain http
+  // they would tell browsers to reach it at an address that does not answer.
+  const https = deps.baseUrl.startsWith('https:');
   await app.register(helmet, {
+    strictTransportSecurity: https,
     contentSecurityPolicy: {
       directives: {
+        upgradeInsecureRequests: https ? [] : null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"], // style attributes of the charts' SVG
@@ -53,6 +67,17 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(formbody);
+  // A state-changing request from a page of another site is refused before any route: browsers say
+  // where a request comes from (Origin, Sec-Fetch-Site); API clients that send neither are unaffected.
+  const ours = new URL(deps.baseUrl).origin;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return;
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    const sameOrigin = !origin || origin === ours || hostOf(origin) === req.headers.host;
+    if (!sameOrigin || site === 'cross-site')
+      return reply.code(403).send({ problems: ['refused: this request comes from another site'] });
+  });
   await app.register(rateLimit, { global: false });
   const ctx = createContext(deps);
   const { db, client, key, now, userOf, findCollaborative, latestApplication } = ctx;

@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { freePort } from '../../tools/services';
 import { buildApp, type WebDeps } from '../../web/app';
 import { csrfToken, SESSION_COOKIE } from '../../web/auth';
+import { SIGNIN_COOKIE } from '../../web/routes/signin';
 import type { Harness } from './env';
-import { httpClient, type Reply } from './http';
+import { httpClient, type Reply, type Request } from './http';
 import { waitFor } from './wait';
 
 export interface ServedWeb {
@@ -48,6 +49,18 @@ export interface SignedIn {
   landed: Reply;
 }
 
+/**
+ * What the browser sends back when the person presses "Sign in" on the page the link opened: the
+ * cookie that page set, and the form's token.
+ */
+export function signinConfirmation(opened: Reply): Pick<Request, 'cookie' | 'payload' | 'form'> {
+  const cookie = opened.setCookie;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(opened.body)?.[1];
+  if (!cookie || cookie.name !== SIGNIN_COOKIE || !csrf)
+    throw new Error('the sign-in page set no cookie or token');
+  return { cookie: { [cookie.name]: cookie.value }, payload: { _csrf: csrf }, form: true };
+}
+
 /** Signs in as a person does: asks for the link, reads it from the email, opens it and presses the button. */
 export async function signInByEmail(
   web: ServedWeb,
@@ -65,7 +78,7 @@ export async function signInByEmail(
   expect(at).toBeGreaterThanOrEqual(0);
   const link = /^\/signin\/[\w.-]+/.exec((mail.parsed.text ?? '').slice(at + baseUrl.length))![0];
   const opened = await web.call({ url: link });
-  const landed = await web.call({ method: 'POST', url: link });
+  const landed = await web.call({ method: 'POST', url: link, ...signinConfirmation(opened) });
   expect(landed.setCookie?.name).toBe(SESSION_COOKIE);
   const token = landed.setCookie!.value;
   const nonce = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).n as string;

@@ -14,7 +14,8 @@ import { csrfToken, issueSignin, SESSION_COOKIE } from '../../web/auth';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
-import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
+import { serveWeb, signinConfirmation, signInByEmail, type ServedWeb } from '../helpers/web';
+import { SIGNIN_COOKIE } from '../../web/routes/signin';
 import { waitFor } from '../helpers/wait';
 import { exampleSites } from '../helpers/people';
 
@@ -45,7 +46,7 @@ describe('web access (real stack)', () => {
     const { token, opened, landed } = await signInByEmail(web, h, KEY, email, BASE);
     // Opening the link shows a button (mail scanners that fetch links do not spend it); pressing it signs in.
     expect(opened.statusCode).toBe(200);
-    expect(opened.setCookie).toBeUndefined();
+    expect(opened.setCookie?.name).not.toBe(SESSION_COOKIE); // only the browser's sign-in binding
     expect(landed.statusCode).toBe(302);
     expect(landed.setCookie!.attributes).toEqual(
       expect.arrayContaining(['HttpOnly', 'SameSite=Lax', 'Path=/']),
@@ -116,10 +117,39 @@ describe('web access (real stack)', () => {
     expect(expired.statusCode).toBe(403);
     expect(expired.body).toContain('data-reason="expired"');
 
-    expect((await call({ url: `/signin/${token}` })).statusCode).toBe(200); // opening it spends nothing
-    expect((await call({ method: 'POST', url: `/signin/${token}` })).statusCode).toBe(302);
-    for (const method of ['GET', 'POST']) {
-      const reused = await call({ method, url: `/signin/${token}` });
+    const url = `/signin/${token}`;
+    const opened = await call({ url });
+    expect(opened.statusCode).toBe(200); // opening it spends nothing
+    const confirm = signinConfirmation(opened);
+    expect(opened.setCookie!.attributes).toEqual(
+      expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/signin']),
+    );
+    // A login CSRF: another site's page posting the link (its own, or anyone's) has neither this
+    // browser's cookie nor its token, or says it comes from elsewhere: no one is signed in, nothing is spent.
+    for (const attempt of [
+      {},
+      { ...confirm, cookie: { [SIGNIN_COOKIE]: 'another-browser' } },
+      { ...confirm, payload: { _csrf: 'guessed' } },
+    ]) {
+      const forgedPost = await call({ method: 'POST', url, ...attempt });
+      expect(forgedPost.statusCode).toBe(403);
+      expect(forgedPost.body).toContain('data-reason="unconfirmed"');
+      expect(forgedPost.setCookie).toBeUndefined();
+    }
+    const fromElsewhere: Record<string, string>[] = [
+      { origin: 'https://attacker.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of fromElsewhere) {
+      const crossSite = await call({ method: 'POST', url, ...confirm, headers });
+      expect(crossSite.statusCode).toBe(403);
+      expect(crossSite.json()).toEqual({ problems: ['refused: this request comes from another site'] });
+    }
+    const landed = await call({ method: 'POST', url, ...confirm, headers: { origin: BASE } });
+    expect(landed.statusCode).toBe(302);
+    expect(landed.setCookie?.name).toBe(SESSION_COOKIE);
+    for (const reuse of [{}, { method: 'POST', ...confirm }]) {
+      const reused = await call({ url, ...reuse });
       expect(reused.statusCode).toBe(403);
       expect(reused.body).toContain('data-reason="used"');
     }
@@ -353,6 +383,9 @@ describe('web access (real stack)', () => {
   it('sets security headers and publishes its OpenAPI document', async () => {
     const res = await call({ url: '/signin' });
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // Served over plain http (BASE): no HSTS, no upgrade-insecure-requests, which would send browsers to https.
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+    expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     expect(res.headers.get('x-frame-options')).toBeTruthy();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const doc = (await call({ url: '/api/openapi.json' })).json();
@@ -364,6 +397,15 @@ describe('web access (real stack)', () => {
       doc.paths['/api/collaboratives/{slug}/decisions'].post.requestBody.content['application/json'].schema
         .properties.decision.enum,
     ).toEqual(['accept', 'waitlist', 'decline']);
+    // Served over https: HSTS and upgrade-insecure-requests.
+    const secure = await serveWeb(env, h, { key: KEY, baseUrl: 'https://lc.example.org' });
+    try {
+      const viaHttps = await secure.call({ url: '/signin' });
+      expect(viaHttps.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      expect(viaHttps.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+    } finally {
+      await secure.app.close();
+    }
   });
 
   it('limits the rate of sign-in requests', async () => {

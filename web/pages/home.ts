@@ -19,9 +19,12 @@ export function signinPage(o: { sent?: boolean; problems?: string[] }): Html {
     </form>`;
 }
 
-export function signinConfirmPage(email: string, action: string): Html {
+export function signinConfirmPage(email: string, action: string, csrf: string): Html {
   return html`<p>Sign in as ${email}?</p>
-    <form method="post" action="${action}"><button>Sign in</button></form>`;
+    <form method="post" action="${action}">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <button>Sign in</button>
+    </form>`;
 }
 
 export function nextMilestone(doc: CollaborativeDoc, now: number): { name: string; at: string } | undefined {

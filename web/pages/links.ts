@@ -275,6 +275,8 @@ export function linkProblemPage(reason: string): Html {
     'wrong-purpose': 'This link is meant for another page. Open it again from the email.',
     used: 'This sign-in link was used already. Ask for a new one.',
     unknown: 'This link does not lead to anything we know. Open it again from the email.',
+    unconfirmed:
+      'This sign-in was not confirmed from the page your link opened. Open the link from your email again and press “Sign in” there.',
   };
   return html`<div class="errors" role="alert" data-reason="${reason}">${text[reason] ?? text.unknown}</div>`;
 }

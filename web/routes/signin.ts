@@ -1,11 +1,14 @@
 /**
  * Sign-in by emailed one-time link, and sign-out: the session cookie's life.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { emailSchema } from '../../domain/common';
-import { sessionCookie } from '../cookies';
+import { readCookie, sessionCookie } from '../cookies';
 import {
   checkSignin,
+  csrfToken,
+  csrfValid,
   issueSignin,
   maySignIn,
   newSession,
@@ -17,6 +20,15 @@ import { signinConfirmPage, signinPage } from '../pages/home';
 import { linkProblemPage } from '../pages/links';
 import { renderSignin } from '../signin-email';
 import { type Form, type WebContext } from '../context';
+
+/**
+ * Binds the sign-in button to the browser that opened the link: a random value in a cookie of its
+ * own (SameSite=Strict, only under /signin), and a form token derived from it. A page elsewhere
+ * that posts someone's link (a login CSRF) has neither.
+ */
+export const SIGNIN_COOKIE = 'lc_signin';
+const SIGNIN_COOKIE_SECONDS = 15 * 60;
+const bound = (value: string) => `signin:${value}`;
 
 export function registerSignin(app: FastifyInstance, ctx: WebContext) {
   const { deps, now, db, key, secure, limits, limit, send } = ctx;
@@ -48,13 +60,33 @@ export function registerSignin(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const r = await checkSignin(db, key, req.params.token, now());
       if (!r.ok) return send(reply, 403, 'Sign-in link refused', linkProblemPage(r.reason));
-      return send(reply, 200, 'Sign in', signinConfirmPage(r.email, `/signin/${req.params.token}`));
+      const browser = randomBytes(18).toString('base64url');
+      reply.header(
+        'set-cookie',
+        [
+          `${SIGNIN_COOKIE}=${browser}`,
+          'Path=/signin',
+          'HttpOnly',
+          'SameSite=Strict',
+          `Max-Age=${SIGNIN_COOKIE_SECONDS}`,
+          ...(secure ? ['Secure'] : []),
+        ].join('; '),
+      );
+      return send(
+        reply,
+        200,
+        'Sign in',
+        signinConfirmPage(r.email, `/signin/${req.params.token}`, csrfToken(key, bound(browser))),
+      );
     },
   );
   app.post<{ Params: { token: string } }>(
     '/signin/:token',
     { config: limit(limits.signin) },
     async (req, reply) => {
+      const browser = readCookie(req.headers.cookie, SIGNIN_COOKIE);
+      if (!browser || !csrfValid(key, bound(browser), (req.body as Form | undefined)?._csrf))
+        return send(reply, 403, 'Sign-in not confirmed', linkProblemPage('unconfirmed'));
       const r = await spendSignin(db, key, req.params.token, now());
       if (!r.ok) return send(reply, 403, 'Sign-in link refused', linkProblemPage(r.reason));
       reply.header(
