@@ -346,7 +346,7 @@ describe('the production compose stack', () => {
     const inImage = path.posix.join('/app', path.relative(ROOT, BUNDLE_PATH).split(path.sep).join('/'));
     expect(inImage).toBe('/app/dist/workflow-bundle.js');
     expect(env.WORKFLOW_BUNDLE).toBe(inImage);
-    expect(JSON.parse(read('package.json')).scripts.build).toMatch(/tsx scripts\/build-bundle\.ts/);
+    expect(JSON.parse(read('package.json')).scripts.build).toMatch(/tsx tools\/build-bundle\.ts/);
     expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
     expect(dockerfile).toMatch(/^RUN npm run build\b/m);
     expect(dockerfile).toMatch(new RegExp(`WORKFLOW_BUNDLE=${inImage.replace(/\./g, '\\.')}`));
