@@ -8,7 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { verifyLink } from '../security/links';
 import { registerApi } from './api';
-import { SITE_CSS } from './html';
+import { html, SITE_CSS } from './html';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
@@ -45,9 +45,6 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       .code(status)
       .send({ problems: [status === 500 ? `something went wrong: ${err.message}` : err.message] });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ problems: [`nothing at ${req.method} ${req.url.slice(0, 200)}`] }),
-  );
 
   // HSTS and upgrade-insecure-requests only where the app is served over https: over plain http
   // they would tell browsers to reach it at an address that does not answer.
@@ -80,6 +77,19 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { global: false });
   const ctx = createContext(deps);
+  // An unknown address: a page for people, JSON for the API; neither repeats the address, whose
+  // path may hold a signed link's token.
+  app.setNotFoundHandler((req, reply) =>
+    req.url.startsWith('/api/')
+      ? reply.code(404).send({ problems: [`no such API route (${req.method}); see /api/openapi.json`] })
+      : ctx.send(
+          reply,
+          404,
+          'Page not found',
+          html`<p>There is no page at this address. <a href="/">Go to the start page</a>.</p>`,
+          ctx.userOf(req),
+        ),
+  );
   const { db, client, key, now, userOf, findCollaborative, latestApplication } = ctx;
 
   // ---- static, health --------------------------------------------------------------------------

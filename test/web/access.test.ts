@@ -380,6 +380,23 @@ describe('web access (real stack)', () => {
     expect(own.setCookie).toMatchObject({ name: SESSION_COOKIE, value: '' });
   });
 
+  it('answers an unknown address without repeating it (its path may hold a signed token)', async () => {
+    const token = signLink(KEY, {
+      p: 'apply',
+      e: 'pi@x.example.org',
+      x: Date.now() + 60_000,
+      n: 'secret-nonce',
+    });
+    const page = await call({ url: `/apply/${token}/nowhere` });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.body).toContain('There is no page at this address');
+    const api = await call({ url: `/api/apply/${token}/nowhere` });
+    expect(api.statusCode).toBe(404);
+    expect(api.json()).toEqual({ problems: ['no such API route (GET); see /api/openapi.json'] });
+    for (const r of [page, api]) expect(r.body).not.toContain(token.slice(0, 20));
+  });
+
   it('sets security headers and publishes its OpenAPI document', async () => {
     const res = await call({ url: '/signin' });
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
