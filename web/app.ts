@@ -71,7 +71,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) return;
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
-    const sameOrigin = !origin || origin === ours || hostOf(origin) === req.headers.host;
+    // "null" says nothing: browsers send it for the app's own forms under Referrer-Policy: no-referrer.
+    const sameOrigin = !origin || origin === 'null' || origin === ours || hostOf(origin) === req.headers.host;
     if (!sameOrigin || site === 'cross-site')
       return reply.code(403).send({ problems: ['refused: this request comes from another site'] });
   });

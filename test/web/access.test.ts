@@ -139,13 +139,20 @@ describe('web access (real stack)', () => {
     const fromElsewhere: Record<string, string>[] = [
       { origin: 'https://attacker.example' },
       { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
     ];
     for (const headers of fromElsewhere) {
       const crossSite = await call({ method: 'POST', url, ...confirm, headers });
       expect(crossSite.statusCode).toBe(403);
       expect(crossSite.json()).toEqual({ problems: ['refused: this request comes from another site'] });
     }
-    const landed = await call({ method: 'POST', url, ...confirm, headers: { origin: BASE } });
+    // The app's own page: its origin, or "null" (Referrer-Policy: no-referrer) with same-origin.
+    const landed = await call({
+      method: 'POST',
+      url,
+      ...confirm,
+      headers: { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    });
     expect(landed.statusCode).toBe(302);
     expect(landed.setCookie?.name).toBe(SESSION_COOKIE);
     for (const reuse of [{}, { method: 'POST', ...confirm }]) {
