@@ -97,7 +97,24 @@ export interface TemporalOptions {
 /** The search attributes our workflows upsert; registered when the dev server starts. */
 export const SEARCH_ATTRIBUTES = { LcPhase: 'Keyword', LcKind: 'Keyword' } as const;
 
+/**
+ * Starts the dev server. Its HTTP and metrics ports are picked free just before it binds them; on a
+ * busy machine another process can take one in between ("address already in use"): it is started
+ * again on fresh ones, up to three times.
+ */
 export async function startTemporal(o: TemporalOptions): Promise<Service> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalOnce(o);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startTemporalOnce(o: TemporalOptions): Promise<Service> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--log-level', 'warn'];
   args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
   if (o.uiPort) args.push('--ui-port', String(o.uiPort), '--ui-ip', '127.0.0.1');
@@ -110,7 +127,12 @@ export async function startTemporal(o: TemporalOptions): Promise<Service> {
   // Workflow Updates and a short cache of history are what we test against.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   const { child, logFile } = spawnLogged('temporal', o.binary, args, o.logDir);
-  await waitForPort('temporal dev server', o.port, child, logFile);
+  await waitForPort('temporal dev server', o.port, child, logFile).catch((err: Error) => {
+    const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+    if (child.exitCode !== null && /address already in use/i.test(log)) throw new PortTaken(err.message);
+    const last = log.trim().split('\n').slice(-3).join(' | ').slice(0, 600);
+    throw new Error(last ? `${err.message} (its log ends: ${last})` : err.message);
+  });
   return { name: 'temporal', url: `127.0.0.1:${o.port}`, stop: stopper(child, 'temporal') };
 }
 
