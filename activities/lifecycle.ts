@@ -36,6 +36,13 @@ export interface TeamDoc {
   reason?: string;
 }
 
+/** A site's application to a collaborative (its latest version), or null. */
+export function applicationOf(db: Db, slug: string, siteId: string): Promise<ApplicationDoc | null> {
+  return db
+    .collection<ApplicationDoc>(COLLECTIONS.applications)
+    .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
+}
+
 export function createLifecycleRecords(db: Db) {
   const col = <T extends object>(name: string) => db.collection<T>(name);
   return {

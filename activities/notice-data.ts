@@ -6,7 +6,7 @@ import { type NoticeData } from '../templates/notices';
 import { currentSchedule, type CollaborativeDoc } from './collaboratives';
 import { type CommunityDoc, type MemberDoc, type ShareDoc } from './community';
 import { COLLECTIONS } from './db';
-import type { ApplicationDoc } from './lifecycle';
+import { applicationOf } from './lifecycle';
 import { digestRows } from './metrics';
 import type { OutboxDoc } from './outbox';
 import type { ReportChart } from './report';
@@ -27,9 +27,7 @@ export async function noticeData(
     data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
   }
   if (n.kind === 'decision') {
-    const app = await db
-      .collection<ApplicationDoc>(COLLECTIONS.applications)
-      .findOne({ collaborative: doc.slug, siteId: n.siteId });
+    const app = await applicationOf(db, doc.slug, n.siteId);
     data.decisionNotes = app?.decision?.notes || undefined;
     const s = currentSchedule(doc);
     data.preworkStart = s.prework ?? s.decisionsDue;

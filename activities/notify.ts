@@ -12,6 +12,7 @@ import {
   type Notice,
 } from '../domain/notices';
 import type { Schedule } from '../domain/schedule';
+import { wholeSecondIso } from '../domain/time';
 import { personalLink, type LinkMaker } from '../security/links';
 import { renderCommunityNotice } from '../templates/community';
 import {
@@ -33,7 +34,6 @@ import { communityRecipients, dedupe, recipients as recipientsOf, type Addressee
 import { getSites } from './sites';
 
 /** DTSTAMP carries whole seconds. */
-const wholeSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString();
 
 export class Notifier {
   constructor(
@@ -180,7 +180,7 @@ export class Notifier {
             url: c.url,
             organizer,
             attendees: [{ name: r.name, email: r.email }],
-            stamp: wholeSecond(this.opts.eventTime?.() ?? new Date()),
+            stamp: wholeSecondIso((this.opts.eventTime?.() ?? new Date()).getTime()),
           });
         return {
           key,

@@ -5,7 +5,7 @@ import { type Recipient } from '../templates/notices';
 import { type CollaborativeDoc } from './collaboratives';
 import { membersAt, type CommunityDoc, type MemberDoc } from './community';
 import { COLLECTIONS } from './db';
-import type { ApplicationDoc } from './lifecycle';
+import { applicationOf, type ApplicationDoc } from './lifecycle';
 import { getSites } from './sites';
 
 export interface Addressee extends Recipient {
@@ -105,9 +105,7 @@ export async function recipients(
       list = await pis(db, n.siteIds);
       break;
     case 'application-received': {
-      const app = await db
-        .collection<ApplicationDoc>(COLLECTIONS.applications)
-        .findOne({ collaborative: doc.slug, siteId: n.siteId });
+      const app = await applicationOf(db, doc.slug, n.siteId);
       const pi = await pis(db, [n.siteId]);
       list = [
         ...pi,
@@ -174,9 +172,7 @@ export async function recipients(
       list = staff(doc, 'both');
       break;
     case 'metrics-reminder': {
-      const app = await db
-        .collection<ApplicationDoc>(COLLECTIONS.applications)
-        .findOne({ collaborative: doc.slug, siteId: n.siteId });
+      const app = await applicationOf(db, doc.slug, n.siteId);
       if (!app) throw new Error(`no application of ${n.siteId} in ${doc.slug}`);
       const t = app.coreTeam;
       const people =

@@ -6,17 +6,18 @@ import type { Db } from 'mongodb';
 import { collaboratives, recordProgramme, type CollaborativeDoc } from '../activities/collaboratives';
 import type { CommunityDoc } from '../activities/community';
 import { COLLECTIONS } from '../activities/db';
-import type { ApplicationDoc } from '../activities/lifecycle';
+import { applicationOf, type ApplicationDoc } from '../activities/lifecycle';
 import { workflowIdFor, type LaunchConfig } from '../domain/config';
 
+export { currentSchedule } from '../activities/collaboratives';
 export type { CollaborativeDoc } from '../activities/collaboratives';
 export type { CommunityDoc } from '../activities/community';
 export type { ApplicationDoc } from '../activities/lifecycle';
 export type { Outbox } from '../activities/outbox';
-export type { ReportChart } from '../activities/report';
-export { currentSchedule } from '../activities/collaboratives';
 export { collaborativeRunCharts as runCharts } from '../activities/report';
+export type { ReportChart } from '../activities/report';
 export { getSites, siteNames } from '../activities/sites';
+export type { TeamStatus } from '../workflows';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -47,11 +48,7 @@ export function applicationsOf(db: Db, slug: string): Promise<ApplicationDoc[]> 
 }
 
 /** A site's application (its latest version). */
-export function latestApplication(db: Db, slug: string, siteId: string): Promise<ApplicationDoc | null> {
-  return db
-    .collection<ApplicationDoc>(COLLECTIONS.applications)
-    .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
-}
+export const latestApplication = applicationOf;
 
 /** A community's record, or undefined for an unknown (or malformed) slug. */
 export async function findCommunity(db: Db, slug: string): Promise<CommunityDoc | undefined> {
@@ -70,4 +67,3 @@ export async function findCommunity(db: Db, slug: string): Promise<CommunityDoc 
 export async function recordLaunched(db: Db, config: LaunchConfig): Promise<void> {
   await recordProgramme(db, COLLECTIONS.collaboratives, config, workflowIdFor(config.slug));
 }
-export type { TeamStatus } from '../workflows';

@@ -104,7 +104,8 @@ export function repeatEveryDays(
   }
 }
 
-const wholeSecondIso = (t: number) =>
+/** An instant as ISO text, cut to whole seconds (calendar entries and periods carry no milliseconds). */
+export const wholeSecondIso = (t: number) =>
   new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
