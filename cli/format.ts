@@ -1,5 +1,4 @@
 /** Terminal formatting: what the CLI prints for reports and statuses, and writing files. */
-import { DateTime } from 'luxon';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CommunityStatusReport } from '../app/community';
@@ -61,8 +60,7 @@ export function writeFileOrFail(file: string, content: string): string {
 
 /** The log as people read it: one line per email (failed ones with their error), then a count line. */
 export function emailLogLines(log: EmailLog): string[] {
-  const when = (iso: string) =>
-    DateTime.fromISO(iso, { zone: 'utc' }).setZone(log.timeZone).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+  const when = (iso: string) => formatInZone(iso, log.timeZone);
   const out: string[] = [];
   if (log.emails.length) {
     const rows = log.emails.map((e) => [when(e.at), e.status, e.purpose, e.to] as const);

@@ -192,6 +192,23 @@ export function milestoneNames(s: Schedule): MilestoneName[] {
   ];
 }
 
+const LABELS: Record<(typeof SIMPLE_MILESTONES)[number], string> = {
+  announcement: 'Announcement',
+  applicationsOpen: 'Applications open',
+  applicationsClose: 'Applications close',
+  decisionsDue: 'Decisions due',
+  prework: 'Pre-work begins',
+  end: 'End of the collaborative',
+};
+
+/** A milestone as people read it: `learningSessions[1]` → "Learning Session 2". */
+export function milestoneLabel(name: string): string {
+  const m = INDEXED.exec(name);
+  if (m)
+    return `${m[1] === 'learningSessions' ? 'Learning Session' : 'Informational call'} ${Number(m[2]) + 1}`;
+  return LABELS[name as keyof typeof LABELS] ?? name;
+}
+
 export function milestoneDate(s: Schedule, name: string): string | undefined {
   if ((SIMPLE_MILESTONES as readonly string[]).includes(name))
     return s[name as (typeof SIMPLE_MILESTONES)[number]];

@@ -61,11 +61,7 @@ export function toInstant(value: string, timeZone: string): string | undefined {
   return dt.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined;
 }
 
-/** "Tue 4 Mar 2027, 09:00 EST" in the reader's zone. */
-export function formatInZone(instant: string, timeZone: string, withTime = true): string {
-  const dt = DateTime.fromISO(instant, { zone: 'utc' }).setZone(timeZone);
-  return withTime ? dt.toFormat('ccc d LLL yyyy, HH:mm ZZZZ') : dt.toFormat('ccc d LLL yyyy');
-}
+export { formatInZone } from './dates';
 
 /**
  * Monthly reporting periods from the month of `from` through the last month whose data is due

@@ -7,7 +7,9 @@ import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { formatInZone } from '../domain/dates';
 import { DECISIONS, PREWORK_ITEMS } from '../domain/inputs';
+import { milestoneLabel } from '../domain/schedule';
 import { submissionSchema, type Submission } from '../domain/metrics';
 import * as ops from '../app';
 import type { Role } from './auth';
@@ -87,7 +89,7 @@ export async function runAction(name: ActionName, c: ActionContext, body: unknow
     case 'reschedule': {
       const b = actionBody('reschedule', body);
       const r = await ops.reschedule(c.client, c.db, c.slug, { ...b, by: c.by });
-      return `Moved ${ops.friendlyMilestone(r.milestone)} to ${r.at} (schedule version ${r.version}).`;
+      return `Moved ${milestoneLabel(r.milestone)} to ${formatInZone(r.at, r.timeZone)} (schedule version ${r.version}).`;
     }
     case 'cancel': {
       const b = actionBody('cancel', body);

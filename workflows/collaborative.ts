@@ -58,7 +58,7 @@ import {
   type Rejection,
   type TeamSummary,
 } from './definitions';
-import { handleInput, refuse } from './inputs';
+import { handleInput, refusalDates, refuse } from './inputs';
 import { mailActivities, recordActivities } from './proxies';
 import { LC_KIND, LC_PHASE } from './search-attributes';
 import { teamWorkflow, teamWorkflowId, type TeamResult } from './team';
@@ -94,13 +94,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   const callRegistrations = new Map<number, Set<string>>();
 
   const now = () => Date.now();
-  // Dates in refusals read in the collaborative's own zone, e.g. "Mar 1, 2027, 5:00 PM EST".
-  const dateFormat = new Intl.DateTimeFormat('en-US', {
-    timeZone: config.timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-  const when = (iso: string) => `${dateFormat.format(new Date(iso))} (${config.timeZone})`;
+  const when = refusalDates(config.timeZone);
   const activeTeams = () => [...teams.values()].filter((t) => t.state === 'accepted').map((t) => t.siteId);
 
   async function enter(p: Phase): Promise<void> {

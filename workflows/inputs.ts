@@ -1,6 +1,7 @@
 /** Registering an input as both an Update (with validator) and a Signal (validated in its handler). */
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, defineSignal, setHandler } from '@temporalio/workflow';
+import { formatInZone } from '../domain/dates';
 import type { Rejection } from './definitions';
 
 const KEEP_REJECTIONS = 50;
@@ -59,8 +60,7 @@ function invalidInput(err: unknown): ApplicationFailure {
   });
 }
 
-/** Dates in refusals, in the workflow's own zone: "Mar 1, 2027, 5:00 PM (America/New_York)". */
+/** Dates in refusals, in the workflow's own zone: "Mon 1 Mar 2027, 17:00 EST". */
 export function refusalDates(timeZone: string): (iso: string) => string {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  return (iso) => `${format.format(new Date(iso))} (${timeZone})`;
+  return (iso) => formatInZone(iso, timeZone);
 }

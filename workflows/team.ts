@@ -41,7 +41,7 @@ import {
   type Rejection,
   type TeamStatus,
 } from './definitions';
-import { handleInput, refuse } from './inputs';
+import { handleInput, refusalDates, refuse } from './inputs';
 import { mailActivities, recordActivities } from './proxies';
 import { LC_PHASE } from './search-attributes';
 
@@ -103,12 +103,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   };
   const done = new Set(carry.done);
   const now = () => Date.now();
-  const dateFormat = new Intl.DateTimeFormat('en-US', {
-    timeZone: input.timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-  const when = (iso: string) => `${dateFormat.format(new Date(iso))} (${input.timeZone})`;
+  const when = refusalDates(input.timeZone);
 
   const state = (): TeamStatus['state'] =>
     closed ? closed.reason : done.has('end') ? 'completed' : 'active';

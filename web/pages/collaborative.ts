@@ -11,7 +11,6 @@ import {
   complianceReport,
   currentSchedule,
   emailLog,
-  friendlyMilestone,
   siteNames as namesOf,
   runCharts,
   sessionsAttended,
@@ -24,7 +23,7 @@ import {
   type StatusReport,
 } from '../../app';
 import { DECISIONS } from '../../domain/inputs';
-import { milestoneDate, milestoneNames } from '../../domain/schedule';
+import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, trusted, type Html } from '../html';
@@ -159,7 +158,7 @@ function timelineSection(
       ${rows.map(
         (r) =>
           html`<tr class="${Date.parse(r.at) <= now ? 'past' : 'future'}">
-            <td>${friendlyMilestone(r.n)}</td>
+            <td>${milestoneLabel(r.n)}</td>
             <td>${formatInZone(r.at, tz)}</td>
           </tr>`,
       )}
@@ -173,7 +172,7 @@ function timelineSection(
               <label
                 >Milestone
                 <select name="milestone">
-                  ${future.map((r) => html`<option value="${r.n}">${friendlyMilestone(r.n)}</option>`)}
+                  ${future.map((r) => html`<option value="${r.n}">${milestoneLabel(r.n)}</option>`)}
                 </select></label
               >
               <label>New date (${tz}) <input type="text" name="date" placeholder="2027-05-20T09:00" /></label>

@@ -1,6 +1,6 @@
 /** Sign-in, the coordinator's and faculty's list of collaboratives, and the launch form. */
-import { currentSchedule, friendlyMilestone, type CollaborativeDoc } from '../../app';
-import { milestoneDate, milestoneNames } from '../../domain/schedule';
+import { currentSchedule, type CollaborativeDoc } from '../../app';
+import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
 import { csrfField, errorList, html, type Html } from '../html';
@@ -30,7 +30,7 @@ export function signinConfirmPage(email: string, action: string, csrf: string): 
 export function nextMilestone(doc: CollaborativeDoc, now: number): { name: string; at: string } | undefined {
   const s = currentSchedule(doc);
   return milestoneNames(s)
-    .map((n) => ({ name: friendlyMilestone(n), at: milestoneDate(s, n)! }))
+    .map((n) => ({ name: milestoneLabel(n), at: milestoneDate(s, n)! }))
     .filter((m) => Date.parse(m.at) > now)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
 }
