@@ -15,17 +15,17 @@
  *    (legacy records), and a find by `_id`, at N documents, 10 × N and 10.
  * Each outbox run gets a fresh database, so none starts with another's outbox records.
  */
+import type { Db } from 'mongodb';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Db } from 'mongodb';
 import nodemailer, { type Transporter } from 'nodemailer';
 import YAML from 'yaml';
 import { createActivities } from '../../activities';
-import { COLLECTIONS } from '../../activities/db';
-import { createTransport, messageIdFor, Outbox, type OutgoingEmail } from '../../activities/outbox';
-import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig, type LaunchConfig } from '../../domain/config';
+import { createTransport, messageIdFor, Outbox, type OutgoingEmail } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { renderAnnouncement } from '../../templates/announcement';
 import {
   CountingSink,

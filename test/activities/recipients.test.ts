@@ -7,10 +7,10 @@
  */
 import ICAL from 'ical.js';
 import { createActivities } from '../../activities';
-import { Notifier } from '../../activities/notify';
-import { createTransport, Outbox } from '../../activities/outbox';
-import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
+import { Notifier } from '../../mail/notify';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { applicationFor } from '../helpers/people';

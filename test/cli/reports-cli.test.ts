@@ -4,23 +4,23 @@
  * cell by cell against a count made here from the inserted documents), `emails` with its filters,
  * `preview`, and `submit-metrics` refusing bad input before it reaches Temporal.
  */
+import { DateTime } from 'luxon';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DateTime } from 'luxon';
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import type { TeamDoc } from '../../activities/lifecycle';
-import type { SubmissionDoc } from '../../activities/metrics';
-import type { OutboxDoc } from '../../activities/outbox';
-import { parseLaunchConfig } from '../../domain/config';
-import { ValidationError } from '../../domain/errors';
-import { program } from '../../cli/lc';
 import * as ops from '../../app';
 import * as cliArgs from '../../cli/args';
 import * as cliFormat from '../../cli/format';
+import { program } from '../../cli/lc';
+import { parseLaunchConfig } from '../../domain/config';
+import { ValidationError } from '../../domain/errors';
+import type { OutboxDoc } from '../../mail/outbox';
+import type { CollaborativeDoc } from '../../store/collaboratives';
+import { COLLECTIONS } from '../../store/db';
+import type { TeamDoc } from '../../store/lifecycle';
+import type { SubmissionDoc } from '../../store/metrics';
 import { exampleConfig } from '../helpers/configs';
 import { testDb } from '../helpers/env';
 

@@ -7,13 +7,13 @@
  * submits the period's metrics there; the coordinator's dashboard shows the team on time.
  * A screenshot of each page goes to .data/screenshots/browser/ for review.
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
-import { upsertSites } from '../../activities/sites';
 import { launch } from '../../app';
+import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';

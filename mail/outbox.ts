@@ -11,13 +11,13 @@
  * (16 ms against 52 ms per write at 1,000 records; 92 ms against 623 ms at 10,000: bench/README.md).
  * Records written before that have an ObjectId `_id`; they are still found by `key`.
  */
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
-import { COLLECTIONS, isDuplicateKey } from './db';
+import { COLLECTIONS, isDuplicateKey } from '../store/db';
 
 export type EmailStatus = 'claimed' | 'sent' | 'failed';
 

@@ -1,16 +1,16 @@
 /** What each notice's template needs, loaded from the records: decision notes, digest rows, the final report, shares… */
 import type { Db } from 'mongodb';
 import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
+import type { ReportChart } from '../reports/final-report';
+import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
+import { type CommunityDoc, type MemberDoc, type ShareDoc } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { applicationOf } from '../store/lifecycle';
+import { digestRows } from '../store/metrics';
+import { getSites, siteNames, type SiteDoc } from '../store/sites';
 import { type CommunityNoticeData } from '../templates/community';
 import { type NoticeData } from '../templates/notices';
-import { currentSchedule, type CollaborativeDoc } from './collaboratives';
-import { type CommunityDoc, type MemberDoc, type ShareDoc } from './community';
-import { COLLECTIONS } from './db';
-import { applicationOf } from './lifecycle';
-import { digestRows } from './metrics';
 import type { OutboxDoc } from './outbox';
-import type { ReportChart } from './report';
-import { getSites, siteNames, type SiteDoc } from './sites';
 
 export async function noticeData(
   db: Db,

@@ -14,6 +14,10 @@ import {
 import type { Schedule } from '../domain/schedule';
 import { wholeSecondIso } from '../domain/time';
 import { personalLink, type LinkMaker } from '../security/links';
+import { currentSchedule, getCollaborative } from '../store/collaboratives';
+import { getCommunity } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { getSites } from '../store/sites';
 import { renderCommunityNotice } from '../templates/community';
 import {
   renderNotice,
@@ -24,14 +28,10 @@ import {
 } from '../templates/notices';
 import { icalAttachment } from './calendar';
 import { calendarEntriesSent } from './calendar-entries';
-import { currentSchedule, getCollaborative } from './collaboratives';
-import { getCommunity } from './community';
-import { COLLECTIONS } from './db';
 import { deliverEach, type BulkResult } from './delivery';
 import { communityNoticeData, noticeData } from './notice-data';
 import type { Outbox, OutboxDoc } from './outbox';
 import { communityRecipients, dedupe, recipients as recipientsOf, type Addressee } from './recipients';
-import { getSites } from './sites';
 
 /** DTSTAMP carries whole seconds. */
 
