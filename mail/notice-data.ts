@@ -21,7 +21,7 @@ export async function noticeData(
 ): Promise<NoticeData> {
   const data: NoticeData = {};
   const siteId = 'siteId' in n ? n.siteId : undefined;
-  if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(db, [siteId]))[0]?.name;
+  if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(db, [siteId]))[0]?.name ?? siteId; // a site since removed from the directory: its id
   if (n.kind === 'review-reminder' || n.kind === 'decisions-overdue') {
     const names = await siteNames(db, n.undecided);
     data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
