@@ -9,74 +9,124 @@ import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
 import { type CommunityNoticeData } from '../templates/community';
-import { type NoticeData } from '../templates/notices';
+import type { LoadedData, PreparedNotice } from '../templates/notices';
 import type { OutboxDoc } from './outbox';
 
+/** The notice with what its template needs from the records (templates/notices.ts `LoadedData`). */
 export async function noticeData(
   db: Db,
   doc: CollaborativeDoc,
   n: CollaborativeNotice,
   sites: Map<string, SiteDoc>,
   eventTime: number,
-): Promise<NoticeData> {
-  const data: NoticeData = {};
+): Promise<PreparedNotice> {
   const siteId = 'siteId' in n ? n.siteId : undefined;
-  if (siteId) data.siteName = sites.get(siteId)?.name ?? (await getSites(db, [siteId]))[0]?.name ?? siteId; // a site since removed from the directory: its id
-  if (n.kind === 'review-reminder' || n.kind === 'decisions-overdue') {
-    const names = await siteNames(db, n.undecided);
-    data.undecidedNames = n.undecided.map((id) => names.get(id) ?? id);
+  // A site since removed from the directory is named by its id.
+  const siteName = siteId
+    ? (sites.get(siteId)?.name ?? (await getSites(db, [siteId]))[0]?.name ?? siteId)
+    : undefined;
+  const named = async (ids: string[]) => {
+    const names = await siteNames(db, ids);
+    return ids.map((id) => names.get(id) ?? id);
+  };
+  switch (n.kind) {
+    case 'review-reminder':
+      return { kind: n.kind, notice: n, data: { siteName, undecidedNames: await named(n.undecided) } };
+    case 'decisions-overdue':
+      return { kind: n.kind, notice: n, data: { siteName, undecidedNames: await named(n.undecided) } };
+    case 'decision': {
+      const app = await applicationOf(db, doc.slug, n.siteId);
+      const s = currentSchedule(doc);
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          decisionNotes: app?.decision?.notes || undefined,
+          preworkStart: s.prework ?? s.decisionsDue,
+        },
+      };
+    }
+    case 'withdrawal':
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          promotedSiteName: n.promoted
+            ? ((await getSites(db, [n.promoted]))[0]?.name ?? n.promoted)
+            : undefined,
+        },
+      };
+    case 'feedback': {
+      const f = await db
+        .collection(COLLECTIONS.feedback)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
+      if (!f) throw new Error(`no feedback ${n.n} for ${n.siteId} in ${doc.slug}`);
+      return {
+        kind: n.kind,
+        notice: n,
+        data: { siteName, feedbackText: String(f.text), feedbackBy: String(f.by) },
+      };
+    }
+    case 'metrics-reminder':
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          missingMeasures: (doc.config.metrics?.measures ?? []).filter((m) => m.required).map((m) => m.name),
+        },
+      };
+    case 'metrics-digest': {
+      const rows = await digestRows(db, doc.slug, eventTime);
+      const names = await named(rows.map((r) => r.siteId));
+      const failed = await db
+        .collection<OutboxDoc>(COLLECTIONS.outbox)
+        .find({ collaborative: doc.slug, status: 'failed' })
+        .sort({ failedAt: 1 })
+        .limit(50)
+        .toArray();
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          digestRows: rows.map((r, i) => [names[i]!, r.periods.join(', ')]),
+          failedEmails: failed.map((f) => [f.to, (f.error ?? '').slice(0, 120)]),
+        },
+      };
+    }
+    case 'final-report': {
+      const report = await db
+        .collection(COLLECTIONS.reports)
+        .findOne({ collaborative: doc.slug, kind: 'final' });
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          reportRows: ((report?.rows as { team: string; summary: string }[] | undefined) ?? []).map((r) => [
+            r.team,
+            r.summary,
+          ]),
+          reportText: (report?.summary as string[] | undefined) ?? [],
+          charts: ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
+            caption: `${c.measure}: ${c.scope}`,
+            svg: c.svg,
+          })),
+          csv: report?.csv as string | undefined,
+        },
+      };
+    }
+    default:
+      return plain(n, siteName);
   }
-  if (n.kind === 'decision') {
-    const app = await applicationOf(db, doc.slug, n.siteId);
-    data.decisionNotes = app?.decision?.notes || undefined;
-    const s = currentSchedule(doc);
-    data.preworkStart = s.prework ?? s.decisionsDue;
-  }
-  if (n.kind === 'withdrawal' && n.promoted)
-    data.promotedSiteName = (await getSites(db, [n.promoted]))[0]?.name ?? n.promoted;
-  if (n.kind === 'feedback') {
-    const f = await db
-      .collection(COLLECTIONS.feedback)
-      .findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
-    data.feedbackText = f?.text as string | undefined;
-    data.feedbackBy = f?.by as string | undefined;
-  }
-  if (n.kind === 'cancelled') data.cancelReason = n.reason;
-  if (n.kind === 'metrics-reminder') {
-    const measures = doc.config.metrics?.measures ?? [];
-    data.missingMeasures = measures.filter((m) => m.required).map((m) => m.name);
-  }
-  if (n.kind === 'metrics-digest') {
-    const rows = await digestRows(db, doc.slug, eventTime);
-    const names = await siteNames(
-      db,
-      rows.map((r) => r.siteId),
-    );
-    data.digestRows = rows.map((r) => [names.get(r.siteId) ?? r.siteId, r.periods.join(', ')]);
-    const failed = await db
-      .collection<OutboxDoc>(COLLECTIONS.outbox)
-      .find({ collaborative: doc.slug, status: 'failed' })
-      .sort({ failedAt: 1 })
-      .limit(50)
-      .toArray();
-    data.failedEmails = failed.map((f) => [f.to, (f.error ?? '').slice(0, 120)]);
-  }
-  if (n.kind === 'final-report') {
-    const report = await db
-      .collection(COLLECTIONS.reports)
-      .findOne({ collaborative: doc.slug, kind: 'final' });
-    data.reportRows = ((report?.rows as { team: string; summary: string }[] | undefined) ?? []).map((r) => [
-      r.team,
-      r.summary,
-    ]);
-    data.reportText = (report?.summary as string[] | undefined) ?? [];
-    data.charts = ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
-      caption: `${c.measure}: ${c.scope}`,
-      svg: c.svg,
-    }));
-    data.csv = report?.csv as string | undefined;
-  }
-  return data;
+}
+
+type PlainKind = Exclude<CollaborativeNotice['kind'], keyof LoadedData>;
+
+/** A notice whose template needs nothing from the records (only kinds without `LoadedData` fit). */
+function plain(n: Extract<CollaborativeNotice, { kind: PlainKind }>, siteName?: string): PreparedNotice {
+  return { kind: n.kind, notice: n, data: { siteName } } as PreparedNotice;
 }
 
 export async function communityNoticeData(

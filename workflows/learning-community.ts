@@ -314,11 +314,11 @@ export async function learningCommunityWorkflow(
     agenda: () => communityAgenda(config, c.launchedAt, agendaOptions),
     done,
     perform,
-    interrupt: historyFull,
+    full: { when: 'waiting', check: historyFull },
     upcoming: (item) => (upcoming = item),
   });
   await condition(allHandlersFinished);
-  if (!through)
+  if (through === 'full')
     await continueAsNew<typeof learningCommunityWorkflow>(config, {
       ...c,
       done: [...done],
