@@ -18,6 +18,7 @@ import type { Collection, Db, Filter, ObjectId } from 'mongodb';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { COLLECTIONS, isDuplicateKey } from './db';
+import { noDelaySocket } from './smtp-socket';
 
 export type EmailStatus = 'claimed' | 'sent' | 'failed';
 
@@ -106,6 +107,7 @@ export function createTransport(o: MailerOptions): Transporter {
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 30_000,
+      getSocket: noDelaySocket, // TCP_NODELAY: see smtp-socket.ts
     }),
   );
 }
