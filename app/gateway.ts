@@ -14,7 +14,7 @@ import type { Db } from 'mongodb';
 import { communityWorkflowId } from '../domain/community';
 import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
-import { dataConverterFor, parseKeys } from '../security/codec';
+import { dataConverterFor, localEncryptionKeys, parseKeys } from '../security/codec';
 import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
 import { COLLECTIONS } from '../store/db';
 import { teamStatusQuery, teamWorkflowId, type TeamStatus } from '../workflows';
@@ -115,6 +115,9 @@ export async function queryStatus<T>(
     throw unavailableOr(err);
   }
 }
+
+/** The key `npm start` made for the local stack, when it did (read by the CLI beside it). */
+export const localStackKeys = (dataDir: string): string | undefined => localEncryptionKeys(dataDir, false);
 
 // ---- sending Updates ---------------------------------------------------------------------------
 
