@@ -16,3 +16,8 @@ export const siteSelectionSchema = z
   })
   .default('all');
 export type SiteSelection = z.infer<typeof siteSelectionSchema>;
+
+/** The workflow of a collaborative (its teams' are `lc/<slug>/team/<siteId>`). Here, without luxon, for the workflows too. */
+export function workflowIdFor(slug: string): string {
+  return `lc/${slug}`;
+}

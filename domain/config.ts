@@ -91,6 +91,8 @@ const rawConfigSchema = z
       .object({
         /** A team workflow continues-as-new past this many history events (Temporal suggests < 4,096). */
         teamHistoryEvents: z.number().int().min(100).max(4000).default(2000),
+        /** The collaborative's own workflow continues-as-new past this many events (~36 a team). */
+        collaborativeHistoryEvents: z.number().int().min(100).max(4000).default(3000),
       })
       .strict()
       .default({}),
@@ -199,6 +201,4 @@ export function parseLaunchConfig(input: unknown): LaunchConfig {
   return parseOrThrow(launchConfigSchema, input, 'the launch config');
 }
 
-export function workflowIdFor(slug: string): string {
-  return `lc/${slug}`;
-}
+export { workflowIdFor } from './common';

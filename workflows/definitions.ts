@@ -63,6 +63,8 @@ export interface CollaborativeStatus {
   teams: TeamSummary[];
   waitlist: string[];
   rejected: Rejection[];
+  /** How often the workflow continued-as-new (collaboratives launched since it can). */
+  continuedAsNew?: number;
 }
 
 export interface TeamStatus {
@@ -116,6 +118,18 @@ export const submitMetrics = defineUpdate<
 export const scheduleChanged =
   defineSignal<[{ schedule: Schedule; milestone: string; version: number }]>('scheduleChanged');
 export const closeTeam = defineSignal<[{ reason: 'withdrawn' | 'cancelled'; note: string }]>('closeTeam');
+
+/** What a team's run ends with. */
+export interface TeamResult {
+  siteId: string;
+  state: TeamStatus['state'];
+  sessionsAttended: number[];
+  missedSessions: number[];
+  preworkDone: PreworkItem[];
+}
+
+// From a team to its collaborative: it has ended (teams started to outlive a run of the parent).
+export const teamFinished = defineSignal<[TeamResult]>('teamFinished');
 
 // ---- a Learning Community ----------------------------------------------------------------------
 

@@ -9,12 +9,15 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
   patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
+import { workflowIdFor } from '../domain/common';
 import type { Schedule } from '../domain/config';
 import {
   attendanceSchema,
@@ -38,8 +41,10 @@ import {
   recordAttendance,
   scheduleChanged,
   submitMetrics,
+  teamFinished,
   teamStatusQuery,
   type Rejection,
+  type TeamResult,
   type TeamStatus,
 } from './definitions';
 import { handleInput, refusalDates, refuse } from './inputs';
@@ -77,13 +82,7 @@ export interface TeamInput {
   maxHistoryEvents?: number;
 }
 
-export interface TeamResult {
-  siteId: string;
-  state: TeamStatus['state'];
-  sessionsAttended: number[];
-  missedSessions: number[];
-  preworkDone: PreworkItem[];
-}
+export type { TeamResult } from './definitions';
 
 export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   const { slug, siteId } = input;
@@ -308,7 +307,7 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   const final = state();
   if (closed?.reason !== 'withdrawn')
     await records.recordTeam(slug, siteId, closed ? 'cancelled' : 'completed');
-  return {
+  const result: TeamResult = {
     siteId,
     state: final,
     sessionsAttended: Object.entries(carry.attendance)
@@ -317,4 +316,11 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     missedSessions: [...carry.missedSessions],
     preworkDone: [...carry.preworkDone],
   };
+  // The collaborative waits for this signal, not for the child's result, which does not survive
+  // its continue-as-new. A parent that has ended (terminated by an operator) needs no word.
+  if (patched('tell-parent-finished'))
+    await getExternalWorkflowHandle(workflowIdFor(slug))
+      .signal(teamFinished, result)
+      .catch((err: unknown) => log.warn("the collaborative did not take the team's end", { err }));
+  return result;
 }

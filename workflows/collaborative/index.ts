@@ -9,46 +9,63 @@
 import {
   allHandlersFinished,
   condition,
+  continueAsNew,
   patched,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { collaborativeAgenda } from '../../domain/agenda';
 import type { LaunchConfig } from '../../domain/config';
 import { ms } from '../../domain/schedule';
 import { runAgenda } from '../agenda';
-import { collaborativeStatusQuery, type CollaborativeStatus } from '../definitions';
-import { LC_KIND } from '../search-attributes';
-import type { TeamResult } from '../team';
+import { collaborativeStatusQuery, teamFinished, type CollaborativeStatus } from '../definitions';
+import { LC_KIND, LC_PHASE } from '../search-attributes';
 import { registerInputs } from './inputs';
 import { perform } from './perform';
-import { enter, mail, newRun, records, signalTeam } from './run';
-import { activeTeams, initialState, keySet, statusOf, teamOf } from './state';
+import { enter, mail, newRun, records, signalTeam, teamsEnded } from './run';
+import { activeTeams, initialState, keySet, statusOf, teamOf, type CollaborativeState } from './state';
 
 export { collaborativeStatusQuery as statusQuery } from '../definitions';
 export type { CollaborativeStatus } from '../definitions';
 export type { CollaborativeState } from './state';
 
-export async function collaborativeWorkflow(config: LaunchConfig): Promise<CollaborativeStatus> {
-  const s = initialState(config, new Date().toISOString());
+/** `carried`: the state of the run before, when this run continues it (continue-as-new). */
+export async function collaborativeWorkflow(
+  config: LaunchConfig,
+  carried?: CollaborativeState,
+): Promise<CollaborativeStatus> {
+  const s = carried ?? initialState(config, new Date().toISOString());
   const run = newRun(config, s);
+  // Collaboratives launched before keep their teams tied to the run, and never continue-as-new.
+  if (!carried) s.detachedTeams = patched('parent-continues-as-new');
   const { slug } = run;
   const now = () => Date.now();
   const status = () => statusOf(config, s);
   setHandler(collaborativeStatusQuery, status);
+  setHandler(teamFinished, (r) => void ((s.finished ??= {})[r.siteId] = r));
   registerInputs(run);
 
-  upsertSearchAttributes([{ key: LC_KIND, value: 'collaborative' }]);
-  await records.recordCollaborative(config);
-  // Since v0.2 the record carries the current schedule from the start (readers used to fall back
-  // to the config's). Collaboratives launched before keep running without it: see README,
-  // "Changing running workflows".
-  if (patched('record-schedule-at-launch')) await records.recordSchedule(slug, s.schedule, s.scheduleVersion);
-  await enter(run, 'scheduled');
+  if (carried)
+    upsertSearchAttributes([
+      { key: LC_KIND, value: 'collaborative' },
+      { key: LC_PHASE, value: s.phase },
+    ]);
+  else {
+    upsertSearchAttributes([{ key: LC_KIND, value: 'collaborative' }]);
+    await records.recordCollaborative(config);
+    // Since v0.2 the record carries the current schedule from the start (readers used to fall back
+    // to the config's). Collaboratives launched before keep running without it: see README,
+    // "Changing running workflows".
+    if (patched('record-schedule-at-launch'))
+      await records.recordSchedule(slug, s.schedule, s.scheduleVersion);
+    await enter(run, 'scheduled');
+  }
 
   const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
   const performOptions = { waitlistNotices: patched('waitlist-notices') };
-  await runAgenda({
+  const budget = config.limits.collaborativeHistoryEvents ?? 3000;
+  const end = await runAgenda({
     agenda: () => collaborativeAgenda(s.schedule, s.launchedAt, config.metrics?.ladder, agendaOptions),
     done: keySet(s.done),
     perform: (item) => perform(run, item, performOptions),
@@ -56,7 +73,23 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     stop: () => !!s.cancelled,
     version: () => s.scheduleVersion,
     last: 'end',
+    full: {
+      when: 'waiting',
+      check: () => {
+        if (!s.detachedTeams) return false;
+        const info = workflowInfo();
+        return info.historyLength >= budget || info.continueAsNewSuggested;
+      },
+    },
   });
+  if (end === 'full') {
+    await condition(() => allHandlersFinished() && run.effects.drained());
+    await continueAsNew<typeof collaborativeWorkflow>(config, {
+      ...s,
+      nextMilestone: undefined,
+      continuedAsNew: (s.continuedAsNew ?? 0) + 1,
+    });
+  }
   s.nextMilestone = undefined;
 
   if (s.cancelled) {
@@ -77,7 +110,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
             sequence: (s.milestoneVersions[`learningSessions[${index}]`] ?? 0) + 1,
           })),
       });
-    await Promise.all([...run.children.values()].map((c) => c.result().catch(() => undefined)));
+    await teamsEnded(run, true);
     await condition(() => allHandlersFinished() && run.effects.drained());
     await enter(run, 'cancelled');
     return status();
@@ -86,7 +119,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
   await enter(run, 'closing');
   if (performOptions.waitlistNotices && s.waitlist.length)
     await mail.notify(slug, { kind: 'waitlist-update', stage: 'closed', siteIds: [...s.waitlist] });
-  const results: TeamResult[] = await Promise.all([...run.children.values()].map((c) => c.result()));
+  const results = await teamsEnded(run, false);
   for (const r of results) {
     const team = teamOf(s, r.siteId)!;
     if (team.state === 'accepted') team.state = 'completed';

@@ -4,6 +4,7 @@
  * closing a team).
  */
 import {
+  condition,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   startChild,
@@ -12,9 +13,9 @@ import {
 } from '@temporalio/workflow';
 import type { LaunchConfig } from '../../domain/config';
 import type { Phase } from '../../domain/phases';
-import { closeTeam } from '../definitions';
-import { refusalDates } from '../inputs';
 import { afterReply, type AfterReply } from '../after-reply';
+import { closeTeam, type TeamResult } from '../definitions';
+import { refusalDates } from '../inputs';
 import { mailActivities, recordActivities } from '../proxies';
 import { LC_KIND, LC_PHASE } from '../search-attributes';
 import { teamWorkflow, teamWorkflowId } from '../team';
@@ -56,6 +57,19 @@ async function doEffect(run: Run, e: Effect): Promise<unknown> {
   return startTeam(run, e.startTeam, e.promoted);
 }
 
+/** Resolves once every team started has ended, with what each ended with. */
+export async function teamsEnded(run: Run, ignoreFailures: boolean): Promise<TeamResult[]> {
+  if (!run.s.detachedTeams) {
+    const results = [...run.children.values()].map((c) => c.result());
+    return ignoreFailures
+      ? (await Promise.all(results.map((r) => r.catch(() => undefined)))).filter((r) => !!r)
+      : Promise.all(results);
+  }
+  const started = run.s.started ?? [];
+  await condition(() => started.every((id) => run.s.finished?.[id]));
+  return started.map((id) => run.s.finished![id]!);
+}
+
 export async function enter(run: Run, p: Phase): Promise<void> {
   run.s.phase = p;
   upsertSearchAttributes([{ key: LC_PHASE, value: p }]);
@@ -79,13 +93,14 @@ export async function startTeam(run: Run, siteId: string, promoted: boolean): Pr
         maxHistoryEvents: config.limits.teamHistoryEvents,
       },
     ],
-    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    parentClosePolicy: run.s.detachedTeams ? ParentClosePolicy.ABANDON : ParentClosePolicy.REQUEST_CANCEL,
     typedSearchAttributes: [
       { key: LC_KIND, value: 'team' },
       { key: LC_PHASE, value: 'prework' },
     ],
   });
   run.children.set(siteId, handle);
+  (run.s.started ??= []).push(siteId);
 }
 
 export async function signalTeam(
@@ -93,6 +108,6 @@ export async function signalTeam(
   siteId: string,
   close: { reason: 'withdrawn' | 'cancelled'; note: string },
 ): Promise<void> {
-  if (run.children.has(siteId))
+  if (run.children.has(siteId) || run.s.started?.includes(siteId))
     await getExternalWorkflowHandle(teamWorkflowId(run.slug, siteId)).signal(closeTeam, close);
 }

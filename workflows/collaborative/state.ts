@@ -7,7 +7,7 @@
 import type { LaunchConfig, Schedule } from '../../domain/config';
 import type { Notice } from '../../domain/notices';
 import type { Phase } from '../../domain/phases';
-import type { CollaborativeStatus, Rejection, TeamSummary } from '../definitions';
+import type { CollaborativeStatus, Rejection, TeamResult, TeamSummary } from '../definitions';
 
 /** What an input causes after its reply: a notice, or the start of a team promoted from the waiting list. */
 export type Effect = { notice: Notice } | { startTeam: string; promoted: boolean };
@@ -36,6 +36,16 @@ export interface CollaborativeState {
   callRegistrations: Record<number, string[]>;
   /** What inputs caused, still to be done after their reply (workflows/after-reply.ts). */
   afterReply: Effect[];
+  /**
+   * Teams started to outlive a run of this workflow (ParentClosePolicy ABANDON), which then
+   * continues-as-new past its event budget; false for runs started before (their teams are
+   * cancelled with the parent, and it waits for their results).
+   */
+  detachedTeams?: boolean;
+  /** The sites whose team workflows were started, and what each ended with (its signal). */
+  started?: string[];
+  finished?: Record<string, TeamResult>;
+  continuedAsNew?: number;
 }
 
 export function initialState(config: LaunchConfig, launchedAt: string): CollaborativeState {
@@ -54,6 +64,9 @@ export function initialState(config: LaunchConfig, launchedAt: string): Collabor
     feedbackCount: {},
     callRegistrations: {},
     afterReply: [],
+    started: [],
+    finished: {},
+    continuedAsNew: 0,
   };
 }
 
@@ -93,5 +106,6 @@ export function statusOf(config: LaunchConfig, s: CollaborativeState): Collabora
     teams: [...s.teams].sort((a, b) => a.siteId.localeCompare(b.siteId)),
     waitlist: [...s.waitlist],
     rejected: [...s.rejected],
+    continuedAsNew: s.continuedAsNew,
   };
 }
