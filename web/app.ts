@@ -5,11 +5,16 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { verifyLink } from '../security/links';
 import { registerApi } from './api';
 import { html, PAGE_JS, SITE_CSS } from './html';
-import { loggerOptions, registerRequestLog } from './request-log';
+import { loggerOptions, logRequest, registerRequestLog } from './request-log';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
@@ -33,11 +38,15 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps.logger),
     // One line per request, written when it ends (web/request-log.ts), not Fastify's two with the URL.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_000_000,
     routerOptions: { maxParamLength: 2048 },
     // A URL that cannot be decoded, or a parameter too long: refused like any other error (below).
-    frameworkErrors: (err, req, reply) => refuse(req as FastifyRequest, reply as FastifyReply, err),
+    // These never reach a route, nor its onResponse hook: their line is written when the answer is sent.
+    frameworkErrors: (err, req, reply) => {
+      reply.raw.once('finish', () => logRequest(req as FastifyRequest, reply as FastifyReply, ctx.userOf));
+      return refuse(req as FastifyRequest, reply as FastifyReply, err);
+    },
   });
   // Errors before or inside a route (malformed JSON, a type we do not read, a body too large, a
   // rate limit): `{ problems: [...] }` under /api, a page for people everywhere else. Neither

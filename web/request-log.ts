@@ -5,7 +5,7 @@
  * or the kind of signed link). Headers, cookies and bodies are never logged; pino's redaction
  * blanks them should anything log a request object anyway.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from './auth';
 
 /** Fastify's logger options for the request log: stdout (`true`), a stream, or none. */
@@ -38,14 +38,21 @@ const LINK_ROLES: [string, string][] = [
   ['/signin/', 'signing in (signed link)'],
 ];
 
+/** The request's line. */
+export function logRequest(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  userOf: (req: FastifyRequest) => User | undefined,
+): void {
+  const route = req.routeOptions?.url ?? '(no route)';
+  const who =
+    userOf(req)?.email ?? LINK_ROLES.find(([prefix]) => route.startsWith(prefix))?.[1] ?? 'anonymous';
+  req.log.info(
+    { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: who },
+    'request',
+  );
+}
+
 export function registerRequestLog(app: FastifyInstance, userOf: (req: FastifyRequest) => User | undefined) {
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions?.url ?? '(no route)';
-    const user = userOf(req);
-    const who = user?.email ?? LINK_ROLES.find(([prefix]) => route.startsWith(prefix))?.[1] ?? 'anonymous';
-    req.log.info(
-      { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: who },
-      'request',
-    );
-  });
+  app.addHook('onResponse', async (req, reply) => logRequest(req, reply, userOf));
 }
