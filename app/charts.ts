@@ -41,7 +41,7 @@ async function render(
   const title = `${m.name}: ${scope}`;
   const chart = await renderRunChart({
     title,
-    measure: m.type === 'percentage' ? `${m.name} (%)` : m.name,
+    measure: m.type === 'percentage' && !m.name.includes('%') ? `${m.name} (%)` : m.name,
     series,
     target: m.target,
     yMin: Math.min(0, m.min ?? 0),

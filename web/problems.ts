@@ -16,6 +16,8 @@ export interface FieldSpec {
   name: string;
   /** Its visible label, for the summary ("Fidelity", "Member 1: role"). */
   label: string;
+  /** Other paths that mean this field (the use case names the reschedule's date `at`). */
+  also?: string[];
 }
 
 export interface Problem {
@@ -61,7 +63,11 @@ export function formErrors(
     const [, path, message] = m as unknown as [string, string, string];
     // The longest field name that is the path or contains it (`coreTeam.members` holds `coreTeam.members[3]`).
     const field = fields
-      .filter((f) => path === f.name || path.startsWith(`${f.name}.`) || path.startsWith(`${f.name}[`))
+      .filter((f) =>
+        [f.name, ...(f.also ?? [])].some(
+          (n) => path === n || path.startsWith(`${n}.`) || path.startsWith(`${n}[`),
+        ),
+      )
       .sort((a, b) => b.name.length - a.name.length)[0];
     if (!field) return { message: p };
     return { field, message: words(withoutLabel(message, field.label)) };

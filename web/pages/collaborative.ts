@@ -119,7 +119,7 @@ export function formIdOf(action: string, body: Record<string, unknown>): string 
 const FIELDS: Record<string, FieldSpec[]> = {
   reschedule: [
     { name: 'milestone', label: 'Milestone' },
-    { name: 'date', label: 'New date' },
+    { name: 'date', label: 'New date', also: ['at'] },
   ],
   decision: [
     { name: 'decision', label: 'Decision' },
@@ -148,11 +148,28 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
   const tz = v.doc.config.timeZone;
   const name = (siteId: string) => v.siteNames.get(siteId) ?? siteId;
   const phase = v.status?.phase ?? v.doc.phase;
-  // The problems and typed values of the form that was posted, for that form only.
-  const form = (id: string): { e: FormErrors; values: Record<string, unknown> } =>
-    flash.form === id ? { e: errorsOf(id, flash), values: flash.values ?? {} } : { e: NO_ERRORS, values: {} };
-  const posted = flash.form ? errorsOf(flash.form, flash) : undefined;
+  // The problems and typed values of the form that was posted, for that form only. Sections ask
+  // for a form only when they show it: a form no longer shown (its window closed meanwhile) gets
+  // its problems at the top, not linked to fields that are not on the page.
+  const shown = new Set<string>();
+  const form = (id: string): { e: FormErrors; values: Record<string, unknown> } => {
+    shown.add(id);
+    return flash.form === id
+      ? { e: errorsOf(id, flash), values: flash.values ?? {} }
+      : { e: NO_ERRORS, values: {} };
+  };
   const over = v.windows.over;
+  const sections = html`${timelineSection(v, csrf, now, coordinator, form)}
+  ${applicationsSection(v, csrf, name, form)} ${teamsSection(v, csrf, name, form)}
+  ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
+  ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
+  ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
+  ${coordinator && !over ? cancelSection(v.doc.slug, csrf, form('cancel')) : ''}`;
+  const posted = flash.form
+    ? shown.has(flash.form)
+      ? errorsOf(flash.form, flash)
+      : formErrors(flash.form, flash.problems, [])
+    : undefined;
   return html` <p>
       ${v.doc.config.practice} · <code>lc/${v.doc.slug}</code> · phase
       <strong data-testid="phase">${phase}</strong> · you are
@@ -162,13 +179,7 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
     ${over === 'cancelled' ? html`<p class="notice" data-state="cancelled">This collaborative was cancelled. Its records stay here to read.</p>` : ''}
     ${over === 'ended' ? html`<p class="notice" data-state="ended">This collaborative has ended.</p>` : ''}
     ${v.statusError ? html`<div class="errors">The workflow did not answer: ${v.statusError}</div>` : ''}
-    ${v.sectionErrors.map((e) => html`<div class="errors">Cannot show ${e}</div>`)}
-    ${timelineSection(v, csrf, now, coordinator, form('reschedule'))}
-    ${applicationsSection(v, csrf, name, form)} ${teamsSection(v, csrf, name, form)}
-    ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
-    ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
-    ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
-    ${coordinator && !over ? cancelSection(v.doc.slug, csrf, form('cancel')) : ''}`;
+    ${v.sectionErrors.map((e) => html`<div class="errors">Cannot show ${e}</div>`)} ${sections}`;
 }
 
 type FormOf = (id: string) => { e: FormErrors; values: Record<string, unknown> };
@@ -178,7 +189,7 @@ function timelineSection(
   csrf: string,
   now: number,
   coordinator: boolean,
-  f: ReturnType<FormOf>,
+  formOf: FormOf,
 ): Html {
   const schedule = currentSchedule(v.doc);
   const tz = v.doc.config.timeZone;
@@ -209,25 +220,26 @@ function timelineSection(
     )}
     ${
       coordinator && future.length && !v.windows.over
-        ? html`<h3>Reschedule a milestone</h3>
-            <form method="post" action="/c/${v.doc.slug}/reschedule" id="reschedule" novalidate>
-              ${csrfField(csrf)}
-              ${selectField({
-                name: 'milestone',
-                label: 'Milestone',
-                value: f.values.milestone,
-                errors: f.e,
-                options: future.map((r) => ({ value: r.n, label: milestoneLabel(r.n) })),
-              })}
-              ${textField({
-                name: 'date',
-                label: `New date and time (${tz})`,
-                type: 'datetime-local',
-                value: f.values.date,
-                errors: f.e,
-              })}
-              <button>Reschedule</button>
-            </form>`
+        ? ((f: ReturnType<FormOf>) =>
+            html`<h3>Reschedule a milestone</h3>
+              <form method="post" action="/c/${v.doc.slug}/reschedule" id="reschedule" novalidate>
+                ${csrfField(csrf)}
+                ${selectField({
+                  name: 'milestone',
+                  label: 'Milestone',
+                  value: f.values.milestone,
+                  errors: f.e,
+                  options: future.map((r) => ({ value: r.n, label: milestoneLabel(r.n) })),
+                })}
+                ${textField({
+                  name: 'date',
+                  label: `New date and time (${tz})`,
+                  type: 'datetime-local',
+                  value: f.values.date,
+                  errors: f.e,
+                })}
+                <button>Reschedule</button>
+              </form>`)(formOf('reschedule'))
         : ''
     }
   </section>`;
@@ -267,7 +279,9 @@ function applicationsSection(
     <h2>Applications (${v.apps.length})</h2>
     ${decisionState(v)}
     ${v.apps.map((a) => {
-      const f = formOf(`decision:${a.siteId}`);
+      const f = deciding
+        ? formOf(`decision:${a.siteId}`)
+        : { e: NO_ERRORS, values: {} as Record<string, unknown> };
       return html`<article data-site="${a.siteId}" id="decision-${a.siteId}">
         <h3>${name(a.siteId)} <small>version ${a.version}, from ${a.submittedBy}</small></h3>
         <dl class="explain">
@@ -356,8 +370,9 @@ function teamsSection(v: CollaborativeView, csrf: string, name: (s: string) => s
             v.windows.over
               ? ''
               : teams.map((t) => {
-                  const a = formOf(`attendance:${t.siteId}`);
-                  const fb = formOf(`feedback:${t.siteId}`);
+                  const none = { e: NO_ERRORS, values: {} as Record<string, unknown> };
+                  const a = begun.length ? formOf(`attendance:${t.siteId}`) : none;
+                  const fb = v.faculty ? formOf(`feedback:${t.siteId}`) : none;
                   const id = (n: string) => `${n}-${t.siteId}`;
                   return html`<details ${a.e.all.length || fb.e.all.length ? 'open' : ''} id="${id('team')}">
                     <summary>Attendance and feedback: ${name(t.siteId)}</summary>
