@@ -43,9 +43,8 @@ main{max-width:1100px;margin:0 auto;padding:12px 16px}
 h1{font-size:1.6rem;overflow-wrap:anywhere}
 section,article{min-width:0}
 section{background:#fff;border:1px solid #dde;border-radius:6px;padding:12px 14px;margin:16px 0}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%;position:relative}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccd;padding:4px 8px;text-align:left;vertical-align:top}
-td{overflow-wrap:anywhere}
 .errors{color:#222;background:#fee;border:2px solid #a00;padding:8px 14px;border-radius:4px}
 .errors h2{font-size:1.1rem;margin:4px 0;color:#a00}.errors a{color:#8b0000}
 .error-summary:focus{outline:3px solid #fd0;outline-offset:2px}
@@ -53,7 +52,8 @@ td{overflow-wrap:anywhere}
 .field-error{color:#a00;font-weight:600;margin:2px 0}
 .has-error input,.has-error select,.has-error textarea{border:2px solid #a00}
 .hint{color:#444;margin:2px 0;font-size:.95em}
-fieldset{border:1px solid #ccd;border-radius:4px;margin:8px 0;padding:6px 12px}
+fieldset{border:1px solid #ccd;border-radius:4px;margin:8px 0;padding:6px 12px;min-width:0}
+label,legend,.hint,.field-error{overflow-wrap:anywhere}select{max-width:100%}
 .choice{display:block;margin:4px 0}.choice input{margin-right:6px}
 .ok{background:#efe;border:1px solid #9c9;padding:8px 14px;border-radius:4px}
 .notice{background:#eef4fa;border:1px solid #9bc;padding:8px 14px;border-radius:4px}
