@@ -138,7 +138,9 @@ export function applicationPage(o: {
   const { doc, form: f, windows: w } = o;
   const tz = doc.config.timeZone;
   const e = formErrors('application', o.problems, APPLICATION_FIELDS);
+  // Without the form (its window closed meanwhile), a post's problems are listed, linked to nothing.
   const intro = html`<p>${o.siteName} · for ${o.email}</p>
+    ${w.applications.state === 'open' && !w.over ? '' : errorSummary(formErrors('application', o.problems, []))}
     ${o.done ? html`<div class="ok" role="status">${o.done}</div>` : ''}`;
   if (w.over === 'cancelled')
     return html`${intro}
@@ -295,14 +297,22 @@ export function teamPage(o: {
   const open = schedule.periods.filter((p) => Date.parse(p.start) <= o.now);
   const state = o.team?.state;
   const over = o.windows.over ?? (state && state !== 'active' ? 'ended' : undefined);
-  const errorsOf = (form: string, fields: FieldSpec[]): FormErrors =>
-    flash.form === form ? formErrors(form, flash.problems, fields) : NO_ERRORS;
-  const me = errorsOf('metrics', metricsFields(measures));
-  const ae = errorsOf('attendance', [
-    { name: 'session', label: 'Learning session' },
-    { name: 'present', label: 'Who attended' },
-  ]);
-  const pe = errorsOf('prework', [{ name: 'item', label: 'Pre-work item' }]);
+  const begun = o.windows.sessionsBegun;
+  const done = new Set(o.team?.preworkDone ?? []);
+  const todo = PREWORK_ITEMS.filter((i) => !done.has(i));
+  // A form's problems go beside its fields when the page shows the form, else in the summary alone.
+  const errorsOf = (form: string, fields: FieldSpec[], showsForm: boolean): FormErrors =>
+    flash.form === form ? formErrors(form, flash.problems, showsForm ? fields : []) : NO_ERRORS;
+  const me = errorsOf('metrics', metricsFields(measures), !over && !!measures.length && !!open.length);
+  const ae = errorsOf(
+    'attendance',
+    [
+      { name: 'session', label: 'Learning session' },
+      { name: 'present', label: 'Who attended' },
+    ],
+    !over && !!begun.length,
+  );
+  const pe = errorsOf('prework', [{ name: 'item', label: 'Pre-work item' }], !over && !!todo.length);
   const summary = errorSummary([me, ae, pe].find((e) => e.all.length));
   const byPeriod = new Map(o.submissions.map((s) => [s.period, s]));
   // Which period the form shows: the one asked for, else the first open one not yet submitted.
@@ -412,7 +422,6 @@ export function teamPage(o: {
       )
     : html`<p>Nothing submitted yet.</p>`;
 
-  const begun = o.windows.sessionsBegun;
   const attendance = o.team?.attendance ?? {};
   const attendanceTable = schedule.learningSessions.length
     ? scroll(
@@ -440,8 +449,6 @@ export function teamPage(o: {
         </table>`,
       )
     : '';
-  const done = new Set(o.team?.preworkDone ?? []);
-  const todo = PREWORK_ITEMS.filter((i) => !done.has(i));
   return html`<p>${o.siteName} · for ${o.email}</p>
     ${summary} ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
     ${stateNote ? html`<p class="notice" data-state="${over ?? state}">${stateNote}</p>` : ''}
