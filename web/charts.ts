@@ -26,7 +26,7 @@ const fmt = (v: number | null, unit: PageChart['unit']) =>
 function described(c: PageChart): string {
   const points = c.series.reduce((n, s) => n + s.points.filter((p) => p.value !== null).length, 0);
   return [
-    `${c.series.length === 1 ? c.series[0]!.name : `${c.series.length} teams`}, ${points} values from ${c.periods[0]} to ${c.periods[c.periods.length - 1]}.`,
+    `${c.series.length === 1 ? c.series[0]!.name : `${c.series.length} teams`}, ${points} ${points === 1 ? 'value' : 'values'} from ${c.periods[0]} to ${c.periods[c.periods.length - 1]}.`,
     c.median === null ? '' : `Median ${fmt(c.median, c.unit)}.`,
     c.target === undefined ? '' : `Target ${fmt(c.target, c.unit)}.`,
   ]
