@@ -8,20 +8,20 @@ import { workflowIdFor, type LaunchConfig } from '../domain/config';
 import type { Submission } from '../domain/metrics';
 import type { Notice } from '../domain/notices';
 import type { Phase } from '../domain/phases';
-import { renderAnnouncement } from '../templates/announcement';
-import { collaboratives, getCollaborative, recordProgramme, recordProgrammePhase } from './collaboratives';
-import { COLLECTIONS } from './db';
-import { createLifecycleRecords } from './lifecycle';
-import { deliverEach, type BulkResult } from './delivery';
-import { Notifier } from './notify';
-import type { Outbox } from './outbox';
-import { computeCompliance, recordSubmission } from './metrics';
-import { buildFinalReport } from './report';
-import { createCommunityRecords } from './community';
-import { getSites, resolveSiteSelection } from './sites';
-import { personalLink, type LinkMaker } from '../security/links';
+import { sendAnnouncements } from '../mail/announcements';
+import type { BulkResult } from '../mail/delivery';
+import { Notifier } from '../mail/notify';
+import type { Outbox } from '../mail/outbox';
+import { buildFinalReport } from '../reports/final-report';
+import type { LinkMaker } from '../security/links';
+import { getCollaborative, recordProgramme, recordProgrammePhase } from '../store/collaboratives';
+import { createCommunityRecords } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { createLifecycleRecords } from '../store/lifecycle';
+import { computeCompliance, recordSubmission } from '../store/metrics';
+import { resolveSiteSelection } from '../store/sites';
 
-export type { BulkResult } from './delivery';
+export type { BulkResult } from '../mail/delivery';
 
 export interface ActivityDeps {
   db: Db;
@@ -83,42 +83,11 @@ export function createActivities(deps: ActivityDeps) {
 
     /** One announcement per PI; exactly once per (collaborative, site) whatever the retries. */
     async sendAnnouncements(input: { slug: string; siteIds: string[] }): Promise<BulkResult> {
-      // Recorded first: later notices to "every announced PI" read this list.
-      await collaboratives(db).updateOne(
-        { slug: input.slug },
-        { $addToSet: { announcedTo: { $each: input.siteIds } } },
-      );
-      const { config } = await getCollaborative(db, input.slug);
-      const sites = await getSites(db, input.siteIds);
-      return deliverEach(outbox, sites, {
+      return sendAnnouncements(db, outbox, input, {
         concurrency,
-        purpose: 'announcement',
+        links: deps.links,
         progress: heartbeatProgress,
-        key: (site) => `${input.slug}:announcement:${site.siteId}`,
-        email: (site, key) => ({
-          key,
-          collaborative: input.slug,
-          purpose: 'announcement',
-          template: 'announcement',
-          to: site.piEmail,
-          toName: site.piName,
-          replyTo: config.coordinators[0]?.email,
-          eventTime: activityTime(),
-          ...renderAnnouncement({
-            config,
-            siteName: site.name,
-            piName: site.piName,
-            timeZone: site.timeZone,
-            applicationUrl:
-              deps.links &&
-              personalLink(
-                deps.links,
-                'apply',
-                { email: site.piEmail, slug: input.slug, siteId: site.siteId },
-                activityTime().getTime(),
-              ),
-          }),
-        }),
+        eventTime: activityTime,
       });
     },
 
@@ -137,7 +106,7 @@ export function createActivities(deps: ActivityDeps) {
       return m.teams.length > 0 && m.totals.missing === 0 && m.totals['not-yet-due'] === 0;
     },
 
-    /** Emails one business event to whoever it concerns (see activities/notify.ts). */
+    /** Emails one business event to whoever it concerns (see mail/notify.ts). */
     async notify(slug: string, notice: Notice): Promise<BulkResult> {
       return notifier.notify(slug, notice);
     },

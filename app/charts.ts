@@ -6,12 +6,12 @@
  * team's page gets its own series.
  */
 import type { Db } from 'mongodb';
-import { renderRunChart, type RunChartSeries } from '../activities/charts';
-import type { CollaborativeDoc } from '../activities/collaboratives';
-import { COLLECTIONS } from '../activities/db';
-import type { TeamDoc } from '../activities/lifecycle';
-import { submissions, type SubmissionDoc } from '../activities/metrics';
-import { siteNames } from '../activities/sites';
+import { renderRunChart, type RunChartSeries } from '../reports/charts';
+import type { CollaborativeDoc } from '../store/collaboratives';
+import { COLLECTIONS } from '../store/db';
+import type { TeamDoc } from '../store/lifecycle';
+import { submissions, type SubmissionDoc } from '../store/metrics';
+import { siteNames } from '../store/sites';
 import type { Measure } from '../domain/metrics';
 
 export interface PageChart {
@@ -137,4 +137,4 @@ export async function teamSubmissions(db: Db, slug: string, siteId: string): Pro
       .toArray()
   ).sort((a, b) => a.period.localeCompare(b.period));
 }
-export type { SubmissionDoc } from '../activities/metrics';
+export type { SubmissionDoc } from '../store/metrics';

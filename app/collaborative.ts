@@ -1,7 +1,6 @@
 /** The use cases of a Learning Collaborative: launch, the lifecycle's inputs, rescheduling, status, metrics. */
 import { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import { collaboratives, currentSchedule, type CollaborativeDoc } from '../activities/collaboratives';
 import { parseLaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import {
@@ -24,6 +23,7 @@ import {
 import { type Submission } from '../domain/metrics';
 import { milestoneNames, SIMPLE_MILESTONES } from '../domain/schedule';
 import { toInstant } from '../domain/time';
+import { collaboratives, currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import {
   cancel as cancelUpdate,
   collaborativeWorkflow,

@@ -1,7 +1,6 @@
 /** The use cases of a Learning Community: launch, joining and leaving, sharing, meetings, status. */
 import { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../activities/db';
 import { parseCommunityConfig } from '../domain/community';
 import {
   joinSchema,
@@ -10,6 +9,7 @@ import {
   type MeetingAttendance,
   type MeetingSummary,
 } from '../domain/inputs';
+import { COLLECTIONS } from '../store/db';
 import {
   communityStatusQuery,
   joinCommunity as joinUpdate,

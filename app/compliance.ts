@@ -1,7 +1,7 @@
 /** Reports: the metrics compliance matrix (team × period), and its CSV. */
 import type { Db } from 'mongodb';
-import { computeCompliance, type ComplianceMatrix } from '../activities/metrics';
 import { type ComplianceCell } from '../domain/metrics';
+import { computeCompliance, type ComplianceMatrix } from '../store/metrics';
 import { collaborativeRecord } from './collaborative';
 import { OperationError } from './errors';
 import { checkSlug } from './validate';
@@ -30,7 +30,7 @@ export interface ComplianceReport extends ComplianceMatrix {
   asOf: string;
 }
 
-/** The team × period matrix of a collaborative's metrics at `now` (see activities/metrics.ts). */
+/** The team × period matrix of a collaborative's metrics at `now` (see store/metrics.ts). */
 export async function complianceReport(db: Db, slug: string, now: number): Promise<ComplianceReport> {
   checkSlug(slug);
   const doc = await collaborativeRecord(db, slug);

@@ -1,7 +1,7 @@
 /** The system of record: opening it for a use case, with its indexes, or saying why it cannot be reached. */
 import type { Db, MongoClient } from 'mongodb';
-import { connectDb, ensureIndexes } from '../activities/db';
-import { createTransport, Outbox } from '../activities/outbox';
+import { createTransport, Outbox } from '../mail/outbox';
+import { connectDb, ensureIndexes } from '../store/db';
 import { OperationError } from './errors';
 
 export async function openDatabase(uri: string, name: string): Promise<{ client: MongoClient; db: Db }> {

@@ -1,9 +1,9 @@
 /** The network directory: importing sites, and checking a config's sites against it. */
 import type { Db } from 'mongodb';
-import { getSites, listSites, upsertSites } from '../activities/sites';
 import { type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import { formatFromFileName, parseSitesFile } from '../domain/sites';
+import { getSites, listSites, upsertSites } from '../store/sites';
 import { readTextFile } from './reading';
 
 export async function importSites(db: Db, file: string) {

@@ -1,10 +1,10 @@
 /** Reports: the email log of a collaborative, filtered, as data. */
 import type { Db, Filter } from 'mongodb';
-import { collaboratives, type CollaborativeDoc } from '../activities/collaboratives';
-import { COLLECTIONS } from '../activities/db';
-import type { EmailStatus, OutboxDoc } from '../activities/outbox';
 import { emailSchema } from '../domain/common';
 import { ValidationError } from '../domain/errors';
+import type { EmailStatus, OutboxDoc } from '../mail/outbox';
+import { collaboratives, type CollaborativeDoc } from '../store/collaboratives';
+import { COLLECTIONS } from '../store/db';
 import { isTemplateName, TEMPLATE_NAMES } from '../templates/samples';
 import { OperationError } from './errors';
 import { slugProblems } from './validate';

@@ -11,12 +11,12 @@ import {
 } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../activities/db';
 import { communityWorkflowId } from '../domain/community';
 import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
 import { dataConverterFor, parseKeys } from '../security/codec';
 import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
+import { COLLECTIONS } from '../store/db';
 import { teamStatusQuery, teamWorkflowId, type TeamStatus } from '../workflows';
 import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
 import { OperationError } from './errors';

@@ -3,20 +3,20 @@
  * applications, communities, sites and the run charts. Pages render what these return.
  */
 import type { Db } from 'mongodb';
-import { collaboratives, recordProgramme, type CollaborativeDoc } from '../activities/collaboratives';
-import type { CommunityDoc } from '../activities/community';
-import { COLLECTIONS } from '../activities/db';
-import { applicationOf, type ApplicationDoc } from '../activities/lifecycle';
 import { workflowIdFor, type LaunchConfig } from '../domain/config';
+import { collaboratives, recordProgramme, type CollaborativeDoc } from '../store/collaboratives';
+import type { CommunityDoc } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { applicationOf, type ApplicationDoc } from '../store/lifecycle';
 
-export { currentSchedule } from '../activities/collaboratives';
-export type { CollaborativeDoc } from '../activities/collaboratives';
-export type { CommunityDoc } from '../activities/community';
-export type { ApplicationDoc } from '../activities/lifecycle';
-export type { Outbox } from '../activities/outbox';
-export { collaborativeRunCharts as runCharts } from '../activities/report';
-export type { ReportChart } from '../activities/report';
-export { getSites, siteNames } from '../activities/sites';
+export type { Outbox } from '../mail/outbox';
+export { collaborativeRunCharts as runCharts } from '../reports/final-report';
+export type { ReportChart } from '../reports/final-report';
+export { currentSchedule } from '../store/collaboratives';
+export type { CollaborativeDoc } from '../store/collaboratives';
+export type { CommunityDoc } from '../store/community';
+export type { ApplicationDoc } from '../store/lifecycle';
+export { getSites, siteNames } from '../store/sites';
 export type { TeamStatus } from '../workflows';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;

@@ -4,7 +4,7 @@
  * checks stay the rule; this says the same ahead of a submit, so nobody fills in a form that
  * would be refused.
  */
-import { currentSchedule, type CollaborativeDoc } from '../activities/collaboratives';
+import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { PHASES, type Phase } from '../domain/phases';
 import { ms } from '../domain/schedule';
 

@@ -4,17 +4,17 @@
  * demand, on free loopback ports, in a temporary directory), a counting SMTP sink, timing helpers
  * and the printed table. Nothing here imports from test/.
  */
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Db, MongoClient } from 'mongodb';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Db, MongoClient } from 'mongodb';
 import { SMTPServer } from 'smtp-server';
-import { connectDb, ensureIndexes } from '../activities/db';
-import { freePort, portOpen, startFerretDb, startTemporal, type Service } from '../tools/services';
+import { connectDb, ensureIndexes } from '../store/db';
 import { provision, type ToolPaths } from '../tools/provisioning';
+import { freePort, portOpen, startFerretDb, startTemporal, type Service } from '../tools/services';
 
 export const MAIL_FROM = 'LC Bench <lc@bench.example.org>';
 
@@ -95,7 +95,7 @@ export function slope(xs: number[], ys: number[]): number {
   return den ? num / den : 0;
 }
 
-/** Runs `fn` over items with at most `limit` in flight (the same shape as activities/notify's). */
+/** Runs `fn` over items with at most `limit` in flight (the same shape as mail/notify's). */
 export async function eachLimited<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
   const worker = async () => {

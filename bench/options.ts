@@ -32,6 +32,10 @@ export interface BenchOptions {
    * in-memory map instead of the database, to show how much of the time is the database's.
    */
   throughputActivities: 'db' | 'memory';
+  /** By _id: the two collection sizes (small, large) at which the calls by `_id` are timed. */
+  byIdDocs: number[];
+  /** By _id: timed calls of each kind at each size (the median is reported). */
+  byIdSamples: number;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -49,4 +53,6 @@ export const DEFAULTS: BenchOptions = {
   restart: 500,
   workflows: 300,
   throughputActivities: 'db',
+  byIdDocs: [1000, 100_000],
+  byIdSamples: 60,
 };

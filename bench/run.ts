@@ -12,6 +12,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { freePort } from '../tools/services';
 import { machine, progress, quietRuntime, Services, table, type ScenarioResult } from './lib';
 import { DEFAULTS, type BenchOptions } from './options';
+import { byid } from './scenarios/byid';
 import { compliance } from './scenarios/compliance';
 import { fanout } from './scenarios/fanout';
 import { lifecycle } from './scenarios/lifecycle';
@@ -27,6 +28,11 @@ interface Scenario {
 /** In the order they run; `memory` also measures the cold restart (scenario 6). */
 const SCENARIOS: Scenario[] = [
   { name: 'fanout', what: 'announcement to --pis PIs via the outbox vs raw nodemailer', run: fanout },
+  {
+    name: 'byid',
+    what: 'claim, findOne, mark-sent and upsert by _id at --byid-docs sizes (1,000 vs 100,000)',
+    run: byid,
+  },
   {
     name: 'compliance',
     what: 'computeCompliance over --teams × --periods submissions, with vs without indexes',
@@ -131,6 +137,18 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       },
       DEFAULTS.throughputActivities,
     )
+    .option(
+      '--byid-docs <small,large>',
+      'byid: the two collection sizes the calls by _id are timed at',
+      (v: string) => v.split(',').map((x) => int('--byid-docs')(x.trim())),
+      DEFAULTS.byIdDocs,
+    )
+    .option(
+      '--byid-samples <n>',
+      'byid: timed calls of each kind per size',
+      int('--byid-samples'),
+      DEFAULTS.byIdSamples,
+    )
     .option('--out <file>', 'where to write the JSON (default bench/results/<date>.json)')
     .option('--print <file>', 'print the table and notes of a results file, run nothing')
     .addHelpText(
@@ -142,6 +160,7 @@ ${SCENARIOS.map((s) => `  ${s.name.padEnd(11)} ${s.what}`).join('\n')}
 Examples:
   npm run bench                                   # everything, default sizes (about 25 minutes on 2 cores)
   npm run bench -- --only fanout --pis 1000
+  npm run bench -- --only byid --byid-docs 1000,100000
   npm run bench -- --only compliance --teams 2000 --teams-per-lc 1000
   npm run bench -- --only lifecycle --lifecycle-teams 30   # ~14 min on FerretDB/SQLite (see bench/README.md)
   npm run bench -- --only memory --cached 0,250,1000,2000 --restart 500
@@ -182,6 +201,8 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
       restart: raw.restart,
       workflows: Math.max(1, raw.workflows),
       throughputActivities: raw.throughputActivities,
+      byIdDocs: raw.byidDocs,
+      byIdSamples: Math.max(1, raw.byidSamples),
     },
   };
 }

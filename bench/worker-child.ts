@@ -5,8 +5,8 @@
  * full garbage collections; run with --expose-gc). It exits when told to `stop` or when killed.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { connectDb } from '../activities/db';
-import { createTransport, Outbox } from '../activities/outbox';
+import { createTransport, Outbox } from '../mail/outbox';
+import { connectDb } from '../store/db';
 import { createWorker } from '../workers/worker';
 import { MAIL_FROM, quietRuntime, sleep } from './lib';
 

@@ -271,7 +271,7 @@ export function communityAgenda(
 /** The next item not yet done, or undefined when the agenda is through. */
 export function nextItem<K extends string>(
   agenda: AgendaItem<K>[],
-  done: ReadonlySet<string>,
+  done: { has(key: string): boolean },
 ): AgendaItem<K> | undefined {
   return agenda.find((i) => !done.has(i.key));
 }

@@ -2,85 +2,23 @@
  * The text of every lifecycle email, one function per notice kind. Pure: given the notice and
  * what the activity loaded for it, returns subject, HTML, text and (for calls and sessions) the
  * calendar event to attach. A missing value throws (requireValues) rather than sending a blank.
- * One switch over every notice kind, so the compiler checks that each kind has its text.
+ * Long because it is one switch over every notice kind (about twenty), so the compiler checks
+ * that each kind has its text and reads only the data loaded for it (notice-data.ts).
  */
-import type { LaunchConfig, Schedule } from '../domain/config';
-import type { CollaborativeNotice } from '../domain/notices';
-import { letterTo, requireValues, type Recipient, type RenderedEmail } from './layout';
+import { letterTo, requireValues } from './layout';
 import { timelineRows } from './timeline';
 
+import {
+  calendarEntryId,
+  type CalendarEntry,
+  type CalendarSpec,
+  type NoticeContext,
+  type PreparedNotice,
+  type RenderedNotice,
+} from './notice-data';
+
 export type { Recipient } from './layout';
-
-/** An event to attach as .ics: the activity adds organizer, UID and time zone. */
-export interface CalendarSpec {
-  id: string; // stable per event: UID = <slug>-<id>@…
-  sequence: number;
-  method: 'REQUEST' | 'CANCEL';
-  start: string;
-  end: string;
-  summary: string;
-  location?: string;
-  url?: string;
-}
-
-/** A calendar entry a person was sent: a learning session or a consultation call, at its SEQUENCE. */
-export type CalendarEntry =
-  | { kind: 'session'; index: number; sequence: number }
-  | { kind: 'call'; series: number; index: number; sequence: number };
-
-/** The entry's id, as in its UID `<slug>-<id>@…`. */
-export function calendarEntryId(e: CalendarEntry): string {
-  return e.kind === 'session' ? `ls-${e.index}` : `consult-${e.series}-${e.index}`;
-}
-
-export interface NoticeData {
-  siteName?: string;
-  siteNames?: Record<string, string>;
-  decisionNotes?: string;
-  feedbackText?: string;
-  feedbackBy?: string;
-  preworkUrl?: string;
-  /** An accepted team member's signed link to the team page (metrics, attendance, pre-work). */
-  teamUrl?: string;
-  preworkStart?: string;
-  applicationUrl?: string;
-  reportRows?: [string, string][];
-  reportText?: string[];
-  promotedSiteName?: string;
-  cancelReason?: string;
-  undecidedNames?: string[];
-  /** metrics-reminder: the measures still needed, by name. */
-  missingMeasures?: string[];
-  metricsUrl?: string;
-  /** metrics-digest: one row per team with the periods it still owes. */
-  digestRows?: [string, string][];
-  /** metrics-digest: emails the SMTP server refused permanently (address, reason). */
-  failedEmails?: [string, string][];
-  /** final-report: the run charts (SVG) and the CSV of every submission. */
-  charts?: { caption: string; svg: string }[];
-  csv?: string;
-  /** The recipient is on the team's roster (gets the team's calendar entries). */
-  teamMember?: boolean;
-  /** The recipient is a site's PI (gets the informational calls' calendar entries). */
-  pi?: boolean;
-  /** withdrawal: the recipient's calendar entries of events still to come, to cancel. */
-  cancels?: CalendarEntry[];
-}
-
-export interface NoticeContext {
-  slug: string;
-  config: Pick<LaunchConfig, 'title' | 'practice' | 'timeZone' | 'coordinators' | 'faculty'>;
-  schedule: Schedule;
-  recipient: Recipient;
-  data: NoticeData;
-}
-
-export interface RenderedNotice extends RenderedEmail {
-  calendar?: CalendarSpec;
-  /** Further calendar entries (e.g. the cancellation of every session still to come). */
-  moreCalendars?: CalendarSpec[];
-  attachments?: { filename: string; content: string; contentType: string }[];
-}
+export * from './notice-data';
 
 const SESSION = (i: number) => `Learning Session ${i + 1}`;
 const callName = (kind: 'all-collaborative' | 'clinical') =>
@@ -131,8 +69,9 @@ function cancellations(entries: CalendarEntry[], ctx: Pick<NoticeContext, 'confi
   };
 }
 
-export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): RenderedNotice {
-  const { config, schedule, recipient, data } = ctx;
+export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): RenderedNotice {
+  const { config, schedule, recipient } = ctx;
+  const { kind, notice: n, data } = prepared;
   const tz = recipient.timeZone;
   const {
     when,
@@ -144,7 +83,7 @@ export function renderNotice(n: CollaborativeNotice, ctx: NoticeContext): Render
     return data.siteName!;
   };
 
-  switch (n.kind) {
+  switch (kind) {
     case 'info-call-invite':
     case 'info-call-reminder': {
       const call = schedule.informationalCalls[n.call]!;

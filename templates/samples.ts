@@ -5,7 +5,8 @@
  * the core team of examples/application.yaml. Used by `lc preview` and the template snapshot tests.
  *
  * SAMPLE_NOTICES is keyed by NoticeKind, so a new kind of notice does not compile until it has a
- * sample here (and with it a preview and a snapshot).
+ * sample here (and with it a preview and a snapshot). Long because it holds a sample of each of
+ * the ~25 templates' inputs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,9 +26,11 @@ import { renderAnnouncement, type AnnouncementVars } from './announcement';
 import { renderCommunityNotice, type CommunityNoticeContext } from './community';
 import {
   renderNotice,
+  type LoadedData,
   type NoticeContext,
-  type NoticeData,
+  type PreparedNotice,
   type Recipient,
+  type RecipientData,
   type RenderedNotice,
 } from './notices';
 
@@ -160,7 +163,19 @@ export function isTemplateName(name: string): name is TemplateName {
 export type SampleInput =
   | { template: 'announcement'; vars: AnnouncementVars }
   | { template: CommunityNoticeKind; notice: CommunityNotice; ctx: CommunityNoticeContext }
-  | { template: Exclude<NoticeKind, CommunityNoticeKind>; notice: CollaborativeNotice; ctx: NoticeContext };
+  | { template: Exclude<NoticeKind, CommunityNoticeKind>; prepared: PreparedNotice; ctx: NoticeContext };
+
+/** Whatever a sample may fill in, of any kind (checked at render, as the loaders are by the compiler). */
+type SampleData = RecipientData &
+  Partial<
+    LoadedData['review-reminder'] &
+      LoadedData['decision'] &
+      LoadedData['withdrawal'] &
+      LoadedData['feedback'] &
+      LoadedData['metrics-reminder'] &
+      LoadedData['metrics-digest'] &
+      LoadedData['final-report']
+  >;
 
 let cached: { config: LaunchConfig; sites: Map<string, Site> } | undefined;
 let community: CommunityConfig | undefined;
@@ -288,7 +303,7 @@ export function sampleInput(name: TemplateName): SampleInput {
   };
   const staff = (p: { name: string; email: string }): Recipient => ({ ...p, timeZone: config.timeZone });
   const siteName = 'siteId' in notice ? site(notice.siteId).name : undefined;
-  const data: NoticeData = { ...(siteName ? { siteName } : {}) };
+  const data: SampleData = { ...(siteName ? { siteName } : {}) };
   let recipient = pi;
   const schedule = config.schedule;
 
@@ -347,7 +362,6 @@ export function sampleInput(name: TemplateName): SampleInput {
       break;
     case 'cancelled':
       data.siteName = bayview.name;
-      data.cancelReason = notice.reason;
       data.teamMember = true; // on the team's roster: gets the cancellations of the sessions to come
       recipient = coreTeamMember;
       break;
@@ -391,15 +405,16 @@ export function sampleInput(name: TemplateName): SampleInput {
     default:
       break;
   }
-  return { template: notice.kind, notice, ctx: { slug: config.slug, config, schedule, recipient, data } };
+  const prepared = { kind: notice.kind, notice, data } as PreparedNotice;
+  return { template: notice.kind, prepared, ctx: { slug: config.slug, config, schedule, recipient } };
 }
 
 /** Renders a sample input: throws, as the templates do, when a required value is missing. */
 export function renderSampleInput(input: SampleInput): RenderedNotice {
   if (input.template === 'announcement') return renderAnnouncement(input.vars);
-  return isCommunityNotice(input.notice)
-    ? renderCommunityNotice(input.notice, input.ctx as CommunityNoticeContext)
-    : renderNotice(input.notice, input.ctx as NoticeContext);
+  return 'prepared' in input
+    ? renderNotice(input.prepared, input.ctx)
+    : renderCommunityNotice(input.notice, input.ctx);
 }
 
 export function renderSample(name: TemplateName): RenderedNotice {

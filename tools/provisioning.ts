@@ -4,6 +4,7 @@
  * FerretDB is built from its Go module. Everything is cached under .tools/ (gitignored).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -18,7 +19,36 @@ export const VERSIONS = {
 } as const;
 
 const PY_DIR = path.join(TOOLS, 'py');
-const FERRET_BIN = path.join(TOOLS, 'bin', 'ferretdb');
+
+/**
+ * Source patches applied to FerretDB's module before it is built: the file, the exact text it
+ * replaces (exactly once, or provisioning stops) and why. To drop one, delete it here; the binary
+ * is then rebuilt under another name (below) on the next `npm run provision`.
+ */
+export const FERRETDB_PATCHES = [
+  {
+    // `_id` lookups on the SQLite backend use the `_id` index. FerretDB pushes `{_id: <string or
+    // ObjectId>}` down (find, update, delete) as `_ferretdb_sjson->'$._id' = ?`, but creates the
+    // collection's unique `_id_` index on `_ferretdb_sjson->"_id"` (metadata/registry.go). Both
+    // extract the same value, but SQLite only uses an index on an expression that is written
+    // the same way, so every `_id` lookup scanned the table. The query constant is changed, not
+    // the index: databases created by the unpatched binary keep their index and use it at once.
+    // No upstream release to move to: FerretDB 2.x has no SQLite backend (PostgreSQL + DocumentDB).
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + \`->"_id"\``,
+  },
+] as const;
+
+/**
+ * The built binary's name carries a stamp of the version and the patches, so a machine whose
+ * .tools/ holds a binary built without them (or with other ones) builds this one once.
+ */
+export const FERRETDB_BUILD = createHash('sha256')
+  .update(JSON.stringify({ version: VERSIONS.ferretdb, patches: FERRETDB_PATCHES }))
+  .digest('hex')
+  .slice(0, 10);
+const FERRET_BIN = path.join(TOOLS, 'bin', `ferretdb-${VERSIONS.ferretdb}-${FERRETDB_BUILD}`);
 
 export interface ToolPaths {
   temporal: string;
@@ -102,7 +132,8 @@ function installPyPackages(log: (s: string) => void): void {
 /**
  * `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that panics at
  * start ("Invalid build/version/version.txt"), because the module ships without that generated
- * file. So we fetch the same module through the Go module proxy, write version.txt and build it.
+ * file. So we fetch the same module through the Go module proxy, write version.txt, apply
+ * FERRETDB_PATCHES and build it.
  */
 function buildFerretDb(log: (s: string) => void): void {
   const go = onPath('go');
@@ -111,7 +142,9 @@ function buildFerretDb(log: (s: string) => void): void {
       'Go is needed to build FerretDB (go module github.com/FerretDB/FerretDB@v1.24.2); install Go, put `ferretdb` on PATH, or set MONGODB_URI to a running MongoDB.',
     );
   }
-  log(`building FerretDB ${VERSIONS.ferretdb} from the Go module proxy (about a minute, once)`);
+  log(
+    `building FerretDB ${VERSIONS.ferretdb} (+${FERRETDB_PATCHES.length} patch, build ${FERRETDB_BUILD}) from the Go module proxy (about a minute, once)`,
+  );
   const info = JSON.parse(
     sh(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${VERSIONS.ferretdb}`]),
   );
@@ -121,6 +154,16 @@ function buildFerretDb(log: (s: string) => void): void {
   fs.cpSync(info.Dir, src, { recursive: true });
   sh('chmod', ['-R', 'u+w', src]);
   fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${VERSIONS.ferretdb}\n`);
+  for (const p of FERRETDB_PATCHES) {
+    const file = path.join(src, p.file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.split(p.from).length !== 2)
+      throw new ProvisionError(`FerretDB patch does not apply: ${p.file} should contain \`${p.from}\` once`);
+    fs.writeFileSync(
+      file,
+      text.replace(p.from, () => p.to),
+    );
+  }
   fs.mkdirSync(path.dirname(FERRET_BIN), { recursive: true });
   sh(go, ['build', '-trimpath', '-o', FERRET_BIN, './cmd/ferretdb'], {
     cwd: src,

@@ -141,6 +141,8 @@ export interface FerretOptions {
   port: number;
   dataDir: string;
   logDir: string;
+  /** `debug` also logs every SQL statement FerretDB runs (`>>> …`); `warn` by default. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export async function startFerretDb(o: FerretOptions): Promise<Service> {
@@ -152,7 +154,7 @@ export async function startFerretDb(o: FerretOptions): Promise<Service> {
     `--state-dir=${o.dataDir}`,
     `--debug-addr=127.0.0.1:${await freePort()}`,
     '--telemetry=disable',
-    '--log-level=warn',
+    `--log-level=${o.logLevel ?? 'warn'}`,
   ];
   const { child, logFile } = spawnLogged('ferretdb', o.binary, args, o.logDir, {
     FERRETDB_TELEMETRY: 'disable',

@@ -4,21 +4,21 @@
  * sites into an empty directory, launches the demo collaborative once, and prints where to look.
  * Ctrl-C stops everything it started; running it again resumes where it was.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { connectDb, ensureIndexes } from '../activities/db';
-import { listSites } from '../activities/sites';
+import * as ops from '../app';
 import { parseLaunchConfig, type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import { readSettings } from '../domain/settings';
+import { currentSchedule } from '../store/collaboratives';
+import { connectDb, ensureIndexes } from '../store/db';
+import { listSites } from '../store/sites';
 import { signingKey, startWeb, type RunningWeb } from '../web/main';
-import { currentSchedule } from '../activities/collaboratives';
 import { loadDemoConfig } from './demo';
 import { demoSteps, playDemo } from './demo-players';
-import * as ops from '../app';
-import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
 import { DATA, provision, ProvisionError, ROOT } from './provisioning';
+import { portOpen, startFerretDb, startMaildev, startTemporal, type Service } from './services';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const PORTS = {

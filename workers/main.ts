@@ -5,12 +5,12 @@
  * SIGTERM/SIGINT: it stops polling, lets the tasks in flight finish, then exits.
  */
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel as SdkLogLevel } from '@temporalio/worker';
-import { connectDb, ensureIndexes } from '../activities/db';
-import { createTransport, Outbox } from '../activities/outbox';
 import { ValidationError } from '../domain/errors';
 import { readSettings, workerTuning, type LogLevel } from '../domain/settings';
+import { createTransport, Outbox } from '../mail/outbox';
 import { dataConverterFor, parseKeys } from '../security/codec';
 import { describeTemporalConnection, temporalConnectionOptions } from '../security/temporal-connection';
+import { connectDb, ensureIndexes } from '../store/db';
 import { createMetrics, logger, startHealthServer } from './observability';
 import { createWorker } from './worker';
 

@@ -5,15 +5,15 @@
  * `digestEveryDays` a digest of what members shared since the last one (nothing when nothing was).
  * There are no applications and no teams: people join and leave at any time, and hear only of what
  * happens while they are members — each notice goes to the members as of its moment, read from the
- * records (activities/notify.ts). Inputs are Updates with Signal twins (workflows/inputs.ts); the
+ * records (mail/notify.ts). Inputs are Updates with Signal twins (workflows/inputs.ts); the
  * workflow continues-as-new, carrying its state, before its history grows large.
  */
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -314,11 +314,11 @@ export async function learningCommunityWorkflow(
     agenda: () => communityAgenda(config, c.launchedAt, agendaOptions),
     done,
     perform,
-    interrupt: historyFull,
+    full: { when: 'waiting', check: historyFull },
     upcoming: (item) => (upcoming = item),
   });
   await condition(allHandlersFinished);
-  if (!through)
+  if (through === 'full')
     await continueAsNew<typeof learningCommunityWorkflow>(config, {
       ...c,
       done: [...done],

@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { isStale, nextItem, teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
+import { teamAgenda, type AgendaItem, type TeamItemKind } from '../domain/agenda';
 import type { Schedule } from '../domain/config';
 import {
   attendanceSchema,
@@ -31,6 +31,7 @@ import {
   type Submission,
 } from '../domain/metrics';
 import { dayOf, ms } from '../domain/schedule';
+import { runAgenda } from './agenda';
 import {
   closeTeam,
   completePrework,
@@ -276,31 +277,30 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
     inSessions = true;
   };
   if (phaseAtSessions && ls1() <= now()) enterSessions();
-  for (;;) {
-    const item = nextItem(teamAgenda(schedule, input.joinedAt, input.metrics?.ladder, agendaOptions), done);
-    if (!item || closed) break;
-    nextMilestone = { name: item.key, at: item.at };
-    if (phaseAtSessions && !inSessions && ms(item.at) >= ls1()) {
-      const version = scheduleVersion;
-      const wait = ls1() - now();
-      if (wait > 0 && (await condition(() => !!closed || scheduleVersion !== version, wait))) continue;
-      if (closed) break;
-      enterSessions();
-    }
-    const version = scheduleVersion;
-    const wait = ms(item.at) - now();
-    if (wait > 0 && (await condition(() => !!closed || scheduleVersion !== version, wait))) continue;
-    if (closed) break;
-    if (!isStale(item, now())) await perform(item);
-    done.add(item.key);
-    if (item.kind === 'end') break;
-    const info = workflowInfo();
-    if (info.historyLength >= maxEvents || info.continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      carry.done = [...done];
-      carry.continuedAsNew++;
-      await continueAsNew<typeof teamWorkflow>({ ...input, schedule, carry });
-    }
+  const end = await runAgenda({
+    agenda: () => teamAgenda(schedule, input.joinedAt, input.metrics?.ladder, agendaOptions),
+    done,
+    perform,
+    upcoming: (item) => (nextMilestone = item && { name: item.key, at: item.at }),
+    stop: () => !!closed,
+    version: () => scheduleVersion,
+    // A team is in the learning-sessions phase from LS1 on, whatever comes due first.
+    gate: (item) =>
+      phaseAtSessions && !inSessions && ms(item.at) >= ls1() ? { at: ls1(), pass: enterSessions } : undefined,
+    last: 'end',
+    full: {
+      when: 'after-item',
+      check: () => {
+        const info = workflowInfo();
+        return info.historyLength >= maxEvents || info.continueAsNewSuggested;
+      },
+    },
+  });
+  if (end === 'full') {
+    await condition(allHandlersFinished);
+    carry.done = [...done];
+    carry.continuedAsNew++;
+    await continueAsNew<typeof teamWorkflow>({ ...input, schedule, carry });
   }
   nextMilestone = undefined;
   await condition(allHandlersFinished);

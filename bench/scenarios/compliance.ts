@@ -8,10 +8,10 @@
  * `recordSubmission` does) on both, and on a small collection.
  */
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../../activities/db';
-import { computeCompliance, recordSubmission } from '../../activities/metrics';
 import type { LaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
+import { COLLECTIONS } from '../../store/db';
+import { computeCompliance, recordSubmission } from '../../store/metrics';
 import { figure, median, progress, timed, type Figure, type ScenarioResult, type Services } from '../lib';
 import type { BenchOptions } from '../options';
 import { exampleLaunchConfig } from './fanout';

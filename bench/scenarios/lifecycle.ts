@@ -8,11 +8,11 @@
  * the parent and every run of every team — and held against Temporal's limits.
  */
 import { randomBytes } from 'node:crypto';
-import { COLLECTIONS } from '../../activities/db';
-import { createTransport, Outbox } from '../../activities/outbox';
-import { upsertSites } from '../../activities/sites';
 import { collaborativeAgenda, teamAgenda } from '../../domain/agenda';
 import { DAY, ms } from '../../domain/schedule';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { applicationFor, timeSkippingEnv } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';

@@ -11,10 +11,11 @@
  * with an empty cache, and the same workflows get another input: each must be fetched and
  * replayed first. The time until every input is recorded in MongoDB is compared.
  */
+import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { COLLECTIONS } from '../../activities/db';
+import { COLLECTIONS } from '../../store/db';
+import { applicationFor } from '../../testing/fixtures';
 import { ROOT } from '../../tools/provisioning';
 import { teamWorkflow, teamWorkflowId, type TeamInput } from '../../workflows';
 import {
@@ -24,8 +25,8 @@ import {
   mean,
   median,
   progress,
-  slope,
   sleep,
+  slope,
   syntheticSites,
   timed,
   waitFor,
@@ -35,7 +36,6 @@ import {
 } from '../lib';
 import type { BenchOptions } from '../options';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from '../../testing/fixtures';
 
 const MiB = 1024 * 1024;
 

@@ -13,9 +13,10 @@
  * a map instead of the database.
  */
 import { Client, Connection } from '@temporalio/client';
-import { COLLECTIONS } from '../../activities/db';
 import { createActivities } from '../../activities';
-import { createTransport, Outbox } from '../../activities/outbox';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
+import { applicationFor } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { teamWorkflow, teamWorkflowId, type TeamInput } from '../../workflows';
 import { benchActivities } from '../activities';
@@ -38,7 +39,6 @@ import { cpuDelta, cpuSnapshot, histogramDelta, scrape } from '../metrics';
 import type { BenchOptions } from '../options';
 import type { trivialActivitiesWorkflow, trivialWorkflow } from '../workflows';
 import { exampleLaunchConfig } from './fanout';
-import { applicationFor } from '../../testing/fixtures';
 
 export async function throughput(services: Services, o: BenchOptions): Promise<ScenarioResult> {
   quietRuntime();

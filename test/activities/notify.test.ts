@@ -5,9 +5,9 @@
  */
 import ICAL from 'ical.js';
 import { createActivities } from '../../activities';
-import { upsertSites } from '../../activities/sites';
-import { createTransport, Outbox } from '../../activities/outbox';
 import { parseLaunchConfig } from '../../domain/config';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { applicationFor } from '../helpers/people';

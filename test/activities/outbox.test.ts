@@ -1,8 +1,8 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
-import { COLLECTIONS } from '../../activities/db';
-import { deliverEach, forEachLimited } from '../../activities/delivery';
-import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../activities/outbox';
+import { deliverEach, forEachLimited } from '../../mail/delivery';
+import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
 import { freePort } from '../../tools/services';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { SmtpSink } from '../helpers/smtp-sink';

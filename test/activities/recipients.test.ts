@@ -7,10 +7,11 @@
  */
 import ICAL from 'ical.js';
 import { createActivities } from '../../activities';
-import { Notifier } from '../../activities/notify';
-import { createTransport, Outbox } from '../../activities/outbox';
-import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
+import { Notifier } from '../../mail/notify';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { verifyLink } from '../../security/links';
+import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
 import { MAIL_FROM, testDb } from '../helpers/env';
 import { applicationFor } from '../helpers/people';
@@ -165,5 +166,61 @@ describe('who is told what', () => {
     expect(entries(m!)).toEqual([
       { method: 'REQUEST', uid: `${SLUG}-ls-2@lc-orchestrator`, sequence: 7, stamp: eventTime.toISOString() },
     ]);
+  });
+});
+
+/**
+ * Recipients are chosen by role, never by their place in a list: a site that is missing from the
+ * directory (removed after it applied) has no PI to add, and its team is still told, the data
+ * manager included, with their own working team link in the acceptance email.
+ */
+describe('a team whose site is missing from the directory', () => {
+  const SLUG2 = 'who-missing';
+  const KEY = 'recipients-test-signing-key-'.padEnd(48, 'k');
+  const mates = (who: string) => `${who}@harbor.example.org`;
+  let sink: SmtpSink;
+  let dbh: Awaited<ReturnType<typeof testDb>>;
+  let transport: ReturnType<typeof createTransport>;
+  let acts: ReturnType<typeof createActivities>;
+  const now = Date.now();
+
+  beforeAll(async () => {
+    sink = await new SmtpSink().start();
+    dbh = await testDb('recipients-missing');
+    transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
+    acts = createActivities({
+      db: dbh.db,
+      outbox: new Outbox(dbh.db, transport, MAIL_FROM),
+      links: { baseUrl: 'http://lc.example.org', key: KEY, ttlDays: 30 },
+    });
+    const raw = compressedConfig(SLUG2, now, { ls: 30, end: 120 });
+    raw.sites = ['harbor'];
+    await acts.recordCollaborative(parseLaunchConfig(raw));
+    await acts.recordApplication(SLUG2, applicationFor('harbor', mates('pi')), 1);
+    await acts.recordTeam(SLUG2, 'harbor', 'accepted');
+  });
+  afterAll(async () => {
+    transport.close();
+    await sink.stop();
+    await dbh.close();
+  });
+
+  it('tells every member by role, and gives the data manager a team link that opens their team page', async () => {
+    await acts.notify(SLUG2, { kind: 'decision', siteId: 'harbor', decision: 'accept' });
+    await acts.notify(SLUG2, { kind: 'prework-reminder', siteId: 'harbor', n: 1, pending: ['baseline'] });
+    const to = (prefix: string) =>
+      sink.received
+        .filter((m) => m.parsed.subject!.startsWith(prefix))
+        .flatMap((m) => m.envelopeTo)
+        .sort();
+    const team = ['clinician', 'data', 'leader', 'supervisor'].map(mates);
+    expect(to('Accepted')).toEqual(team);
+    expect(to('Reminder: pre-work')).toEqual(team);
+
+    const [accepted] = sink.to(mates('data')).filter((m) => m.parsed.subject!.startsWith('Accepted'));
+    const link = /http:\/\/lc\.example\.org\/team\/([\w.-]+)/.exec(accepted!.parsed.text ?? '');
+    expect(link).not.toBeNull();
+    const check = verifyLink(KEY, link![1]!, 'team', now);
+    expect(check.ok && check.claims).toMatchObject({ e: mates('data'), c: SLUG2, s: 'harbor' });
   });
 });

@@ -5,21 +5,21 @@
  * cancelled) and `cli-teams` (compressed so that a team is accepted and its first learning
  * session starts within the test; for `prework`, `attend`, `feedback` and the team lines of `status`).
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DateTime } from 'luxon';
 import YAML from 'yaml';
-import { COLLECTIONS } from '../../activities/db';
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { upsertSites } from '../../activities/sites';
-import { formatInZone, toInstant } from '../../domain/time';
-import { program } from '../../cli/lc';
 import * as ops from '../../app';
 import * as cliArgs from '../../cli/args';
+import { program } from '../../cli/lc';
+import { formatInZone, toInstant } from '../../domain/time';
+import type { CollaborativeDoc } from '../../store/collaboratives';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import {
   recordDecision,
   statusQuery,
@@ -29,7 +29,7 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
@@ -204,7 +204,7 @@ describe('lc lifecycle commands (dev server)', () => {
     const early = await lc('decide', 'cli-main', 'bayview', 'accept', '--by', FACULTY);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(
-      /^lc\/cli-main refused the decision: decisions are made once applications close on \w{3} \d+, \d{4}, \d+:\d\d\s[AP]M \(America\/New_York\)/,
+      /^lc\/cli-main refused the decision: decisions are made once applications close on \w{3} \d+ \w{3} \d{4}, \d\d:\d\d E[SD]T/,
     );
 
     // 12 s from now, as a coordinator in New York types it: no offset, read in the collaborative's zone.

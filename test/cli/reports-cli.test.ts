@@ -4,23 +4,23 @@
  * cell by cell against a count made here from the inserted documents), `emails` with its filters,
  * `preview`, and `submit-metrics` refusing bad input before it reaches Temporal.
  */
+import { DateTime } from 'luxon';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DateTime } from 'luxon';
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import type { TeamDoc } from '../../activities/lifecycle';
-import type { SubmissionDoc } from '../../activities/metrics';
-import type { OutboxDoc } from '../../activities/outbox';
-import { parseLaunchConfig } from '../../domain/config';
-import { ValidationError } from '../../domain/errors';
-import { program } from '../../cli/lc';
 import * as ops from '../../app';
 import * as cliArgs from '../../cli/args';
 import * as cliFormat from '../../cli/format';
+import { program } from '../../cli/lc';
+import { parseLaunchConfig } from '../../domain/config';
+import { ValidationError } from '../../domain/errors';
+import type { OutboxDoc } from '../../mail/outbox';
+import type { CollaborativeDoc } from '../../store/collaboratives';
+import { COLLECTIONS } from '../../store/db';
+import type { TeamDoc } from '../../store/lifecycle';
+import type { SubmissionDoc } from '../../store/metrics';
 import { exampleConfig } from '../helpers/configs';
 import { testDb } from '../helpers/env';
 
@@ -354,17 +354,17 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     // Newest first, times in the collaborative's zone (EDT in June).
     expect(lines.slice(1, -1).filter((l) => !l.startsWith(' ') && l.trim())).toEqual([
       expect.stringMatching(
-        /^2027-06-10 12:00 EDT\s+claimed\s+metrics-reminder\s+data@site-03\.example\.org\s+Subject of .*:2:.* \(2 attempts\)$/,
+        /^Thu 10 Jun 2027, 12:00 EDT\s+claimed\s+metrics-reminder\s+data@site-03\.example\.org\s+Subject of .*:2:.* \(2 attempts\)$/,
       ),
-      expect.stringMatching(/^2027-06-10 11:00 EDT\s+sent\s+metrics-reminder\s+data@site-03/),
+      expect.stringMatching(/^Thu 10 Jun 2027, 11:00 EDT\s+sent\s+metrics-reminder\s+data@site-03/),
       expect.stringMatching(
-        /^2027-06-10 10:02 EDT\s+failed\s+decision\s+nobody@site-02\.example\.org\s+Accepted: Site 02/,
-      ),
-      expect.stringMatching(
-        /^2027-06-10 10:01 EDT\s+sent\s+decision\s+pi@site-01\.example\.org\s+Accepted: Site 01/,
+        /^Thu 10 Jun 2027, 10:02 EDT\s+failed\s+decision\s+nobody@site-02\.example\.org\s+Accepted: Site 02/,
       ),
       expect.stringMatching(
-        /^2027-06-10 09:00 EDT\s+sent\s+announcement\s+pi@site-01\.example\.org\s+Announcing/,
+        /^Thu 10 Jun 2027, 10:01 EDT\s+sent\s+decision\s+pi@site-01\.example\.org\s+Accepted: Site 01/,
+      ),
+      expect.stringMatching(
+        /^Thu 10 Jun 2027, 09:00 EDT\s+sent\s+announcement\s+pi@site-01\.example\.org\s+Announcing/,
       ),
     ]);
     expect(all.stdout).toContain(

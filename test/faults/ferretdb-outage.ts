@@ -10,17 +10,16 @@
  * failed must be retried until they succeed, the workflows must not fail, and the run must end with
  * the same emails and records as the clean run beside it.
  */
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
-import { connectDb, ensureIndexes } from '../../activities/db';
-import { freePort, startFerretDb, type Service } from '../../tools/services';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { connectDb, ensureIndexes } from '../../store/db';
 import { toolPaths } from '../../tools/provisioning';
+import { freePort, startFerretDb, type Service } from '../../tools/services';
 import { testDb } from '../helpers/env';
 import {
-  temporalWithClient,
-  concludeFault,
   CollaborativeRun,
+  concludeFault,
   diagnostics,
   driveAll,
   expectSameAsClean,
@@ -30,9 +29,10 @@ import {
   sleep,
   smtpServerOf,
   startWorker,
+  temporalWithClient,
   waitFor,
-  type Timeline,
   type Cleanup,
+  type Timeline,
 } from './scenario';
 
 const OUTAGE_MS = 30_000;

@@ -14,8 +14,6 @@
  * how many times the test took it down; workflows, emails and records are those of the faulted
  * run, `expected` being what the clean run produced.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   Client,
   Connection,
@@ -25,11 +23,14 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../../activities/db';
-import { messageIdFor } from '../../activities/outbox';
-import { PHASES } from '../../domain/phases';
-import { upsertSites } from '../../activities/sites';
+import fs from 'node:fs';
+import path from 'node:path';
 import * as ops from '../../app';
+import { PHASES } from '../../domain/phases';
+import { messageIdFor } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
+import { freePort, startTemporal } from '../../tools/services';
 import {
   completePrework,
   recordAttendance,
@@ -41,7 +42,6 @@ import {
   type CollaborativeStatus,
 } from '../../workflows';
 import { exampleConfig } from '../helpers/configs';
-import { freePort, startTemporal } from '../../tools/services';
 import { MAIL_FROM } from '../helpers/env';
 import { applicationFor, exampleSites, piOf } from '../helpers/people';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';

@@ -1,11 +1,11 @@
 /** Per-test-file access to the real services the global setup started, and Temporal test environments. */
-import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
+import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from '../../activities';
-import { connectDb, ensureIndexes } from '../../activities/db';
-import { createTransport, Outbox } from '../../activities/outbox';
+import { createTransport, Outbox } from '../../mail/outbox';
+import { connectDb, ensureIndexes } from '../../store/db';
 import { timeSkippingEnv as startTimeSkipping } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';

@@ -11,25 +11,36 @@ import { promisify } from 'node:util';
 const ROOT = path.join(__dirname, '../..');
 
 const REFUSED: [string, string, RegExp][] = [
-  ['cli', "import { COLLECTIONS } from '../activities/db';", /cli\/ may import only domain, app, cli/],
+  ['cli', "import { COLLECTIONS } from '../store/db';", /cli\/ may import only domain, app, cli/],
   ['cli', "import { teamWorkflowId } from '../workflows';", /cli\/ may import only/],
   ['web', "import { program } from '../cli/lc';", /web\/ may import only/],
   [
     'web',
-    "import { COLLECTIONS } from '../activities/db';",
+    "import { COLLECTIONS } from '../store/db';",
     /web\/ may import only domain, security, templates, app, web/,
   ],
+  ['web', "import { Outbox } from '../mail/outbox';", /web\/ may import only/],
+  ['web', "import { createActivities } from '../activities';", /web\/ may import only/],
+  ['store', "import { Outbox } from '../mail/outbox';", /store\/ may import only domain, store/],
+  [
+    'reports',
+    "import { Notifier } from '../mail/notify';",
+    /reports\/ may import only domain, store, reports/,
+  ],
+  ['mail', "import { createActivities } from '../activities';", /mail\/ may import only/],
   ['web', "import { teamStatusQuery } from '../workflows';", /web\/ may import only/],
   ['domain', "import { launch } from '../app';", /domain\/ may import only domain/],
   ['app', "import { startWeb } from '../web/main';", /app\/ may import only/],
   ['activities', "import { launch } from '../app';", /activities\/ may import only/],
-  ['templates', "import { COLLECTIONS } from '../activities/db';", /templates\/ may import only/],
+  ['templates', "import { COLLECTIONS } from '../store/db';", /templates\/ may import only/],
   ['workflows', "import { launch } from '../app';", /workflows import only domain/],
   ['app', "import { timeSkippingEnv } from '../testing/fixtures';", /app\/ may import only/],
 ];
 const ALLOWED: [string, string][] = [
   ['cli', "import { launch } from '../app';"],
-  ['app', "import { COLLECTIONS } from '../activities/db';"],
+  ['app', "import { COLLECTIONS } from '../store/db';"],
+  ['mail', "import { getSites } from '../store/sites';"],
+  ['activities', "import { Notifier } from '../mail/notify';"],
   ['web', "import { launch } from '../app';"],
   ['workflows', "import type { ActivityDeps } from '../activities';"],
 ];

@@ -3,14 +3,14 @@
  * workflow bundle, JSON logs, /healthz, /readyz and /metrics whose counters match what the SMTP
  * server received, two processes sharing one task queue, and a graceful stop on SIGTERM.
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db } from 'mongodb';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
 import * as ops from '../../app';
+import { upsertSites } from '../../store/sites';
 import { freePort } from '../../tools/services';
 import { compressedConfig } from '../helpers/configs';
-import type { Db } from 'mongodb';
 import { devServerEnv, testDb } from '../helpers/env';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { waitFor } from '../helpers/wait';

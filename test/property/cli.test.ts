@@ -5,23 +5,23 @@
  * with a stack trace, every refusal is a message, and a command with one bad argument names it
  * and never gets as far as a service.
  */
-import path from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import fc from 'fast-check';
+import path from 'node:path';
+import * as ops from '../../app';
+import { program } from '../../cli/lc';
 import { emailSchema, siteIdSchema } from '../../domain/common';
 import { slugSchema } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
 import { DECISIONS, PREWORK_ITEMS, SHARE_KINDS } from '../../domain/inputs';
-import { program } from '../../cli/lc';
-import * as ops from '../../app';
 import { adversarialString, cliWord, randomArgv } from './arbitraries';
 import { Tally, unclear } from './checks';
 import { SERVICE_REACHED } from './unreachable';
 
-jest.mock('../../activities/db', () => {
+jest.mock('../../store/db', () => {
   const { unreachable } = jest.requireActual('./unreachable');
   return {
-    ...jest.requireActual('../../activities/db'),
+    ...jest.requireActual('../../store/db'),
     connectDb: jest.fn(async () => ({
       client: { close: async () => undefined },
       db: unreachable('MongoDB'),

@@ -10,9 +10,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { upsertSites } from '../../activities/sites';
-import * as inputs from '../../domain/inputs';
 import * as ops from '../../app';
+import * as inputs from '../../domain/inputs';
+import { upsertSites } from '../../store/sites';
 import {
   cancel,
   collaborativeWorkflow,
@@ -28,10 +28,10 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { badInputsLike } from './arbitraries';
-import { Tally, unclear, payloadTexts } from './checks';
+import { payloadTexts, Tally, unclear } from './checks';
 
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';

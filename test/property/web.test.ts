@@ -19,9 +19,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
 import YAML from 'yaml';
-import { currentSchedule, type CollaborativeDoc } from '../../activities/collaboratives';
-import { COLLECTIONS } from '../../activities/db';
-import { upsertSites } from '../../activities/sites';
+import * as ops from '../../app';
 import { emailSchema } from '../../domain/common';
 import { launchConfigSchema } from '../../domain/config';
 import { applicationSchema } from '../../domain/inputs';
@@ -29,8 +27,10 @@ import type { Measure } from '../../domain/metrics';
 import { submissionSchema } from '../../domain/metrics';
 import { milestoneNames } from '../../domain/schedule';
 import { toInstant } from '../../domain/time';
-import * as ops from '../../app';
 import { signLink, type LinkClaims } from '../../security/links';
+import { currentSchedule, type CollaborativeDoc } from '../../store/collaboratives';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { ACTION_BODIES, ACTION_PATH, TEAM_BODIES, type ActionName } from '../../web/actions';
 import { API_ROUTES } from '../../web/api';
 import { csrfToken, SESSION_COOKIE } from '../../web/auth';
@@ -39,7 +39,7 @@ import { teamWorkflowId } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { httpClient } from '../helpers/http';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { serveWeb, signInByEmail, type ServedWeb } from '../helpers/web';
 import {
@@ -52,7 +52,7 @@ import {
   pollutingObject,
   randomJson,
 } from './arbitraries';
-import { dollarKeys, prototypeKeys, strings, unclear, payloadTexts } from './checks';
+import { dollarKeys, payloadTexts, prototypeKeys, strings, unclear } from './checks';
 
 const KEY = 'property-web-signing-key-'.padEnd(48, 'z');
 const BASE = 'http://web.test';

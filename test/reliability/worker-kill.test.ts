@@ -29,16 +29,16 @@
  *
  * Knobs (environment): LC_KILL_SITES, LC_KILL_COUNT, LC_KILL_SINK_DELAY_MS, LC_KILL_TIME.
  */
-import { randomBytes } from 'node:crypto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from '../../activities/db';
-import { DEFAULT_SMTP_CONNECTIONS, messageIdFor, type OutboxDoc } from '../../activities/outbox';
-import { upsertSites } from '../../activities/sites';
-import type { Site } from '../../domain/sites';
+import { randomBytes } from 'node:crypto';
 import * as ops from '../../app';
+import type { Site } from '../../domain/sites';
+import { DEFAULT_SMTP_CONNECTIONS, messageIdFor, type OutboxDoc } from '../../mail/outbox';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { statusQuery } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, MAIL_FROM, testDb } from '../helpers/env';

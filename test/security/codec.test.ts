@@ -3,17 +3,17 @@
  * history stored by the server holds no names or email addresses; holders of the key read them
  * through the client or the codec server (for the Web UI). Keys rotate by putting a new one first.
  */
-import { randomBytes } from 'node:crypto';
-import type http from 'node:http';
 import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import { createActivities } from '../../activities';
-import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig, workflowIdFor } from '../../domain/config';
+import { AesGcmCodec, dataConverterFor, KeyError, parseKeys } from '../../security/codec';
+import { upsertSites } from '../../store/sites';
 import { createCodecServer } from '../../tools/codec-server';
 import { freePort } from '../../tools/services';
-import { AesGcmCodec, dataConverterFor, KeyError, parseKeys } from '../../security/codec';
 import { createWorker } from '../../workers/worker';
 import { collaborativeWorkflow, statusQuery } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import nodemailer from 'nodemailer';
-import { icalAttachment, renderIcs, type CalendarEvent } from '../../activities/calendar';
+import { icalAttachment, renderIcs, type CalendarEvent } from '../../mail/calendar';
 
 // The output is read back with ical.js (Mozilla's parser), independent of the generator. Its timezone
 // service is emptied so that local times can only be turned into instants through the VTIMEZONE that

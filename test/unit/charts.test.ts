@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { median, renderRunChart, type RunChartInput } from '../../activities/charts';
+import { median, renderRunChart, type RunChartInput } from '../../reports/charts';
 
 /** One element of the parsed SVG: its tag, its attributes (entities decoded) and its text. */
 interface El {

@@ -92,12 +92,12 @@ describe('email templates with sample data', () => {
   it('fails loudly at render time when a sample lacks a value the template needs', () => {
     const feedback = sampleInput('feedback');
     if (feedback.template !== 'feedback') throw new Error('unreachable');
-    delete feedback.ctx.data.feedbackText;
+    delete (feedback.prepared.data as { feedbackText?: string }).feedbackText;
     expect(() => renderSampleInput(feedback)).toThrow('template notice feedback: missing text');
 
     const decision = sampleInput('decision');
     if (decision.template !== 'decision') throw new Error('unreachable');
-    delete decision.ctx.data.siteName;
+    delete decision.prepared.data.siteName;
     expect(() => renderSampleInput(decision)).toThrow('template notice decision: missing siteName');
 
     const summary = sampleInput('community-meeting-summary');

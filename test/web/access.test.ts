@@ -6,19 +6,19 @@
  * (403), wrong collaborative (403) and the right caller (its data, or 422 for an empty body).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
 import * as ops from '../../app';
 import { signLink } from '../../security/links';
+import { upsertSites } from '../../store/sites';
 import { API_ROUTES } from '../../web/api';
 import { csrfToken, issueSignin, SESSION_COOKIE } from '../../web/auth';
+import { SIGNIN_COOKIE } from '../../web/routes/signin';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
 import { PassThrough } from 'node:stream';
-import { followRedirect, serveWeb, signinConfirmation, signInByEmail, type ServedWeb } from '../helpers/web';
-import { SIGNIN_COOKIE } from '../../web/routes/signin';
-import { waitFor } from '../helpers/wait';
 import { exampleSites } from '../helpers/people';
+import { waitFor } from '../helpers/wait';
+import { followRedirect, serveWeb, signInByEmail, signinConfirmation, type ServedWeb } from '../helpers/web';
 
 const KEY = 'test-signing-key-'.padEnd(48, 'x');
 const BASE = 'http://web.test';

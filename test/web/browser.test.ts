@@ -14,15 +14,15 @@
  * pre-work, submits and amends its metrics and records attendance; faculty send feedback; the
  * coordinator's dashboard shows the team on time and its run charts.
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
-import { upsertSites } from '../../activities/sites';
 import { launch } from '../../app';
 import { signLink } from '../../security/links';
+import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';

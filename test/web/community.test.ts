@@ -4,16 +4,16 @@
  * is shown next to its field; a changed link is refused.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
 import * as ops from '../../app';
+import { upsertSites } from '../../store/sites';
 import { csrfToken } from '../../web/auth';
 import { communityStatusQuery } from '../../workflows';
 import { compressedConfig, exampleCommunity } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
-import { followRedirect, serveWeb, webAddress, type ServedWeb } from '../helpers/web';
-import { waitFor } from '../helpers/wait';
 import { exampleSites } from '../helpers/people';
+import { waitFor } from '../helpers/wait';
+import { followRedirect, serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
 const KEY = 'community-web-signing-key-'.padEnd(48, 'z');
 const SLUG = 'lcom-web';

@@ -3,16 +3,16 @@
  * launch → announcement to every PI → records in MongoDB → status; a duplicate launch is refused.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { COLLECTIONS } from '../../activities/db';
-import type { CollaborativeDoc } from '../../activities/collaboratives';
-import { upsertSites } from '../../activities/sites';
-import { ValidationError } from '../../domain/errors';
 import * as ops from '../../app';
+import { ValidationError } from '../../domain/errors';
+import type { CollaborativeDoc } from '../../store/collaboratives';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { statusQuery } from '../../workflows';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { compressedConfig } from '../helpers/configs';
-import { waitFor } from '../helpers/wait';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { exampleSites as sites } from '../helpers/people';
+import { waitFor } from '../helpers/wait';
 
 const active = sites.filter((s) => s.active);
 

@@ -6,25 +6,25 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
-import { ValidationError } from '../../domain/errors';
-import { program } from '../../cli/lc';
 import * as ops from '../../app';
 import * as cliArgs from '../../cli/args';
 import * as cliFormat from '../../cli/format';
+import { program } from '../../cli/lc';
+import { ValidationError } from '../../domain/errors';
+import { upsertSites } from '../../store/sites';
 import {
   communityStatusQuery,
   joinCommunity,
-  leaveCommunity,
   learningCommunityWorkflow,
+  leaveCommunity,
   postShare,
   recordMeetingAttendance,
   recordMeetingSummary,
 } from '../../workflows';
 import { exampleCommunity } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { refusal, waitFor } from '../helpers/wait';
 import { exampleSites as sites } from '../helpers/people';
+import { refusal, waitFor } from '../helpers/wait';
 
 const FACILITATOR = 'rgerson@faculty.example.org';
 const STRANGER = 'stranger@example.org';

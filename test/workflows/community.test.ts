@@ -11,23 +11,23 @@
  * run of the chain (it continues-as-new) to test/histories/community-lcom12-run<n>[-<tag>].json,
  * for test/replay to replay (`1` for no tag), as test/workflows/lifecycle.test.ts does.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { COLLECTIONS } from '../../activities/db';
-import type { MemberDoc, ShareDoc } from '../../activities/community';
-import { upsertSites } from '../../activities/sites';
+import fs from 'node:fs';
+import path from 'node:path';
 import { digestTimes, MEETING_INVITE_BEFORE } from '../../domain/agenda';
 import { parseCommunityConfig } from '../../domain/community';
 import type { ShareKind } from '../../domain/inputs';
 import { communityMeetings, DAY, ms } from '../../domain/schedule';
+import type { MemberDoc, ShareDoc } from '../../store/community';
+import { COLLECTIONS } from '../../store/db';
+import { upsertSites } from '../../store/sites';
 import { learningCommunityWorkflow, type CommunityStatus } from '../../workflows';
 import { exampleStory as story, storyCommunity } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
+import { piOf as pi, exampleSites as sites } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
-import { exampleSites as sites, piOf as pi } from '../helpers/people';
 
 const SLUG = 'lcom12';
 const FACILITATOR = 'rgerson@faculty.example.org';

@@ -9,10 +9,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
-import { listSites, upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
-import { DEMO_SILENT_TEAM, demoSteps, playDemo } from '../../tools/demo-players';
+import { listSites, upsertSites } from '../../store/sites';
 import { loadDemoConfig } from '../../tools/demo';
+import { DEMO_SILENT_TEAM, demoSteps, playDemo } from '../../tools/demo-players';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
 import { exampleSites } from '../helpers/people';

@@ -4,16 +4,16 @@
  * and promoted when an accepted team withdraws, 1 misses LS2 — from announcement to final report.
  * Inputs are sent as signals (the Update twins are tested on the dev server).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { COLLECTIONS } from '../../activities/db';
-import type { ApplicationDoc, TeamDoc } from '../../activities/lifecycle';
-import { upsertSites } from '../../activities/sites';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
+import { COLLECTIONS } from '../../store/db';
+import type { ApplicationDoc, TeamDoc } from '../../store/lifecycle';
+import { upsertSites } from '../../store/sites';
 import {
   collaborativeWorkflow,
   statusQuery,
@@ -24,7 +24,7 @@ import {
 } from '../../workflows';
 import { exampleStory as story, storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 
 const FACULTY = 'jcohen@faculty.example.org';

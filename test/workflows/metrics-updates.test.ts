@@ -4,17 +4,17 @@
  * replaces the earlier values as an amendment.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { submissions } from '../../activities/metrics';
-import { upsertSites } from '../../activities/sites';
 import { parseLaunchConfig } from '../../domain/config';
+import { submissions } from '../../store/metrics';
+import { upsertSites } from '../../store/sites';
 import { submitMetrics, teamWorkflow, teamWorkflowId } from '../../workflows';
 import { twoPeriodConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor } from '../helpers/people';
 import { MEASURES } from '../helpers/measures';
+import { applicationFor } from '../helpers/people';
 
 describe('submitMetrics validation (dev server)', () => {
   let env: TestWorkflowEnvironment;

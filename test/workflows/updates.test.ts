@@ -7,8 +7,8 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
 import * as ops from '../../app';
+import { upsertSites } from '../../store/sites';
 import {
   cancel,
   collaborativeWorkflow,
@@ -20,7 +20,7 @@ import {
 } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 import { refusal, waitFor } from '../helpers/wait';
 
 const FACULTY = 'jcohen@faculty.example.org';

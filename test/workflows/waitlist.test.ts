@@ -8,17 +8,17 @@
  * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/waitlist` writes the collaborative's history to
  * test/histories/collaborative-waitlist-<tag>.json, for test/replay.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { upsertSites } from '../../activities/sites';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
+import { upsertSites } from '../../store/sites';
 import { collaborativeWorkflow, statusQuery, teamWorkflowId } from '../../workflows';
 import { storyConfig } from '../helpers/configs';
 import { harness, timeSkippingEnv, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites as sites, piOf as pi } from '../helpers/people';
+import { applicationFor, piOf as pi, exampleSites as sites } from '../helpers/people';
 
 const FACULTY = 'jcohen@faculty.example.org';
 const COORDINATOR = 'sam.rivera@network.example.org';

@@ -43,7 +43,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db
     .collection(COLLECTIONS.communities)
     .createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' });
-  // An outbox record's `_id` is its key (activities/outbox.ts); this index keeps records written
+  // An outbox record's `_id` is its key (mail/outbox.ts); this index keeps records written
   // before that (ObjectId `_id`) unique too, and serves the lookups by key on MongoDB.
   await db.collection(COLLECTIONS.outbox).createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
   await db

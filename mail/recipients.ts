@@ -1,12 +1,12 @@
 /** Who receives what: the people each notice goes to, from the directory, the applications and the config. */
 import type { Db } from 'mongodb';
 import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
+import { type CollaborativeDoc } from '../store/collaboratives';
+import { membersAt, type CommunityDoc, type MemberDoc } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { applicationOf, type ApplicationDoc } from '../store/lifecycle';
+import { getSites } from '../store/sites';
 import { type Recipient } from '../templates/notices';
-import { type CollaborativeDoc } from './collaboratives';
-import { membersAt, type CommunityDoc, type MemberDoc } from './community';
-import { COLLECTIONS } from './db';
-import { applicationOf, type ApplicationDoc } from './lifecycle';
-import { getSites } from './sites';
 
 export interface Addressee extends Recipient {
   siteId?: string;

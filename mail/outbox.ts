@@ -7,17 +7,18 @@
  * systems treat as the same message.
  *
  * The record's `_id` is its business key: on MongoDB a claim, a take-over and a mark-sent are one
- * primary-key lookup. FerretDB 1.24 (SQLite) still scans, though about 7× cheaper than by `key`
- * (16 ms against 52 ms per write at 1,000 records; 92 ms against 623 ms at 10,000: bench/README.md).
+ * primary-key lookup; on FerretDB 1.24 (SQLite) too, with the provisioning step's patch that makes
+ * its pushed-down `_id` filter match its `_id` index (README, Performance).
  * Records written before that have an ObjectId `_id`; they are still found by `key`.
  */
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
-import { COLLECTIONS, isDuplicateKey } from './db';
+import { COLLECTIONS, isDuplicateKey } from '../store/db';
+import { noDelaySocket } from './smtp-socket';
 
 export type EmailStatus = 'claimed' | 'sent' | 'failed';
 
@@ -106,6 +107,7 @@ export function createTransport(o: MailerOptions): Transporter {
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 30_000,
+      getSocket: noDelaySocket, // TCP_NODELAY: see smtp-socket.ts
     }),
   );
 }

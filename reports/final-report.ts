@@ -3,14 +3,14 @@
  * collaborative (`reports`, key collaborative + kind). Issue #4 adds metrics and run charts.
  */
 import type { Db } from 'mongodb';
-import { currentSchedule, getCollaborative } from './collaboratives';
-import { COLLECTIONS } from './db';
-import type { ApplicationDoc, TeamDoc } from './lifecycle';
 import type { Measure } from '../domain/metrics';
 import { ms } from '../domain/schedule';
+import { currentSchedule, getCollaborative } from '../store/collaboratives';
+import { COLLECTIONS } from '../store/db';
+import type { ApplicationDoc, TeamDoc } from '../store/lifecycle';
+import { submissions, type SubmissionDoc } from '../store/metrics';
+import { siteNames } from '../store/sites';
 import { renderRunChart } from './charts';
-import { submissions, type SubmissionDoc } from './metrics';
-import { siteNames } from './sites';
 
 export interface ReportChart {
   measure: string;

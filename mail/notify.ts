@@ -14,24 +14,25 @@ import {
 import type { Schedule } from '../domain/schedule';
 import { wholeSecondIso } from '../domain/time';
 import { personalLink, type LinkMaker } from '../security/links';
+import { currentSchedule, getCollaborative } from '../store/collaboratives';
+import { getCommunity } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { getSites } from '../store/sites';
 import { renderCommunityNotice } from '../templates/community';
 import {
   renderNotice,
+  withRecipientData,
   type CalendarEntry,
   type CalendarSpec,
-  type NoticeData,
+  type RecipientData,
   type RenderedNotice,
 } from '../templates/notices';
 import { icalAttachment } from './calendar';
 import { calendarEntriesSent } from './calendar-entries';
-import { currentSchedule, getCollaborative } from './collaboratives';
-import { getCommunity } from './community';
-import { COLLECTIONS } from './db';
 import { deliverEach, type BulkResult } from './delivery';
 import { communityNoticeData, noticeData } from './notice-data';
 import type { Outbox, OutboxDoc } from './outbox';
 import { communityRecipients, dedupe, recipients as recipientsOf, type Addressee } from './recipients';
-import { getSites } from './sites';
 
 /** DTSTAMP carries whole seconds. */
 
@@ -55,14 +56,18 @@ export class Notifier {
     const recipients = await recipientsOf(this.db, doc, notice);
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
     const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
-    const data = await noticeData(
+    const prepared = await noticeData(
       this.db,
       doc,
       notice,
       sites,
       this.opts.eventTime?.().getTime() ?? Date.now(),
     );
-    if (notice.kind === 'metrics-digest' && !data.digestRows?.length && !data.failedEmails?.length)
+    if (
+      prepared.kind === 'metrics-digest' &&
+      !prepared.data.digestRows.length &&
+      !prepared.data.failedEmails.length
+    )
       return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
     const schedule = currentSchedule(doc);
     const cancels =
@@ -71,20 +76,14 @@ export class Notifier {
         : new Map<string, CalendarEntry[]>();
     return this.deliverAll(slug, notice, recipients, doc.config.coordinators[0]!, (r) => {
       const site = r.siteId ? sites.get(r.siteId) : undefined;
-      return renderNotice(notice, {
-        slug,
-        config: doc.config,
-        schedule,
-        recipient: r,
-        data: {
-          ...data,
-          ...this.personalLinks(slug, notice, r),
-          siteName: site?.name ?? data.siteName,
-          teamMember: r.member,
-          pi: r.pi,
-          cancels: cancels.get(r.email),
-        },
+      const mine = withRecipientData(prepared, {
+        ...this.personalLinks(slug, notice, r),
+        siteName: site?.name ?? prepared.data.siteName,
+        teamMember: r.member,
+        pi: r.pi,
+        cancels: cancels.get(r.email),
       });
+      return renderNotice(mine, { slug, config: doc.config, schedule, recipient: r });
     });
   }
 
@@ -121,7 +120,7 @@ export class Notifier {
    * team page (pre-work, metrics, attendance). Issued at the event's time, so a retry renders the
    * same email.
    */
-  private personalLinks(slug: string, n: CollaborativeNotice, r: Addressee): Partial<NoticeData> {
+  private personalLinks(slug: string, n: CollaborativeNotice, r: Addressee): RecipientData {
     const m = this.opts.links;
     const siteId = 'siteId' in n ? n.siteId : r.siteId;
     if (!m || !siteId) return {};

@@ -1,0 +1,202 @@
+/** What each notice's template needs, loaded from the records: decision notes, digest rows, the final report, shares… */
+import type { Db } from 'mongodb';
+import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
+import type { ReportChart } from '../reports/final-report';
+import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
+import { type CommunityDoc, type MemberDoc, type ShareDoc } from '../store/community';
+import { COLLECTIONS } from '../store/db';
+import { applicationOf } from '../store/lifecycle';
+import { digestRows } from '../store/metrics';
+import { getSites, siteNames, type SiteDoc } from '../store/sites';
+import { type CommunityNoticeData } from '../templates/community';
+import type { LoadedData, PreparedNotice } from '../templates/notices';
+import type { OutboxDoc } from './outbox';
+
+/** The notice with what its template needs from the records (templates/notices.ts `LoadedData`). */
+export async function noticeData(
+  db: Db,
+  doc: CollaborativeDoc,
+  n: CollaborativeNotice,
+  sites: Map<string, SiteDoc>,
+  eventTime: number,
+): Promise<PreparedNotice> {
+  const siteId = 'siteId' in n ? n.siteId : undefined;
+  // A site since removed from the directory is named by its id.
+  const siteName = siteId
+    ? (sites.get(siteId)?.name ?? (await getSites(db, [siteId]))[0]?.name ?? siteId)
+    : undefined;
+  const named = async (ids: string[]) => {
+    const names = await siteNames(db, ids);
+    return ids.map((id) => names.get(id) ?? id);
+  };
+  switch (n.kind) {
+    case 'review-reminder':
+      return { kind: n.kind, notice: n, data: { siteName, undecidedNames: await named(n.undecided) } };
+    case 'decisions-overdue':
+      return { kind: n.kind, notice: n, data: { siteName, undecidedNames: await named(n.undecided) } };
+    case 'decision': {
+      const app = await applicationOf(db, doc.slug, n.siteId);
+      const s = currentSchedule(doc);
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          decisionNotes: app?.decision?.notes || undefined,
+          preworkStart: s.prework ?? s.decisionsDue,
+        },
+      };
+    }
+    case 'withdrawal':
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          promotedSiteName: n.promoted
+            ? ((await getSites(db, [n.promoted]))[0]?.name ?? n.promoted)
+            : undefined,
+        },
+      };
+    case 'feedback': {
+      const f = await db
+        .collection(COLLECTIONS.feedback)
+        .findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
+      if (!f) throw new Error(`no feedback ${n.n} for ${n.siteId} in ${doc.slug}`);
+      return {
+        kind: n.kind,
+        notice: n,
+        data: { siteName, feedbackText: String(f.text), feedbackBy: String(f.by) },
+      };
+    }
+    case 'metrics-reminder':
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          siteName,
+          missingMeasures: (doc.config.metrics?.measures ?? []).filter((m) => m.required).map((m) => m.name),
+        },
+      };
+    case 'metrics-digest': {
+      const rows = await digestRows(db, doc.slug, eventTime);
+      const names = await named(rows.map((r) => r.siteId));
+      const failed = await db
+        .collection<OutboxDoc>(COLLECTIONS.outbox)
+        .find({ collaborative: doc.slug, status: 'failed' })
+        .sort({ failedAt: 1 })
+        .limit(50)
+        .toArray();
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          digestRows: rows.map((r, i) => [names[i]!, r.periods.join(', ')]),
+          failedEmails: failed.map((f) => [f.to, (f.error ?? '').slice(0, 120)]),
+        },
+      };
+    }
+    case 'final-report': {
+      const report = await db
+        .collection(COLLECTIONS.reports)
+        .findOne({ collaborative: doc.slug, kind: 'final' });
+      return {
+        kind: n.kind,
+        notice: n,
+        data: {
+          reportRows: ((report?.rows as { team: string; summary: string }[] | undefined) ?? []).map((r) => [
+            r.team,
+            r.summary,
+          ]),
+          reportText: (report?.summary as string[] | undefined) ?? [],
+          charts: ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
+            caption: `${c.measure}: ${c.scope}`,
+            svg: c.svg,
+          })),
+          csv: report?.csv as string | undefined,
+        },
+      };
+    }
+    default:
+      return plain(n, siteName);
+  }
+}
+
+type PlainKind = Exclude<CollaborativeNotice['kind'], keyof LoadedData>;
+
+/** A notice whose template needs nothing from the records (only kinds without `LoadedData` fit). */
+function plain(n: Extract<CollaborativeNotice, { kind: PlainKind }>, siteName?: string): PreparedNotice {
+  return { kind: n.kind, notice: n, data: { siteName } } as PreparedNotice;
+}
+
+export async function communityNoticeData(
+  db: Db,
+  doc: CommunityDoc,
+  n: CommunityNotice,
+): Promise<CommunityNoticeData> {
+  const slug = doc.slug;
+  switch (n.kind) {
+    case 'community-announcement':
+      return {};
+    case 'community-welcome': {
+      const m = await db
+        .collection<MemberDoc>(COLLECTIONS.members)
+        .findOne({ community: slug, email: n.email, membership: n.membership });
+      return { joinedAt: m?.joinedAt.toISOString() };
+    }
+    case 'community-meeting-summary': {
+      const [summary, attended] = await Promise.all([
+        db.collection(COLLECTIONS.meetingSummaries).findOne({ community: slug, meeting: n.meeting }),
+        db
+          .collection<{ email: string }>(COLLECTIONS.meetingAttendance)
+          .find({ community: slug, meeting: n.meeting })
+          .toArray(),
+      ]);
+      const names = await memberNames(
+        db,
+        slug,
+        attended.map((a) => a.email),
+      );
+      const by = summary?.by as string | undefined;
+      const facilitator = doc.config.facilitators.find((f) => f.email === by);
+      return {
+        summaryText: summary?.text as string | undefined,
+        summaryBy: facilitator?.name ?? by,
+        present: attended.map((a) => names.get(a.email) ?? a.email).sort(),
+      };
+    }
+    case 'community-digest': {
+      const [from, to] = n.shares;
+      const shares = await db
+        .collection<ShareDoc>(COLLECTIONS.shares)
+        .find({ community: slug, n: { $gte: from, $lte: to } })
+        .sort({ n: 1 })
+        .toArray();
+      const names = await memberNames(
+        db,
+        slug,
+        shares.map((s) => s.by),
+      );
+      return {
+        shares: shares.map((s) => ({
+          n: s.n,
+          kind: s.kind,
+          title: s.title,
+          text: s.text,
+          by: names.get(s.by) ?? s.by,
+        })),
+      };
+    }
+    default:
+      return {};
+  }
+}
+
+/** The names members gave when they joined, by email. */
+export async function memberNames(db: Db, slug: string, emails: string[]): Promise<Map<string, string>> {
+  const docs = await db
+    .collection<MemberDoc>(COLLECTIONS.members)
+    .find({ community: slug, email: { $in: [...new Set(emails)] } })
+    .toArray();
+  return new Map(docs.map((m) => [m.email, m.name]));
+}

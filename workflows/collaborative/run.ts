@@ -1,0 +1,88 @@
+/**
+ * What the parts of a collaborative's run share: its config, its state, the handles of its
+ * teams' child workflows, and the steps several parts take (entering a phase, starting or
+ * closing a team).
+ */
+import {
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  startChild,
+  upsertSearchAttributes,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { LaunchConfig } from '../../domain/config';
+import type { Phase } from '../../domain/phases';
+import { closeTeam } from '../definitions';
+import { refusalDates } from '../inputs';
+import { mailActivities, recordActivities } from '../proxies';
+import { LC_KIND, LC_PHASE } from '../search-attributes';
+import { teamWorkflow, teamWorkflowId } from '../team';
+import { teamOf, type CollaborativeState } from './state';
+
+export const records = recordActivities();
+export const mail = mailActivities('30 minutes');
+
+export interface Run {
+  config: LaunchConfig;
+  slug: string;
+  s: CollaborativeState;
+  /** The teams' child workflows started by this run. */
+  children: Map<string, ChildWorkflowHandle<typeof teamWorkflow>>;
+  facultyEmails: Set<string>;
+  coordinatorEmails: Set<string>;
+  /** Dates in refusals, in the collaborative's zone. */
+  when: (iso: string) => string;
+}
+
+export function newRun(config: LaunchConfig, s: CollaborativeState): Run {
+  return {
+    config,
+    slug: config.slug,
+    s,
+    children: new Map(),
+    facultyEmails: new Set(config.faculty.map((f) => f.email)),
+    coordinatorEmails: new Set(config.coordinators.map((c) => c.email)),
+    when: refusalDates(config.timeZone),
+  };
+}
+
+export async function enter(run: Run, p: Phase): Promise<void> {
+  run.s.phase = p;
+  upsertSearchAttributes([{ key: LC_PHASE, value: p }]);
+  await records.recordPhase(run.slug, p);
+}
+
+export async function startTeam(run: Run, siteId: string, promoted: boolean): Promise<void> {
+  const { slug, config } = run;
+  teamOf(run.s, siteId)!.state = 'accepted';
+  await records.recordTeam(slug, siteId, 'accepted', { promoted });
+  const handle = await startChild(teamWorkflow, {
+    workflowId: teamWorkflowId(slug, siteId),
+    args: [
+      {
+        slug,
+        siteId,
+        schedule: run.s.schedule,
+        joinedAt: new Date().toISOString(),
+        timeZone: config.timeZone,
+        metrics: config.metrics,
+        maxHistoryEvents: config.limits.teamHistoryEvents,
+      },
+    ],
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    typedSearchAttributes: [
+      { key: LC_KIND, value: 'team' },
+      { key: LC_PHASE, value: 'prework' },
+    ],
+  });
+  run.children.set(siteId, handle);
+}
+
+export async function signalTeam(
+  run: Run,
+  siteId: string,
+  close: { reason: 'withdrawn' | 'cancelled'; note: string },
+): Promise<void> {
+  if (run.children.has(siteId))
+    await getExternalWorkflowHandle(teamWorkflowId(run.slug, siteId)).signal(closeTeam, close);
+}

@@ -1,0 +1,90 @@
+/**
+ * Everything a collaborative's run knows, as one plain, serialisable object: what its status
+ * query answers from, and what a continue-as-new would carry. Teams are kept in the order the
+ * sites first applied (notices list them in that order, and a site id may be all digits, which a
+ * record's keys would reorder).
+ */
+import type { LaunchConfig, Schedule } from '../../domain/config';
+import type { Phase } from '../../domain/phases';
+import type { CollaborativeStatus, Rejection, TeamSummary } from '../definitions';
+
+export interface CollaborativeState {
+  launchedAt: string;
+  schedule: Schedule;
+  /** Raised on every reschedule (a wait on the agenda wakes on it). */
+  scheduleVersion: number;
+  /** Per milestone, how often it moved: the SEQUENCE of its calendar entries. */
+  milestoneVersions: Record<string, number>;
+  phase: Phase;
+  nextMilestone?: { name: string; at: string };
+  /** Undefined until the announcement went out. */
+  announcedTo?: string[];
+  unknownSites: string[];
+  cancelled?: { reason: string; by: string };
+  notifiedAt?: string;
+  /** Keys of the agenda items done. */
+  done: string[];
+  rejected: Rejection[];
+  teams: TeamSummary[];
+  waitlist: string[];
+  feedbackCount: Record<string, number>;
+  /** Per informational call, the sites registered for it. */
+  callRegistrations: Record<number, string[]>;
+}
+
+export function initialState(config: LaunchConfig, launchedAt: string): CollaborativeState {
+  return {
+    launchedAt,
+    // Collaboratives launched before metrics existed have no `periods`: read them as none.
+    schedule: { ...config.schedule, periods: config.schedule.periods ?? [] },
+    scheduleVersion: 0,
+    milestoneVersions: {},
+    phase: 'scheduled',
+    unknownSites: [],
+    done: [],
+    rejected: [],
+    teams: [],
+    waitlist: [],
+    feedbackCount: {},
+    callRegistrations: {},
+  };
+}
+
+export const teamOf = (s: CollaborativeState, siteId: string): TeamSummary | undefined =>
+  s.teams.find((t) => t.siteId === siteId);
+
+/** The sites whose teams are running now. */
+export const activeTeams = (s: CollaborativeState): string[] =>
+  s.teams.filter((t) => t.state === 'accepted').map((t) => t.siteId);
+
+/** The sites that applied and have no decision yet. */
+export const undecided = (s: CollaborativeState): string[] =>
+  s.teams.filter((t) => t.applicationVersion && !t.decision).map((t) => t.siteId);
+
+/** A set over the list of done keys: what the agenda loop reads and adds to. */
+export function keySet(keys: string[]): { has(key: string): boolean; add(key: string): void } {
+  const set = new Set(keys);
+  return {
+    has: (key) => set.has(key),
+    add: (key) => {
+      if (!set.has(key)) keys.push(key);
+      set.add(key);
+    },
+  };
+}
+
+export function statusOf(config: LaunchConfig, s: CollaborativeState): CollaborativeStatus {
+  return {
+    slug: config.slug,
+    title: config.title,
+    phase: s.phase,
+    nextMilestone: s.nextMilestone,
+    announcedTo: s.announcedTo?.length ?? 0,
+    unknownSites: s.unknownSites,
+    scheduleVersion: s.scheduleVersion,
+    applications: s.teams.filter((t) => t.applicationVersion > 0).length,
+    teams: [...s.teams].sort((a, b) => a.siteId.localeCompare(b.siteId)),
+    waitlist: [...s.waitlist],
+    rejected: [...s.rejected],
+  };
+}
