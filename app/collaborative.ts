@@ -23,7 +23,8 @@ import {
 import { type Submission } from '../domain/metrics';
 import { milestoneNames, SIMPLE_MILESTONES } from '../domain/schedule';
 import { toInstant } from '../domain/time';
-import { collaboratives, currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
+import { currentSchedule, findProgramme, type CollaborativeDoc } from '../store/collaboratives';
+import { COLLECTIONS } from '../store/db';
 import {
   cancel as cancelUpdate,
   collaborativeWorkflow,
@@ -110,11 +111,11 @@ export async function recordFeedback(client: Client, slug: string, input: unknow
 
 /** The collaborative's record in MongoDB (its config, time zone and current schedule). */
 export async function collaborativeRecord(db: Db, slug: string): Promise<CollaborativeDoc> {
-  const doc = await collaboratives(db)
-    .findOne({ slug }, { projection: { _id: 0 } })
-    .catch((err: Error) => {
+  const doc = await findProgramme<CollaborativeDoc>(db, COLLECTIONS.collaboratives, slug).catch(
+    (err: Error) => {
       throw new OperationError(`cannot read the collaborative "${slug}" from MongoDB (${err.message})`);
-    });
+    },
+  );
   if (!doc) throw new OperationError(`no collaborative "${slug}" in the database`, 'not-found');
   return doc;
 }

@@ -9,6 +9,7 @@ import {
   type MeetingAttendance,
   type MeetingSummary,
 } from '../domain/inputs';
+import { findProgramme } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
 import {
   communityStatusQuery,
@@ -81,11 +82,13 @@ export async function communityStatusReport(
 ): Promise<CommunityStatusReport> {
   checkSlug(slug);
   const s = await queryStatus(client, 'community', slug, communityStatusQuery);
-  const doc = await db
-    .collection<{ config: { timeZone: string } }>(COLLECTIONS.communities)
-    .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } })
-    .catch((err: Error) => {
-      throw new OperationError(`cannot read the community "${slug}" from MongoDB (${err.message})`);
-    });
+  const doc = await findProgramme<{ slug: string; config: { timeZone: string } }>(
+    db,
+    COLLECTIONS.communities,
+    slug,
+    { _id: 0, 'config.timeZone': 1 },
+  ).catch((err: Error) => {
+    throw new OperationError(`cannot read the community "${slug}" from MongoDB (${err.message})`);
+  });
   return { ...s, timeZone: doc?.config.timeZone ?? 'UTC' };
 }

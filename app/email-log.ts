@@ -3,7 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import { emailSchema } from '../domain/common';
 import { ValidationError } from '../domain/errors';
 import type { EmailStatus, OutboxDoc } from '../mail/outbox';
-import { collaboratives, type CollaborativeDoc } from '../store/collaboratives';
+import { findProgramme, type CollaborativeDoc } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
 import { isTemplateName, TEMPLATE_NAMES } from '../templates/samples';
 import { OperationError } from './errors';
@@ -92,15 +92,17 @@ export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Pr
         .limit(limit)
         .toArray(),
       // A collaborative's emails, or a community's (whose record is in its own collection).
-      collaboratives(db)
-        .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } })
-        .then(
-          (found) =>
-            found ??
-            db
-              .collection<Pick<CollaborativeDoc, 'config'>>(COLLECTIONS.communities)
-              .findOne({ slug }, { projection: { _id: 0, 'config.timeZone': 1 } }),
-        ),
+      findProgramme<Pick<CollaborativeDoc, 'slug' | 'config'>>(db, COLLECTIONS.collaboratives, slug, {
+        _id: 0,
+        'config.timeZone': 1,
+      }).then(
+        (found) =>
+          found ??
+          findProgramme<Pick<CollaborativeDoc, 'slug' | 'config'>>(db, COLLECTIONS.communities, slug, {
+            _id: 0,
+            'config.timeZone': 1,
+          }),
+      ),
     ]);
     if (!doc && !total)
       throw new OperationError(

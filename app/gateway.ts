@@ -14,8 +14,9 @@ import type { Db } from 'mongodb';
 import { communityWorkflowId } from '../domain/community';
 import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
-import { dataConverterFor, parseKeys } from '../security/codec';
+import { dataConverterFor, localEncryptionKeys, parseKeys } from '../security/codec';
 import { temporalConnectionOptions, type TemporalSettings } from '../security/temporal-connection';
+import { findProgramme } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
 import { teamStatusQuery, teamWorkflowId, type TeamStatus } from '../workflows';
 import { LC_KIND, LC_PHASE } from '../workflows/search-attributes';
@@ -66,12 +67,11 @@ export async function startOnce(
 ): Promise<string> {
   const workflowId = WORKFLOW_IDS[kind](config.slug);
   for (const other of Object.keys(PROGRAMME_COLLECTIONS) as Programme[]) {
-    const taken = await db
-      .collection(PROGRAMME_COLLECTIONS[other])
-      .findOne({ slug: config.slug }, { projection: { _id: 1 } })
-      .catch((err: Error) => {
+    const taken = await findProgramme(db, PROGRAMME_COLLECTIONS[other], config.slug, { _id: 1 }).catch(
+      (err: Error) => {
         throw new OperationError(`cannot read the programmes from MongoDB (${err.message})`);
-      });
+      },
+    );
     if (taken)
       throw new OperationError(
         `a ${other} with slug "${config.slug}" was already launched (workflow ${WORKFLOW_IDS[other](config.slug)}); choose another slug`,
@@ -115,6 +115,9 @@ export async function queryStatus<T>(
     throw unavailableOr(err);
   }
 }
+
+/** The key `npm start` made for the local stack, when it did (read by the CLI beside it). */
+export const localStackKeys = (dataDir: string): string | undefined => localEncryptionKeys(dataDir, false);
 
 // ---- sending Updates ---------------------------------------------------------------------------
 

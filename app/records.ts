@@ -4,7 +4,12 @@
  */
 import type { Db } from 'mongodb';
 import { workflowIdFor, type LaunchConfig } from '../domain/config';
-import { collaboratives, recordProgramme, type CollaborativeDoc } from '../store/collaboratives';
+import {
+  collaboratives,
+  findProgramme,
+  recordProgramme,
+  type CollaborativeDoc,
+} from '../store/collaboratives';
 import type { CommunityDoc } from '../store/community';
 import { COLLECTIONS } from '../store/db';
 import { applicationOf, type ApplicationDoc } from '../store/lifecycle';
@@ -24,7 +29,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** A collaborative's record, or undefined for an unknown (or malformed) slug. */
 export async function findCollaborative(db: Db, slug: string): Promise<CollaborativeDoc | undefined> {
   if (!SLUG.test(slug)) return undefined;
-  return (await collaboratives(db).findOne({ slug }, { projection: { _id: 0 } })) ?? undefined;
+  return (await findProgramme<CollaborativeDoc>(db, COLLECTIONS.collaboratives, slug)) ?? undefined;
 }
 
 /** The collaboratives that name `email` as coordinator or faculty (every one when `email` is undefined), newest first. */
@@ -53,11 +58,7 @@ export const latestApplication = applicationOf;
 /** A community's record, or undefined for an unknown (or malformed) slug. */
 export async function findCommunity(db: Db, slug: string): Promise<CommunityDoc | undefined> {
   if (!SLUG.test(slug)) return undefined;
-  return (
-    (await db
-      .collection<CommunityDoc>(COLLECTIONS.communities)
-      .findOne({ slug }, { projection: { _id: 0 } })) ?? undefined
-  );
+  return (await findProgramme<CommunityDoc>(db, COLLECTIONS.communities, slug)) ?? undefined;
 }
 
 /**

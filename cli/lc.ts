@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
 import type { Db, MongoClient } from 'mongodb';
+import path from 'node:path';
 import * as ops from '../app';
 import { ValidationError } from '../domain/errors';
 import { readSettings, type Settings } from '../domain/settings';
@@ -20,7 +21,13 @@ const open: { mongo?: MongoClient; client?: Client } = {};
 
 /** The settings: read by `main` before anything else; read here when the program is driven in-process (tests). */
 function config(): Settings {
-  return (settings ??= readSettings(process.env));
+  return (settings ??= readSettings({ ...process.env, LC_ENCRYPTION_KEYS: encryptionKeys() }));
+}
+
+/** The environment's keys; next to `npm start`'s stack (no TEMPORAL_ADDRESS), the key it made. */
+function encryptionKeys(): string | undefined {
+  if (process.env.LC_ENCRYPTION_KEYS || process.env.TEMPORAL_ADDRESS) return process.env.LC_ENCRYPTION_KEYS;
+  return ops.localStackKeys(process.env.LC_DATA_DIR ?? path.join(__dirname, '..', '.data'));
 }
 
 async function db(): Promise<Db> {

@@ -38,7 +38,7 @@ const ENCRYPTION_KEY = /^([\w.-]+):([A-Za-z0-9+/]{43}=)$/;
 
 const schema = z.object({
   // ---- runtime ----
-  /** `production` makes LC_SIGNING_KEY and LC_WEB_BASE_URL required (the Docker image sets it). */
+  /** `production` makes LC_SIGNING_KEY, LC_WEB_BASE_URL and LC_ENCRYPTION_KEYS required (the Docker image sets it). */
   NODE_ENV: z.string().optional(),
   LC_LOG_LEVEL: z
     .enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) })
@@ -181,6 +181,11 @@ function crossChecks(env: Record<string, string>): string[] {
       problems.push('LC_SIGNING_KEY: is required when NODE_ENV=production (openssl rand -hex 32)');
     if (!env.LC_WEB_BASE_URL)
       problems.push('LC_WEB_BASE_URL: is required when NODE_ENV=production (the public URL of the web app)');
+    // Every PI's and team member's name and email travels in workflow payloads: private by default.
+    if (!env.LC_ENCRYPTION_KEYS)
+      problems.push(
+        'LC_ENCRYPTION_KEYS: is required when NODE_ENV=production (<id>:<key>, the key from openssl rand -base64 32)',
+      );
   }
   if (env.TEMPORAL_TLS_CERT && !env.TEMPORAL_TLS_KEY)
     problems.push(

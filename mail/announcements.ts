@@ -1,7 +1,8 @@
 /** The announcement: one email per announced site's PI, with a signed link to the site's application. */
 import type { Db } from 'mongodb';
 import { personalLink, type LinkMaker } from '../security/links';
-import { collaboratives, getCollaborative } from '../store/collaboratives';
+import { getCollaborative, updateProgramme } from '../store/collaboratives';
+import { COLLECTIONS } from '../store/db';
 import { getSites } from '../store/sites';
 import { renderAnnouncement } from '../templates/announcement';
 import { deliverEach, type BulkResult } from './delivery';
@@ -23,10 +24,9 @@ export async function sendAnnouncements(
   o: AnnouncementOptions,
 ): Promise<BulkResult> {
   // Recorded first: later notices to "every announced PI" read this list.
-  await collaboratives(db).updateOne(
-    { slug: input.slug },
-    { $addToSet: { announcedTo: { $each: input.siteIds } } },
-  );
+  await updateProgramme(db, COLLECTIONS.collaboratives, input.slug, {
+    $addToSet: { announcedTo: { $each: input.siteIds } },
+  });
   const { config } = await getCollaborative(db, input.slug);
   const sites = await getSites(db, input.siteIds);
   return deliverEach(outbox, sites, {

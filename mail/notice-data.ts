@@ -4,7 +4,8 @@ import { type CollaborativeNotice, type CommunityNotice } from '../domain/notice
 import type { ReportChart } from '../reports/final-report';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { type CommunityDoc, type MemberDoc, type ShareDoc } from '../store/community';
-import { COLLECTIONS } from '../store/db';
+import { COLLECTIONS, findByKey } from '../store/db';
+import { ids } from '../store/keys';
 import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
@@ -59,9 +60,11 @@ export async function noticeData(
         },
       };
     case 'feedback': {
-      const f = await db
-        .collection(COLLECTIONS.feedback)
-        .findOne({ collaborative: doc.slug, siteId: n.siteId, n: n.n });
+      const f = await findByKey(db.collection(COLLECTIONS.feedback), ids.feedback(doc.slug, n.siteId, n.n), {
+        collaborative: doc.slug,
+        siteId: n.siteId,
+        n: n.n,
+      });
       if (!f) throw new Error(`no feedback ${n.n} for ${n.siteId} in ${doc.slug}`);
       return {
         kind: n.kind,
@@ -97,9 +100,10 @@ export async function noticeData(
       };
     }
     case 'final-report': {
-      const report = await db
-        .collection(COLLECTIONS.reports)
-        .findOne({ collaborative: doc.slug, kind: 'final' });
+      const report = await findByKey(db.collection(COLLECTIONS.reports), ids.report(doc.slug, 'final'), {
+        collaborative: doc.slug,
+        kind: 'final',
+      });
       return {
         kind: n.kind,
         notice: n,
@@ -139,14 +143,19 @@ export async function communityNoticeData(
     case 'community-announcement':
       return {};
     case 'community-welcome': {
-      const m = await db
-        .collection<MemberDoc>(COLLECTIONS.members)
-        .findOne({ community: slug, email: n.email, membership: n.membership });
+      const m = await findByKey(
+        db.collection<MemberDoc>(COLLECTIONS.members),
+        ids.member(slug, n.email, n.membership),
+        { community: slug, email: n.email, membership: n.membership },
+      );
       return { joinedAt: m?.joinedAt.toISOString() };
     }
     case 'community-meeting-summary': {
       const [summary, attended] = await Promise.all([
-        db.collection(COLLECTIONS.meetingSummaries).findOne({ community: slug, meeting: n.meeting }),
+        findByKey(db.collection(COLLECTIONS.meetingSummaries), ids.meetingSummary(slug, n.meeting), {
+          community: slug,
+          meeting: n.meeting,
+        }),
         db
           .collection<{ email: string }>(COLLECTIONS.meetingAttendance)
           .find({ community: slug, meeting: n.meeting })

@@ -17,7 +17,8 @@ import type { Collection, Db, Filter, ObjectId } from 'mongodb';
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
-import { COLLECTIONS, isDuplicateKey } from '../store/db';
+import { COLLECTIONS, isDuplicateKey, LOOKUP_CONCURRENCY, mapLimited, upsertById } from '../store/db';
+import { ids } from '../store/keys';
 import { noDelaySocket } from './smtp-socket';
 
 export type EmailStatus = 'claimed' | 'sent' | 'failed';
@@ -152,19 +153,23 @@ export class Outbox {
   }
 
   /**
-   * The recorded status of those of `keys` that have a record, in one query: a bulk send skips
-   * what was sent (or refused) before instead of asking once per recipient, and sends what another
-   * attempt holds last.
+   * The recorded status of those of `keys` that have a record: a bulk send skips what was sent (or
+   * refused) before instead of claiming once per recipient, and sends what another attempt holds
+   * last. One `findOne({_id: key})` per key, `LOOKUP_CONCURRENCY` at once: the only filter
+   * FerretDB 1.24 answers from an index (`{key: {$in}}` and `{_id: {$in}}` both scan the outbox).
+   * A record in the old shape (ObjectId `_id`, rewritten by the startup migration, db.ts) is not
+   * seen here; its key is then claimed like a new one, and the claim finds it by `key`.
    */
   async statuses(keys: string[]): Promise<Map<string, KeyStatus>> {
     const out = new Map<string, KeyStatus>();
-    if (!keys.length) return out;
-    // By `key`, not `_id`: records written before `_id` was the key are found too. FerretDB scans
-    // the outbox for it, once per bulk send.
-    const docs = await this.col
-      .find({ key: { $in: keys } }, { projection: { _id: 0, key: 1, status: 1, leaseUntil: 1 } })
-      .toArray();
-    for (const d of docs) out.set(d.key, { status: d.status, leaseUntil: d.leaseUntil });
+    const unique = [...new Set(keys)];
+    const docs = await mapLimited(unique, LOOKUP_CONCURRENCY, (key) =>
+      this.col.findOne(
+        { _id: ids.outbox(key) },
+        { projection: { _id: 0, key: 1, status: 1, leaseUntil: 1 } },
+      ),
+    );
+    for (const d of docs) if (d) out.set(d.key, { status: d.status, leaseUntil: d.leaseUntil });
     return out;
   }
 
@@ -190,13 +195,13 @@ export class Outbox {
     } catch (err) {
       if (!(err instanceof ApplicationFailure) || !err.nonRetryable) throw err;
       if (err.type !== 'EmailRejected') return 'failed'; // refused before: recorded then
-      await this.db
-        .collection(COLLECTIONS.bounces)
-        .updateOne(
-          { email: email.to },
-          { $set: { lastError: err.message, lastAt: new Date(), lastKey: email.key }, $inc: { count: 1 } },
-          { upsert: true },
-        );
+      await upsertById(
+        this.db,
+        COLLECTIONS.bounces,
+        ids.bounce(email.to),
+        { email: email.to },
+        { $set: { lastError: err.message, lastAt: new Date(), lastKey: email.key }, $inc: { count: 1 } },
+      );
       return 'failed';
     }
   }
@@ -273,7 +278,7 @@ export class Outbox {
     const leaseUntil = new Date(now.getTime() + this.lease());
     try {
       await this.col.insertOne({
-        _id: email.key,
+        _id: ids.outbox(email.key),
         key: email.key,
         collaborative: email.collaborative,
         purpose: email.purpose,
@@ -287,12 +292,12 @@ export class Outbox {
         ...(email.eventTime ? { eventTime: email.eventTime } : {}),
         leaseUntil,
       });
-      return { ref: { _id: email.key } };
+      return { ref: { _id: ids.outbox(email.key) } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
     // The key's record, by `_id`; a record from before `_id` was the key, by `key` (a scan).
-    let doc = await this.col.findOne({ _id: email.key });
+    let doc = await this.col.findOne({ _id: ids.outbox(email.key) });
     doc ??= await this.col.findOne({ key: email.key });
     if (!doc) throw new Error(`email ${email.key}: its outbox record vanished while claiming it`);
     const ref: Filter<OutboxRecord> = { _id: doc._id };

@@ -3,7 +3,8 @@ import type { Db } from 'mongodb';
 import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
 import { type CollaborativeDoc } from '../store/collaboratives';
 import { membersAt, type CommunityDoc, type MemberDoc } from '../store/community';
-import { COLLECTIONS } from '../store/db';
+import { COLLECTIONS, findByKey, findEachById } from '../store/db';
+import { ids } from '../store/keys';
 import { applicationOf, type ApplicationDoc } from '../store/lifecycle';
 import { getSites } from '../store/sites';
 import { type Recipient } from '../templates/notices';
@@ -21,6 +22,19 @@ export function dedupe(list: Addressee[]): Addressee[] {
   return list.filter((a) => !seen.has(a.email) && seen.add(a.email));
 }
 
+/**
+ * The applications of those sites (sites without one are absent): one lookup by `_id` each, and
+ * those that missed once more by business key (an application in the old shape, or none).
+ */
+function applicationsOf(db: Db, slug: string, siteIds: string[]): Promise<ApplicationDoc[]> {
+  return findEachById(
+    db.collection<ApplicationDoc>(COLLECTIONS.applications),
+    siteIds,
+    (siteId) => ids.application(slug, siteId),
+    (missed) => ({ collaborative: slug, siteId: { $in: missed } }),
+  );
+}
+
 export async function pis(db: Db, siteIds: string[]): Promise<Addressee[]> {
   return (await getSites(db, siteIds)).map((s) => ({
     name: s.piName,
@@ -33,10 +47,7 @@ export async function pis(db: Db, siteIds: string[]): Promise<Addressee[]> {
 
 /** The PI and the contact person named in the application of each site. */
 export async function applicants(db: Db, doc: CollaborativeDoc, siteIds: string[]): Promise<Addressee[]> {
-  const apps = await db
-    .collection<ApplicationDoc>(COLLECTIONS.applications)
-    .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
-    .toArray();
+  const apps = await applicationsOf(db, doc.slug, siteIds);
   const contacts = new Map(apps.map((a) => [a.siteId, a.coreTeam.contactPerson]));
   return (await pis(db, siteIds)).flatMap((pi) => {
     const contact = contacts.get(pi.siteId!);
@@ -51,10 +62,7 @@ export async function teams(
   siteIds: string[],
   withPi: boolean,
 ): Promise<Addressee[]> {
-  const apps = await db
-    .collection<ApplicationDoc>(COLLECTIONS.applications)
-    .find({ collaborative: doc.slug, siteId: { $in: siteIds } })
-    .toArray();
+  const apps = await applicationsOf(db, doc.slug, siteIds);
   const sites = new Map((await getSites(db, siteIds)).map((s) => [s.siteId, s]));
   const out: Addressee[] = [];
   for (const app of apps.sort((a, b) => a.siteId.localeCompare(b.siteId))) {
@@ -204,9 +212,11 @@ export async function communityRecipients(
     case 'community-announcement':
       return pis(db, n.siteIds);
     case 'community-welcome': {
-      const m = await db
-        .collection<MemberDoc>(COLLECTIONS.members)
-        .findOne({ community: doc.slug, email: n.email, membership: n.membership });
+      const m = await findByKey(
+        db.collection<MemberDoc>(COLLECTIONS.members),
+        ids.member(doc.slug, n.email, n.membership),
+        { community: doc.slug, email: n.email, membership: n.membership },
+      );
       return m ? [asMember(m)] : [];
     }
     default: {

@@ -6,7 +6,8 @@ import type { Db } from 'mongodb';
 import type { Measure } from '../domain/metrics';
 import { ms } from '../domain/schedule';
 import { currentSchedule, getCollaborative } from '../store/collaboratives';
-import { COLLECTIONS } from '../store/db';
+import { COLLECTIONS, upsertById } from '../store/db';
+import { ids } from '../store/keys';
 import type { ApplicationDoc, TeamDoc } from '../store/lifecycle';
 import { submissions, type SubmissionDoc } from '../store/metrics';
 import { siteNames } from '../store/sites';
@@ -135,9 +136,13 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
     ),
     csv: toCsv(measures, subs, names),
   };
-  await db
-    .collection<FinalReport>(COLLECTIONS.reports)
-    .updateOne({ collaborative: slug, kind: 'final' }, { $set: report }, { upsert: true });
+  await upsertById(
+    db,
+    COLLECTIONS.reports,
+    ids.report(slug, 'final'),
+    { collaborative: slug, kind: 'final' },
+    { $set: { ...report } },
+  );
   return report;
 }
 

@@ -8,6 +8,8 @@
  * the first one encrypts. Generate one with `openssl rand -base64 32`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
@@ -90,4 +92,18 @@ export class AesGcmCodec implements PayloadCodec {
 /** The data converter for clients and workers: encrypted when keys are configured. */
 export function dataConverterFor(keys: EncryptionKey[] | undefined) {
   return keys?.length ? { payloadCodecs: [new AesGcmCodec(keys)] } : undefined;
+}
+
+/**
+ * The local stack's key (npm start): made once in `dataDir`, so payloads are encrypted on a
+ * developer's machine as in production, and the CLI beside it reads the same file.
+ */
+export function localEncryptionKeys(dataDir: string, create: boolean): string | undefined {
+  const file = path.join(dataDir, 'encryption-keys');
+  if (!fs.existsSync(file)) {
+    if (!create) return undefined;
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, `local-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }

@@ -2,7 +2,8 @@
 import type { Db, Filter } from 'mongodb';
 import type { LaunchConfig, Schedule } from '../domain/config';
 import type { Phase } from '../domain/phases';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, findByKey, updateByKey, upsertById } from './db';
+import { ids } from './keys';
 
 export interface CollaborativeDoc {
   slug: string;
@@ -36,9 +37,21 @@ export async function getProgramme<T extends { slug: string }>(
   slug: string,
   what: string,
 ): Promise<T> {
-  const doc = await db.collection<T>(collection).findOne({ slug } as Filter<T>, { projection: { _id: 0 } });
+  const doc = await findProgramme<T>(db, collection, slug);
   if (!doc) throw new Error(`no ${what} "${slug}" in the database`);
-  return doc as T;
+  return doc;
+}
+
+/** A programme's record by slug (its `_id`), or null; `projection` as MongoDB's (default: all but `_id`). */
+export async function findProgramme<T extends { slug: string }>(
+  db: Db,
+  collection: string,
+  slug: string,
+  projection: Record<string, 0 | 1> = { _id: 0 },
+): Promise<T | null> {
+  return (await findByKey(db.collection<T>(collection), ids.programme(slug), { slug } as Filter<T>, {
+    projection,
+  })) as T | null;
 }
 
 /**
@@ -52,16 +65,26 @@ export async function recordProgramme(
   workflowId: string,
 ): Promise<void> {
   const now = new Date();
-  await db.collection(collection).updateOne(
+  await upsertById(
+    db,
+    collection,
+    ids.programme(config.slug),
     { slug: config.slug },
-    {
-      $set: { config, workflowId, updatedAt: now },
-      $setOnInsert: { slug: config.slug, phase: 'scheduled', createdAt: now },
-    },
-    { upsert: true },
+    { $set: { config, workflowId, updatedAt: now } },
+    { phase: 'scheduled', createdAt: now },
   );
 }
 
+/** Updates a programme's record (by its `_id`, the slug; one in the old shape by `slug`). */
+export async function updateProgramme(
+  db: Db,
+  collection: string,
+  slug: string,
+  update: Record<string, unknown>,
+): Promise<void> {
+  await updateByKey(db.collection(collection), ids.programme(slug), { slug }, update);
+}
+
 export async function recordProgrammePhase(db: Db, collection: string, slug: string, phase: string) {
-  await db.collection(collection).updateOne({ slug }, { $set: { phase, updatedAt: new Date() } });
+  await updateProgramme(db, collection, slug, { $set: { phase, updatedAt: new Date() } });
 }

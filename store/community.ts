@@ -9,7 +9,8 @@ import { communityWorkflowId, type CommunityConfig } from '../domain/community';
 import type { Join, MeetingAttendance, MeetingSummary, Share } from '../domain/inputs';
 import type { CommunityPhase } from '../domain/phases';
 import { getProgramme, recordProgramme, recordProgrammePhase } from './collaboratives';
-import { COLLECTIONS, upsertByKey } from './db';
+import { COLLECTIONS, updateByKey, upsertById } from './db';
+import { ids } from './keys';
 import { resolveSiteSelection } from './sites';
 
 export interface CommunityDoc {
@@ -67,9 +68,12 @@ export function createCommunityRecords(db: Db) {
     /** The sites whose PIs hear of the community (recorded); those of the config that are unknown. */
     async resolveCommunitySites(slug: string): Promise<{ siteIds: string[]; unknown: string[] }> {
       const resolved = await resolveSiteSelection(db, (await getCommunity(db, slug)).config.sites);
-      await db
-        .collection(COLLECTIONS.communities)
-        .updateOne({ slug }, { $set: { announcedTo: resolved.siteIds } });
+      await updateByKey(
+        db.collection(COLLECTIONS.communities),
+        ids.programme(slug),
+        { slug },
+        { $set: { announcedTo: resolved.siteIds } },
+      );
       return resolved;
     },
 
@@ -77,44 +81,54 @@ export function createCommunityRecords(db: Db) {
       slug: string,
       m: Join & { membership: number; joinedAt: string },
     ): Promise<void> {
-      await upsertByKey(
+      await upsertById(
         db,
         COLLECTIONS.members,
+        ids.member(slug, m.email, m.membership),
         { community: slug, email: m.email, membership: m.membership },
-        { name: m.name, joinedAt: new Date(m.joinedAt), ...(m.siteId ? { siteId: m.siteId } : {}) },
+        { $set: { name: m.name, joinedAt: new Date(m.joinedAt), ...(m.siteId ? { siteId: m.siteId } : {}) } },
       );
     },
 
     /** An upsert too: a leave right after the join may be written before the join is. */
     async recordMemberLeft(slug: string, email: string, membership: number, leftAt: string): Promise<void> {
-      await upsertByKey(
+      await upsertById(
         db,
         COLLECTIONS.members,
+        ids.member(slug, email, membership),
         { community: slug, email, membership },
-        { leftAt: new Date(leftAt) },
+        { $set: { leftAt: new Date(leftAt) } },
       );
     },
 
     async recordShare(slug: string, n: number, share: Share, at: string): Promise<void> {
-      await upsertByKey(db, COLLECTIONS.shares, { community: slug, n }, { ...share, at: new Date(at) });
+      await upsertById(
+        db,
+        COLLECTIONS.shares,
+        ids.share(slug, n),
+        { community: slug, n },
+        { $set: { ...share, at: new Date(at) } },
+      );
     },
 
     async recordMeetingAttendance(slug: string, a: MeetingAttendance, at: string): Promise<void> {
       for (const email of a.emails)
-        await upsertByKey(
+        await upsertById(
           db,
           COLLECTIONS.meetingAttendance,
+          ids.meetingAttendance(slug, a.meeting, email),
           { community: slug, meeting: a.meeting, email },
-          { present: true, recordedBy: a.by, recordedAt: new Date(at) },
+          { $set: { present: true, recordedBy: a.by, recordedAt: new Date(at) } },
         );
     },
 
     async recordMeetingSummary(slug: string, s: MeetingSummary, at: string): Promise<void> {
-      await upsertByKey(
+      await upsertById(
         db,
         COLLECTIONS.meetingSummaries,
+        ids.meetingSummary(slug, s.meeting),
         { community: slug, meeting: s.meeting },
-        { text: s.text, by: s.by, at: new Date(at) },
+        { $set: { text: s.text, by: s.by, at: new Date(at) } },
       );
     },
   };

@@ -14,8 +14,9 @@ import type {
   Feedback,
   PreworkItem,
 } from '../domain/inputs';
-import { collaboratives } from './collaboratives';
-import { COLLECTIONS, isDuplicateKey } from './db';
+import { updateProgramme } from './collaboratives';
+import { COLLECTIONS, findByKey, isDuplicateKey, updateByKey, upsertById } from './db';
+import { ids } from './keys';
 
 export type TeamStatus = 'accepted' | 'withdrawn' | 'completed' | 'cancelled';
 
@@ -38,37 +39,48 @@ export interface TeamDoc {
 
 /** A site's application to a collaborative (its latest version), or null. */
 export function applicationOf(db: Db, slug: string, siteId: string): Promise<ApplicationDoc | null> {
-  return db
-    .collection<ApplicationDoc>(COLLECTIONS.applications)
-    .findOne({ collaborative: slug, siteId }, { projection: { _id: 0 } });
+  return findByKey(
+    db.collection<ApplicationDoc>(COLLECTIONS.applications),
+    ids.application(slug, siteId),
+    { collaborative: slug, siteId },
+    { projection: { _id: 0 } },
+  );
 }
 
 export function createLifecycleRecords(db: Db) {
   const col = <T extends object>(name: string) => db.collection<T>(name);
   return {
-    /** Versioned: an amendment never is overwritten by an earlier version written late. */
+    /**
+     * Versioned: an amendment never is overwritten by an earlier version written late. The first
+     * version is one lookup and one insert by `_id`; an amendment (or a retry) is a conditional
+     * update on the version, which FerretDB 1.24 does not push down (a scan: amendments are rare).
+     */
     async recordApplication(slug: string, app: Application, version: number): Promise<void> {
       const apps = col<ApplicationDoc>(COLLECTIONS.applications);
+      const _id = ids.application(slug, app.siteId);
       const doc = { ...app, collaborative: slug, version, submittedAt: new Date() };
-      try {
-        await apps.updateOne(
-          { collaborative: slug, siteId: app.siteId, version: { $lte: version } },
-          { $set: doc },
-          { upsert: true },
-        );
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        // Another version was inserted first (a race, or a newer one): overwrite it only if older.
-        await apps.updateOne(
-          { collaborative: slug, siteId: app.siteId, version: { $lt: version } },
-          { $set: doc },
-        );
+      const current = await apps.findOne({ _id } as never, { projection: { version: 1 } });
+      if (current && current.version > version) return; // a newer one is recorded
+      if (!current) {
+        try {
+          await apps.insertOne({ _id, ...doc } as never);
+          return;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          // Another version was inserted first (a race), or one in the old shape: below.
+        }
       }
+      await apps.updateOne(
+        { collaborative: slug, siteId: app.siteId, version: { $lte: version } },
+        { $set: doc },
+      );
     },
 
     async recordDecision(slug: string, d: Decision): Promise<void> {
       const { siteId, ...decision } = d;
-      await col<ApplicationDoc>(COLLECTIONS.applications).updateOne(
+      await updateByKey(
+        col(COLLECTIONS.applications),
+        ids.application(slug, siteId),
         { collaborative: slug, siteId },
         { $set: { decision: { ...decision, decidedAt: new Date() } } },
       );
@@ -81,74 +93,80 @@ export function createLifecycleRecords(db: Db) {
       extra: { promoted?: boolean; reason?: string } = {},
     ) {
       const now = new Date();
-      await col<TeamDoc>(COLLECTIONS.teams).updateOne(
+      await upsertById(
+        db,
+        COLLECTIONS.teams,
+        ids.team(slug, siteId),
         { collaborative: slug, siteId },
-        {
-          $set: { status, updatedAt: now, ...(extra.reason ? { reason: extra.reason } : {}) },
-          $setOnInsert: { collaborative: slug, siteId, joinedAt: now, promoted: extra.promoted ?? false },
-        },
-        { upsert: true },
+        { $set: { status, updatedAt: now, ...(extra.reason ? { reason: extra.reason } : {}) } },
+        { joinedAt: now, promoted: extra.promoted ?? false },
       );
     },
 
     /** The e-mail addresses of the team (core team, data manager, contact person), for attendance. */
     async loadRoster(slug: string, siteId: string): Promise<string[]> {
-      const app = await col<ApplicationDoc>(COLLECTIONS.applications).findOne({
-        collaborative: slug,
-        siteId,
-      });
+      const app = await applicationOf(db, slug, siteId);
       if (!app) throw new Error(`no application of ${siteId} in ${slug}`);
       return [...new Set(app.coreTeam.members.map((m) => m.email))];
     },
 
     async recordAttendance(slug: string, siteId: string, a: Attendance): Promise<void> {
       for (const { email, present } of a.attendees) {
-        await col(COLLECTIONS.attendance).updateOne(
+        await upsertById(
+          db,
+          COLLECTIONS.attendance,
+          ids.attendance(slug, siteId, a.session, email),
           { collaborative: slug, siteId, session: a.session, email },
           { $set: { present, recordedBy: a.by, recordedAt: new Date() } },
-          { upsert: true },
         );
       }
     },
 
     async recordPrework(slug: string, siteId: string, item: PreworkItem, by: string): Promise<void> {
-      await col(COLLECTIONS.prework).updateOne(
+      await upsertById(
+        db,
+        COLLECTIONS.prework,
+        ids.prework(slug, siteId, item),
         { collaborative: slug, siteId, item },
         { $set: { by, doneAt: new Date() } },
-        { upsert: true },
       );
     },
 
     async recordFeedback(slug: string, f: Feedback, n: number): Promise<void> {
-      await col(COLLECTIONS.feedback).updateOne(
+      await upsertById(
+        db,
+        COLLECTIONS.feedback,
+        ids.feedback(slug, f.siteId, n),
         { collaborative: slug, siteId: f.siteId, n },
         { $set: { by: f.by, text: f.text, at: new Date() } },
-        { upsert: true },
       );
     },
 
     async recordCallRegistration(slug: string, r: CallRegistration): Promise<void> {
-      await col(COLLECTIONS.callRegistrations).updateOne(
+      await upsertById(
+        db,
+        COLLECTIONS.callRegistrations,
+        ids.callRegistration(slug, r.call, r.siteId, r.email),
         { collaborative: slug, call: r.call, siteId: r.siteId, email: r.email },
         { $set: { name: r.name, at: new Date() } },
-        { upsert: true },
       );
     },
 
     async recordCallAttendance(slug: string, a: CallAttendance): Promise<void> {
       for (const siteId of a.siteIds)
-        await col(COLLECTIONS.callAttendance).updateOne(
+        await upsertById(
+          db,
+          COLLECTIONS.callAttendance,
+          ids.callAttendance(slug, a.call, siteId),
           { collaborative: slug, call: a.call, siteId },
           { $set: { attended: true, at: new Date() } },
-          { upsert: true },
         );
     },
 
     async recordSchedule(slug: string, schedule: Schedule, version: number): Promise<void> {
-      await collaboratives(db).updateOne(
-        { slug },
-        { $set: { schedule, scheduleVersion: version, updatedAt: new Date() } },
-      );
+      await updateProgramme(db, COLLECTIONS.collaboratives, slug, {
+        $set: { schedule, scheduleVersion: version, updatedAt: new Date() },
+      });
     },
   };
 }

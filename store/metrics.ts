@@ -7,7 +7,8 @@ import type { Db } from 'mongodb';
 import { complianceOf, type ComplianceCell, type Submission } from '../domain/metrics';
 import { dayOf, ms } from '../domain/schedule';
 import { currentSchedule, getCollaborative } from './collaboratives';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, upsertById } from './db';
+import { ids } from './keys';
 import type { TeamDoc } from './lifecycle';
 
 export interface SubmissionDoc {
@@ -34,7 +35,10 @@ export async function recordSubmission(
   s: Submission,
   meta: { submittedAt: string; late: boolean; amendments: number },
 ): Promise<void> {
-  await submissions(db).updateOne(
+  await upsertById(
+    db,
+    COLLECTIONS.metrics,
+    ids.submission(slug, siteId, s.period),
     { collaborative: slug, siteId, period: s.period },
     {
       $set: {
@@ -45,7 +49,6 @@ export async function recordSubmission(
         amendments: meta.amendments,
       },
     },
-    { upsert: true },
   );
 }
 

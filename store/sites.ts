@@ -2,7 +2,8 @@
 import type { Db } from 'mongodb';
 import type { SiteSelection } from '../domain/common';
 import type { Site } from '../domain/sites';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, findEachById, isDuplicateKey, upsertById } from './db';
+import { ids } from './keys';
 
 export interface SiteDoc extends Site {
   updatedAt: Date;
@@ -15,17 +16,42 @@ export async function upsertSites(
   now = new Date(),
 ): Promise<{ inserted: number; updated: number }> {
   if (!sites.length) return { inserted: 0, updated: 0 };
-  const res = await db.collection<SiteDoc>(COLLECTIONS.sites).bulkWrite(
-    sites.map((s) => ({
-      updateOne: {
-        filter: { siteId: s.siteId },
-        update: { $set: { ...s, updatedAt: now }, $setOnInsert: { createdAt: now } },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  return { inserted: res.upsertedCount, updated: res.matchedCount };
+  try {
+    const res = await db.collection<SiteDoc>(COLLECTIONS.sites).bulkWrite(
+      sites.map((s) => ({
+        updateOne: {
+          filter: { _id: ids.site(s.siteId) as never },
+          update: { $set: { ...s, updatedAt: now }, $setOnInsert: { createdAt: now } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    return { inserted: res.upsertedCount, updated: res.matchedCount };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    // A site in the old shape (ObjectId `_id`) met its new `_id` (the siteId_unique index): one
+    // at a time, each falling back to its `siteId`. Counts: those that existed before.
+    const known = new Set(
+      (
+        await getSites(
+          db,
+          sites.map((s) => s.siteId),
+        )
+      ).map((s) => s.siteId),
+    );
+    for (const s of sites)
+      await upsertById(
+        db,
+        COLLECTIONS.sites,
+        ids.site(s.siteId),
+        { siteId: s.siteId },
+        { $set: { ...s, updatedAt: now } },
+        { createdAt: now },
+      );
+    const updated = sites.filter((s) => known.has(s.siteId)).length;
+    return { inserted: sites.length - updated, updated };
+  }
 }
 
 export async function listSites(db: Db, filter: { activeOnly?: boolean } = {}): Promise<SiteDoc[]> {
@@ -36,11 +62,18 @@ export async function listSites(db: Db, filter: { activeOnly?: boolean } = {}): 
     .toArray();
 }
 
+/**
+ * The sites of the directory with those ids (ids it does not know are absent): one lookup by
+ * `_id` each; those that missed once more by `siteId` (a site in the old shape, or unknown).
+ */
 export async function getSites(db: Db, siteIds: string[]): Promise<SiteDoc[]> {
-  return db
-    .collection<SiteDoc>(COLLECTIONS.sites)
-    .find({ siteId: { $in: siteIds } }, { projection: { _id: 0 } })
-    .toArray();
+  return findEachById(
+    db.collection<SiteDoc>(COLLECTIONS.sites),
+    siteIds,
+    ids.site,
+    (missed) => ({ siteId: { $in: missed } }),
+    { projection: { _id: 0 } },
+  );
 }
 
 /** Site id → name, for the sites given (ids the directory does not know are absent). */

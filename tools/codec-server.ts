@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { Payload } from '@temporalio/common';
 import { readSettings, type Settings } from '../domain/settings';
-import { AesGcmCodec, parseKeys } from '../security/codec';
+import { AesGcmCodec, localEncryptionKeys, parseKeys } from '../security/codec';
+import { DATA } from './provisioning';
 
 interface JSONPayload {
   metadata?: Record<string, string> | null;
@@ -63,13 +64,18 @@ export function createCodecServer(
 if (require.main === module) {
   let s: Settings;
   try {
-    s = readSettings(process.env);
+    // Beside `npm start`, the key it made for the local stack.
+    const keys =
+      process.env.LC_ENCRYPTION_KEYS || localEncryptionKeys(process.env.LC_DATA_DIR ?? DATA, false);
+    s = readSettings({ ...process.env, LC_ENCRYPTION_KEYS: keys });
   } catch (err) {
     console.error(`[codec] ${(err as Error).message}`);
     process.exit(1);
   }
   if (!s.LC_ENCRYPTION_KEYS) {
-    console.error('[codec] LC_ENCRYPTION_KEYS is not set: there is nothing to decode with');
+    console.error(
+      '[codec] LC_ENCRYPTION_KEYS is not set (nor made by npm start): there is nothing to decode with',
+    );
     process.exit(1);
   }
   const server = createCodecServer(new AesGcmCodec(parseKeys(s.LC_ENCRYPTION_KEYS)), {

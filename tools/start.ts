@@ -14,6 +14,7 @@ import { readSettings } from '../domain/settings';
 import { currentSchedule } from '../store/collaboratives';
 import { connectDb, ensureIndexes } from '../store/db';
 import { listSites } from '../store/sites';
+import { localEncryptionKeys } from '../security/codec';
 import { signingKey, startWeb, type RunningWeb } from '../web/main';
 import { loadDemoConfig } from './demo';
 import { demoSteps, playDemo } from './demo-players';
@@ -134,6 +135,8 @@ async function main() {
   }
 
   Object.assign(process.env, childEnv);
+  // Payloads are encrypted here as in production (names and emails of every PI and team member).
+  process.env.LC_ENCRYPTION_KEYS ||= localEncryptionKeys(dataDir, true);
   // The worker signs the links in emails with the web app's key and address: one key for both.
   const early = readSettings(process.env);
   process.env.LC_SIGNING_KEY = signingKey(early, dataDir);

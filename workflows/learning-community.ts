@@ -45,6 +45,7 @@ import {
   type Rejection,
 } from './definitions';
 import { handleInput, refusalDates, refuse } from './inputs';
+import { afterReply } from './after-reply';
 import { mailActivities, recordActivities } from './proxies';
 import { LC_KIND, LC_PHASE } from './search-attributes';
 
@@ -110,6 +111,8 @@ export async function learningCommunityWorkflow(
   const nowIso = () => new Date().toISOString();
   const sharedSoFar = () => c.shares.barrier + c.shares.solution + c.shares.innovation;
   const notify = (n: CommunityNotice) => mail.notify(slug, n);
+  // What inputs cause (a welcome, a summary) is emailed after their reply; drained before the run ends.
+  const notices = afterReply(notify, []);
   let upcoming: AgendaItem<CommunityItemKind> | undefined;
 
   function status(): CommunityStatus {
@@ -165,11 +168,16 @@ export async function learningCommunityWorkflow(
       c.memberships[j.email] = m.membership;
       members.set(j.email, m);
       await records.recordMemberJoined(slug, m);
-      await notify({ kind: 'community-welcome', email: j.email, membership: m.membership });
+      await notices.send({ kind: 'community-welcome', email: j.email, membership: m.membership });
       // The invitations that went out before they joined, to the meetings still to come.
       for (const k of [...invited].sort((a, b) => a - b))
         if (ms(meetings[k]!.start) > now() && members.get(j.email) === m)
-          await notify({ kind: 'community-meeting-invite', meeting: k, asOf: m.joinedAt, email: j.email });
+          await notices.send({
+            kind: 'community-meeting-invite',
+            meeting: k,
+            asOf: m.joinedAt,
+            email: j.email,
+          });
       return { email: j.email, membership: m.membership, members: members.size };
     },
     c.rejected,
@@ -241,8 +249,9 @@ export async function learningCommunityWorkflow(
       summaries.add(s.meeting);
       const asOf = nowIso();
       await records.recordMeetingSummary(slug, s, asOf);
-      const sent = await notify({ kind: 'community-meeting-summary', meeting: s.meeting, asOf });
-      return { meeting: s.meeting, sentTo: sent.total };
+      const sent = await notices.send({ kind: 'community-meeting-summary', meeting: s.meeting, asOf });
+      // Queued: to the members of the moment, as the email will be.
+      return { meeting: s.meeting, sentTo: sent?.total ?? members.size };
     },
     c.rejected,
   );
@@ -317,7 +326,7 @@ export async function learningCommunityWorkflow(
     full: { when: 'waiting', check: historyFull },
     upcoming: (item) => (upcoming = item),
   });
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && notices.drained());
   if (through === 'full')
     await continueAsNew<typeof learningCommunityWorkflow>(config, {
       ...c,

@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { COLLECTIONS } from '../../store/db';
+import { ids } from '../../store/keys';
 import { applicationFor } from '../../testing/fixtures';
 import { ROOT } from '../../tools/provisioning';
 import { teamWorkflow, teamWorkflowId, type TeamInput } from '../../workflows';
@@ -150,13 +151,14 @@ export async function memory(services: Services, o: BenchOptions): Promise<Scena
   const sites = syntheticSites(max);
   const { db } = await services.db('memory');
   const apps = sites.map((s) => ({
+    _id: ids.application(slug, s.siteId),
     ...applicationFor(s.siteId, s.piEmail),
     collaborative: slug,
     version: 1,
     submittedAt: new Date(),
   }));
   for (let i = 0; i < apps.length; i += 1000)
-    await db.collection(COLLECTIONS.applications).insertMany(apps.slice(i, i + 1000));
+    await db.collection<{ _id: string }>(COLLECTIONS.applications).insertMany(apps.slice(i, i + 1000));
   const sink = await new CountingSink().start();
   const temporal = await services.temporalDev();
   const connection = await Connection.connect({ address: temporal.address });

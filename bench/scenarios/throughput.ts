@@ -16,6 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { createTransport, Outbox } from '../../mail/outbox';
 import { COLLECTIONS } from '../../store/db';
+import { ids } from '../../store/keys';
 import { applicationFor } from '../../testing/fixtures';
 import { createWorker } from '../../workers/worker';
 import { teamWorkflow, teamWorkflowId, type TeamInput } from '../../workflows';
@@ -52,13 +53,14 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
   });
   const sites = syntheticSites(n);
   const applications = sites.map((s) => ({
+    _id: ids.application(slug, s.siteId),
     ...applicationFor(s.siteId, s.piEmail),
     collaborative: slug,
     version: 1,
     submittedAt: new Date(),
   }));
   const { db } = await services.db('throughput');
-  await db.collection(COLLECTIONS.applications).insertMany(applications);
+  await db.collection<{ _id: string }>(COLLECTIONS.applications).insertMany(applications);
   const sink = await new CountingSink().start();
   const transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
   const temporal = await services.temporalDev();

@@ -24,7 +24,11 @@ interface Compose {
 }
 
 /** The secrets the file requires (`${VAR:?message}`); values the settings accept. */
-const SECRETS = { POSTGRES_PASSWORD: 'pw', LC_SIGNING_KEY: 'k'.repeat(32) };
+const SECRETS = {
+  POSTGRES_PASSWORD: 'pw',
+  LC_SIGNING_KEY: 'k'.repeat(32),
+  LC_ENCRYPTION_KEYS: `2026-12:${Buffer.alloc(32, 7).toString('base64')}`,
+};
 
 /**
  * Settings the compose stack does not pass to its containers: the image sets NODE_ENV; its
@@ -339,6 +343,10 @@ describe('the production compose stack', () => {
     expect(() => readSettings({ ...env, LC_SIGNING_KEY: '', NODE_ENV: 'production' })).toThrow(
       /LC_SIGNING_KEY: is required/,
     );
+    // Private by default: no production process runs without payload encryption.
+    expect(() => readSettings({ ...env, LC_ENCRYPTION_KEYS: '', NODE_ENV: 'production' })).toThrow(
+      /LC_ENCRYPTION_KEYS: is required/,
+    );
     expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env.SMTP_URL).toBe('smtp://maildev:1025');
 
@@ -456,7 +464,11 @@ describe('.env.example', () => {
       }),
     );
     expect(example.NODE_ENV).toBe('production');
-    expect(() => readSettings({ ...example, LC_SIGNING_KEY: SECRETS.LC_SIGNING_KEY })).not.toThrow();
+    const secrets = {
+      LC_SIGNING_KEY: SECRETS.LC_SIGNING_KEY,
+      LC_ENCRYPTION_KEYS: SECRETS.LC_ENCRYPTION_KEYS,
+    };
+    expect(() => readSettings({ ...example, ...secrets })).not.toThrow();
   });
 
   it('leaves the required secrets empty, to be filled in', () => {

@@ -150,6 +150,7 @@ describe('settings from the environment', () => {
       TEMPORAL_TLS_CERT: '/certs/client.pem',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LC_ENCRYPTION_KEYS',
       'LC_SIGNING_KEY',
       'LC_WEB_BASE_URL',
       'LC_WEB_PORT',
@@ -160,31 +161,38 @@ describe('settings from the environment', () => {
 
   describe('with NODE_ENV=production', () => {
     const production = { NODE_ENV: 'production' };
+    const encrypted = { ...production, LC_ENCRYPTION_KEYS: `k1:${KEY_A}` };
 
-    it('requires the signing key and the web base URL', () => {
+    it('requires the signing key, the web base URL and payload encryption', () => {
       expect(problemsOf(production)).toEqual([
         'LC_SIGNING_KEY: is required when NODE_ENV=production (openssl rand -hex 32)',
         'LC_WEB_BASE_URL: is required when NODE_ENV=production (the public URL of the web app)',
+        'LC_ENCRYPTION_KEYS: is required when NODE_ENV=production (<id>:<key>, the key from openssl rand -base64 32)',
       ]);
-      expect(problemsOf({ ...production, LC_SIGNING_KEY: SIGNING_KEY })).toEqual([
+      expect(problemsOf({ ...encrypted, LC_SIGNING_KEY: SIGNING_KEY })).toEqual([
         expect.stringMatching(/^LC_WEB_BASE_URL: is required/),
       ]);
-      expect(problemsOf({ ...production, LC_WEB_BASE_URL: 'https://lc.example.org' })).toEqual([
+      expect(problemsOf({ ...encrypted, LC_WEB_BASE_URL: 'https://lc.example.org' })).toEqual([
         expect.stringMatching(/^LC_SIGNING_KEY: is required/),
       ]);
+      expect(
+        problemsOf({ ...production, LC_SIGNING_KEY: SIGNING_KEY, LC_WEB_BASE_URL: 'https://lc.example.org' }),
+      ).toEqual([expect.stringMatching(/^LC_ENCRYPTION_KEYS: is required/)]);
       // An empty value (as compose passes an unset one) is missing too.
-      expect(problemsOf({ ...production, LC_SIGNING_KEY: '', LC_WEB_BASE_URL: '' })).toHaveLength(2);
+      expect(
+        problemsOf({ ...production, LC_SIGNING_KEY: '', LC_WEB_BASE_URL: '', LC_ENCRYPTION_KEYS: '' }),
+      ).toHaveLength(3);
     });
 
     it('still checks them', () => {
       expect(
-        problemsOf({ ...production, LC_SIGNING_KEY: 'short', LC_WEB_BASE_URL: 'https://lc.example.org' }),
+        problemsOf({ ...encrypted, LC_SIGNING_KEY: 'short', LC_WEB_BASE_URL: 'https://lc.example.org' }),
       ).toEqual([expect.stringMatching(/^LC_SIGNING_KEY: must be at least 32 characters/)]);
     });
 
     it('accepts them', () => {
       const s = readSettings({
-        ...production,
+        ...encrypted,
         LC_SIGNING_KEY: SIGNING_KEY,
         LC_WEB_BASE_URL: 'https://lc.example.org',
       });

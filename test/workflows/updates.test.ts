@@ -95,6 +95,30 @@ describe('Update validators (dev server)', () => {
     );
   });
 
+  it('answers an application while the SMTP server refuses mail, and confirms it once the server takes mail again', async () => {
+    // 451 (try later) to every recipient: the confirmation's activity retries until it is lifted.
+    // Were the reply to wait for that email, this Update would not return while it lasts.
+    h.sink.rejectWith = { code: 451, message: '4.3.2 try again later' };
+    const app = applicationFor('harbor', pi('harbor'));
+    try {
+      expect(await open.executeUpdate(submitApplication, { args: [app] })).toEqual({
+        siteId: 'harbor',
+        version: 1,
+      });
+      const stored = await h.db
+        .collection('applications')
+        .findOne({ collaborative: 'open-now', siteId: 'harbor' });
+      expect(stored).toMatchObject({ siteId: 'harbor', version: 1 });
+      expect(h.sink.to(pi('harbor')).filter((m) => /received/.test(m.parsed.subject!))).toEqual([]);
+    } finally {
+      h.sink.rejectWith = undefined;
+    }
+    await waitFor('the confirmation, once SMTP takes mail again', async () =>
+      h.sink.to(pi('harbor')).some((m) => /received/.test(m.parsed.subject!)) ? true : undefined,
+    );
+    expect(h.sink.to(pi('harbor')).filter((m) => /received/.test(m.parsed.subject!))).toHaveLength(1);
+  });
+
   it('refuses each bad application with a message a PI can act on', async () => {
     const good = applicationFor('cedar-hill', pi('cedar-hill'));
     const cases: [unknown, RegExp][] = [
@@ -254,7 +278,7 @@ describe('Update validators (dev server)', () => {
     const accepted = (await open.fetchHistory()).events!.filter(
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes,
     );
-    expect(accepted).toHaveLength(2); // the application and its amendment
+    expect(accepted).toHaveLength(3); // bayview's application and its amendment, harbor's
     expect((await open.query(statusQuery)).rejected).toEqual([]);
   });
 

@@ -78,7 +78,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
           })),
       });
     await Promise.all([...run.children.values()].map((c) => c.result().catch(() => undefined)));
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() && run.effects.drained());
     await enter(run, 'cancelled');
     return status();
   }
@@ -92,7 +92,7 @@ export async function collaborativeWorkflow(config: LaunchConfig): Promise<Colla
     if (team.state === 'accepted') team.state = 'completed';
   }
   await mail.sendFinalReport(slug);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && run.effects.drained());
   await enter(run, 'completed');
   return status();
 }

@@ -25,7 +25,7 @@ import {
 } from '../definitions';
 import { handleInput, refuse } from '../inputs';
 import { teamWorkflowId } from '../team';
-import { mail, records, signalTeam, startTeam, type Run } from './run';
+import { records, signalTeam, type Run } from './run';
 import { activeTeams, teamOf } from './state';
 
 export function registerInputs(run: Run): void {
@@ -58,7 +58,7 @@ export function registerInputs(run: Run): void {
       if (at >= 0) s.teams[at] = summary;
       else s.teams.push(summary);
       await records.recordApplication(slug, app, version);
-      await mail.notify(slug, { kind: 'application-received', siteId: app.siteId, version });
+      await run.effects.send({ notice: { kind: 'application-received', siteId: app.siteId, version } });
       return { siteId: app.siteId, version };
     },
     s.rejected,
@@ -103,7 +103,7 @@ export function registerInputs(run: Run): void {
       // later only when the coordinator chooses it, and the team catches up on what it missed.
       const begun = s.schedule.learningSessions.flatMap((ls, i) => (ms(ls.start) <= now() ? [i] : []));
       const promoted = !begun.length || w.promoteLate ? s.waitlist.shift() : undefined;
-      await mail.notify(slug, { kind: 'withdrawal', siteId: w.siteId, promoted });
+      await run.effects.send({ notice: { kind: 'withdrawal', siteId: w.siteId, promoted } });
       if (promoted) {
         const team = teamOf(s, promoted)!;
         team.decision = 'accept';
@@ -115,14 +115,16 @@ export function registerInputs(run: Run): void {
           notes: note,
           by: w.by ?? config.coordinators[0]!.email,
         });
-        await mail.notify(slug, {
-          kind: 'decision',
-          siteId: promoted,
-          decision: 'accept',
-          promoted: true,
-          ...(begun.length ? { catchUp: begun } : {}),
+        await run.effects.send({
+          notice: {
+            kind: 'decision',
+            siteId: promoted,
+            decision: 'accept',
+            promoted: true,
+            ...(begun.length ? { catchUp: begun } : {}),
+          },
         });
-        await startTeam(run, promoted, true);
+        await run.effects.send({ startTeam: promoted, promoted: true });
       }
       return { siteId: w.siteId, promoted };
     },
@@ -171,11 +173,13 @@ export function registerInputs(run: Run): void {
         ? activeTeams(s)
         : (s.announcedTo ?? []);
       if (s.announcedTo)
-        await mail.notify(slug, {
-          kind: 'schedule-change',
-          milestone: r.milestone,
-          version,
-          siteIds: audience,
+        await run.effects.send({
+          notice: {
+            kind: 'schedule-change',
+            milestone: r.milestone,
+            version,
+            siteIds: audience,
+          },
         });
       return {
         milestone: r.milestone,
@@ -215,7 +219,7 @@ export function registerInputs(run: Run): void {
       const n = (s.feedbackCount[f.siteId] ?? 0) + 1;
       s.feedbackCount[f.siteId] = n;
       await records.recordFeedback(slug, f, n);
-      await mail.notify(slug, { kind: 'feedback', siteId: f.siteId, n });
+      await run.effects.send({ notice: { kind: 'feedback', siteId: f.siteId, n } });
       return { siteId: f.siteId, n };
     },
     s.rejected,

@@ -14,10 +14,11 @@ import type { LaunchConfig } from '../../domain/config';
 import type { Phase } from '../../domain/phases';
 import { closeTeam } from '../definitions';
 import { refusalDates } from '../inputs';
+import { afterReply, type AfterReply } from '../after-reply';
 import { mailActivities, recordActivities } from '../proxies';
 import { LC_KIND, LC_PHASE } from '../search-attributes';
 import { teamWorkflow, teamWorkflowId } from '../team';
-import { teamOf, type CollaborativeState } from './state';
+import { teamOf, type CollaborativeState, type Effect } from './state';
 
 export const records = recordActivities();
 export const mail = mailActivities('30 minutes');
@@ -32,10 +33,12 @@ export interface Run {
   coordinatorEmails: Set<string>;
   /** Dates in refusals, in the collaborative's zone. */
   when: (iso: string) => string;
+  /** What inputs cause, done after their reply. */
+  effects: AfterReply<Effect, unknown>;
 }
 
 export function newRun(config: LaunchConfig, s: CollaborativeState): Run {
-  return {
+  const run: Run = {
     config,
     slug: config.slug,
     s,
@@ -43,7 +46,14 @@ export function newRun(config: LaunchConfig, s: CollaborativeState): Run {
     facultyEmails: new Set(config.faculty.map((f) => f.email)),
     coordinatorEmails: new Set(config.coordinators.map((c) => c.email)),
     when: refusalDates(config.timeZone),
+    effects: afterReply<Effect, unknown>((e) => doEffect(run, e), s.afterReply),
   };
+  return run;
+}
+
+async function doEffect(run: Run, e: Effect): Promise<unknown> {
+  if ('notice' in e) return mail.notify(run.slug, e.notice);
+  return startTeam(run, e.startTeam, e.promoted);
 }
 
 export async function enter(run: Run, p: Phase): Promise<void> {

@@ -5,8 +5,12 @@
  * record's keys would reorder).
  */
 import type { LaunchConfig, Schedule } from '../../domain/config';
+import type { Notice } from '../../domain/notices';
 import type { Phase } from '../../domain/phases';
 import type { CollaborativeStatus, Rejection, TeamSummary } from '../definitions';
+
+/** What an input causes after its reply: a notice, or the start of a team promoted from the waiting list. */
+export type Effect = { notice: Notice } | { startTeam: string; promoted: boolean };
 
 export interface CollaborativeState {
   launchedAt: string;
@@ -30,6 +34,8 @@ export interface CollaborativeState {
   feedbackCount: Record<string, number>;
   /** Per informational call, the sites registered for it. */
   callRegistrations: Record<number, string[]>;
+  /** What inputs caused, still to be done after their reply (workflows/after-reply.ts). */
+  afterReply: Effect[];
 }
 
 export function initialState(config: LaunchConfig, launchedAt: string): CollaborativeState {
@@ -47,6 +53,7 @@ export function initialState(config: LaunchConfig, launchedAt: string): Collabor
     waitlist: [],
     feedbackCount: {},
     callRegistrations: {},
+    afterReply: [],
   };
 }
 

@@ -1,0 +1,25 @@
+/** The collections, named here once (db.ts re-exports them). */
+export const COLLECTIONS = {
+  sites: 'sites',
+  collaboratives: 'collaboratives',
+  outbox: 'outbox',
+  applications: 'applications',
+  teams: 'teams',
+  attendance: 'attendance',
+  prework: 'prework',
+  feedback: 'feedback',
+  callRegistrations: 'callRegistrations',
+  callAttendance: 'callAttendance',
+  reports: 'reports',
+  metrics: 'metrics',
+  /** Addresses that the SMTP server refused permanently. */
+  bounces: 'bounces',
+  /** Learning Communities: their config and phase, their members, what they share, their meetings. */
+  communities: 'communities',
+  members: 'communityMembers',
+  shares: 'communityShares',
+  meetingAttendance: 'communityMeetingAttendance',
+  meetingSummaries: 'communityMeetingSummaries',
+  /** The store's own bookkeeping: which one-time migrations ran, and any one left midway. */
+  migrations: 'migrations',
+} as const;
