@@ -11,3 +11,5 @@ export * from './reading';
 export * from './validate';
 export * from './database';
 export * from './records';
+export * from './charts';
+export * from './windows';

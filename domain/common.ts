@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const siteIdSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'site id: letters, digits and dashes, up to 63 characters');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'letters, digits and dashes, up to 63 characters');
 
 export const emailSchema = z.string().trim().toLowerCase().email('not a valid email address');
 export const personNameSchema = z.string().trim().min(1, 'a name is required').max(200);

@@ -23,7 +23,7 @@ export type { Call, ConsultationSeries, LearningSession, Schedule } from './sche
 export const slugSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lower-case letters, digits and dashes, 2 to 63 characters');
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes, 2 to 63 characters');
 
 export const personSchema = z.object({ name: personNameSchema, email: emailSchema }).strict();
 export type Person = z.infer<typeof personSchema>;

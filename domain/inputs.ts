@@ -9,7 +9,13 @@ import { formatIssues } from './errors';
 
 const person = z.object({ name: personNameSchema, email: emailSchema }).strict();
 export const ROLES = ['senior-leader', 'supervisor', 'clinician', 'other'] as const;
-const member = person.extend({ role: z.enum(ROLES) }).strict();
+const member = person
+  .extend({
+    role: z.enum(ROLES, {
+      errorMap: () => ({ message: 'choose a role: senior-leader, supervisor, clinician or other' }),
+    }),
+  })
+  .strict();
 
 /** The core team: 3–8 named members with at least one senior leader, one supervisor and one clinician. */
 export const coreTeamSchema = z
@@ -46,7 +52,7 @@ export const coreTeamSchema = z
 export type CoreTeam = z.infer<typeof coreTeamSchema>;
 
 const mustCommit = (what: string) =>
-  z.literal(true, { errorMap: () => ({ message: `${what} is required to apply (set it to true)` }) });
+  z.literal(true, { errorMap: () => ({ message: `${what} is required to apply` }) });
 
 /** An application carries the four criteria of the collaborative. */
 export const applicationSchema = z

@@ -13,10 +13,7 @@ export const measureSchema = z
   .object({
     key: z
       .string()
-      .regex(
-        /^[a-z][a-z0-9_]{0,39}$/,
-        'measure key: lower-case letters, digits and _ (e.g. sessions_delivered)',
-      ),
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ (e.g. sessions_delivered)'),
     name: z.string().trim().min(2).max(200),
     type: z.enum(MEASURE_TYPES, {
       errorMap: () => ({ message: 'type is count, percentage, yesno or text' }),
@@ -105,7 +102,7 @@ const submittedValue = z.union([z.number(), z.boolean(), z.string(), z.null()], 
 });
 
 const submissionFields = {
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'period: a month such as 2027-06'),
+  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2027-06'),
   by: emailSchema,
 };
 

@@ -10,7 +10,7 @@ import { ValidationError } from '../domain/errors';
 import { formatInZone } from '../domain/dates';
 import { DECISIONS, PREWORK_ITEMS } from '../domain/inputs';
 import { milestoneLabel } from '../domain/schedule';
-import { submissionSchema, type Submission } from '../domain/metrics';
+import { submissionSchema, valuesSchema, type Measure, type Submission } from '../domain/metrics';
 import * as ops from '../app';
 import type { Role } from './auth';
 
@@ -37,7 +37,15 @@ const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : ops.spl
 
 /** The body of each collaborative action as the API and the forms give it (before the domain schema). */
 export const ACTION_BODIES = {
-  decide: z.object({ siteId: text(64), decision: z.enum(DECISIONS), notes: text(4000).default('') }).strict(),
+  decide: z
+    .object({
+      siteId: text(64),
+      decision: z.enum(DECISIONS, {
+        errorMap: () => ({ message: 'choose accept, waitlist or decline' }),
+      }),
+      notes: text(4000).default(''),
+    })
+    .strict(),
   reschedule: z.object({ milestone: text(100), date: text(100) }).strict(),
   cancel: z.object({ reason: text(2000), confirm: z.literal('yes').optional() }).strict(),
   attendance: z
@@ -123,11 +131,17 @@ export const TEAM_BODIES = {
   prework: z.object({ item: z.enum(PREWORK_ITEMS) }).strict(),
 } as const;
 
+/**
+ * Sends a period's metrics. With the collaborative's measures, the values are checked against them
+ * first (the schema the team workflow applies), so that each problem names its own field.
+ */
 export async function submitTeamMetrics(
   c: ActionContext & { siteId: string },
   input: unknown,
+  measures?: Measure[],
 ): Promise<string> {
-  const s = ops.validate(submissionSchema, input, 'the metrics') as Submission;
+  const schema = measures ? submissionSchema.extend({ values: valuesSchema(measures) }) : submissionSchema;
+  const s = ops.validate(schema, input, 'the metrics') as Submission;
   const r = await ops.submitMetrics(c.client, c.slug, c.siteId, s);
   return `Thank you: the metrics for ${r.period} are recorded${r.late ? ' (late)' : ''}${r.amendment ? ' as an amendment' : ''}.`;
 }

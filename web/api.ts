@@ -335,7 +335,10 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       ) as Form;
       const c = { client, db, slug: l.doc.slug, siteId: l.siteId, by: l.email };
       try {
-        if (name === 'metrics') return { done: await submitTeamMetrics(c, { ...body, by: l.email }) };
+        if (name === 'metrics')
+          return {
+            done: await submitTeamMetrics(c, { ...body, by: l.email }, l.doc.config.metrics?.measures),
+          };
         return { done: await ctx.teamActions[name](c, body, l.doc) };
       } catch (err) {
         return guard(reply, err);

@@ -5,10 +5,16 @@
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { verifyLink } from '../security/links';
 import { registerApi } from './api';
-import { html, SITE_CSS } from './html';
+import { html, PAGE_JS, SITE_CSS } from './html';
+import { loggerOptions, logRequest, registerRequestLog } from './request-log';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
@@ -27,24 +33,48 @@ function hostOf(origin: string): string {
 }
 
 export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
+  const ctx = createContext(deps);
   // Signed tokens travel in the path: allow them (Fastify's default caps a parameter at 100 characters).
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: loggerOptions(deps.logger),
+    // One line per request, written when it ends (web/request-log.ts), not Fastify's two with the URL.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_000_000,
     routerOptions: { maxParamLength: 2048 },
-    // A URL that cannot be decoded, or a parameter too long: refused with the same `problems` list.
-    frameworkErrors: (err, _req, reply) =>
-      (reply as FastifyReply).code(err.statusCode ?? 400).send({ problems: [err.message] }),
+    // A URL that cannot be decoded, or a parameter too long: refused like any other error (below).
+    // These never reach a route, nor its onResponse hook: their line is written when the answer is sent.
+    frameworkErrors: (err, req, reply) => {
+      reply.raw.once('finish', () => logRequest(req as FastifyRequest, reply as FastifyReply, ctx.userOf));
+      return refuse(req as FastifyRequest, reply as FastifyReply, err);
+    },
   });
-  // Bodies refused before any route (malformed JSON, a type we do not read, too large) and unknown
-  // addresses answer like the API's other refusals: `{ problems: [...] }`.
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  // Errors before or inside a route (malformed JSON, a type we do not read, a body too large, a
+  // rate limit): `{ problems: [...] }` under /api, a page for people everywhere else. Neither
+  // repeats the address, whose path may hold a signed link's token.
+  function refuse(req: FastifyRequest, reply: FastifyReply, err: Error & { statusCode?: number }) {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error(err);
-    return reply
-      .code(status)
-      .send({ problems: [status === 500 ? `something went wrong: ${err.message}` : err.message] });
-  });
+    if (status === 500) req.log.error({ err: { message: err.message, stack: err.stack } }, 'request failed');
+    const message = status === 500 ? `something went wrong: ${err.message}` : err.message;
+    if (req.url.startsWith('/api/')) return reply.code(status).send({ problems: [message] });
+    const title =
+      status === 429 ? 'Too many requests' : status === 500 ? 'Something went wrong' : 'Request refused';
+    const words =
+      status === 429
+        ? 'Too many requests came from your address in the last minute. Wait a minute, then try again.'
+        : status === 500
+          ? 'Something went wrong on our side. Try again in a moment; if it happens again, tell the coordinator.'
+          : err.message.replace(/\/[^\s'"]*/g, '…');
+    return ctx.send(
+      reply,
+      status,
+      title,
+      html`<div class="errors" role="alert">${words}</div>
+        <p><a href="/">Go to the start page</a></p>`,
+      ctx.userOf(req),
+    );
+  }
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => refuse(req, reply, err));
+  registerRequestLog(app, ctx.userOf);
 
   // HSTS and upgrade-insecure-requests only where the app is served over https: over plain http
   // they would tell browsers to reach it at an address that does not answer.
@@ -74,10 +104,14 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
     // "null" says nothing: browsers send it for the app's own forms under Referrer-Policy: no-referrer.
     const sameOrigin = !origin || origin === 'null' || origin === ours || hostOf(origin) === req.headers.host;
     if (!sameOrigin || site === 'cross-site')
-      return reply.code(403).send({ problems: ['refused: this request comes from another site'] });
+      return refuse(
+        req,
+        reply,
+        Object.assign(new Error('refused: this request comes from another site'), { statusCode: 403 }),
+      );
   });
   await app.register(rateLimit, { global: false });
-  const ctx = createContext(deps);
+
   // An unknown address: a page for people, JSON for the API; neither repeats the address, whose
   // path may hold a signed link's token.
   app.setNotFoundHandler((req, reply) =>
@@ -96,6 +130,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   // ---- static, health --------------------------------------------------------------------------
   app.get('/static/site.css', (_q, r) => r.type('text/css').send(SITE_CSS));
   app.get('/static/launch.js', (_q, r) => r.type('application/javascript').send(LAUNCH_JS));
+  app.get('/static/page.js', (_q, r) => r.type('application/javascript').send(PAGE_JS));
   app.get('/healthz', () => ({ ok: true }));
   app.get('/readyz', async (_q, reply) => {
     try {

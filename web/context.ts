@@ -10,6 +10,7 @@ import * as ops from '../app';
 import { ValidationError } from '../domain/errors';
 import { csrfToken, csrfValid, SESSION_COOKIE, sessionUser, type User } from './auth';
 import { readCookie } from './cookies';
+import { flashes } from './flash';
 import { html, page, type Html } from './html';
 
 export interface WebDeps {
@@ -27,7 +28,11 @@ export interface WebDeps {
   now?: () => number;
   /** Requests per minute per client on sign-in and on signed links. */
   rateLimits?: { signin: number; links: number };
-  logger?: boolean;
+  /**
+   * The request log (one JSON line per request, web/request-log.ts): true for stdout, a stream to
+   * write the lines to, or false (the default) for none.
+   */
+  logger?: boolean | { stream: NodeJS.WritableStream };
 }
 
 export type Form = Record<string, unknown>;
@@ -76,6 +81,7 @@ export function createContext(deps: WebDeps) {
   return {
     deps,
     now,
+    flash: flashes(db, { secure: deps.baseUrl.startsWith('https:'), now }),
     db,
     client: deps.client,
     key,

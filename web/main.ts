@@ -52,6 +52,8 @@ export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
     baseUrl,
     admins: adminsFrom(s.LC_WEB_ADMINS),
     outbox: mailer.outbox,
+    // The request log: one JSON line per request on stdout (web/request-log.ts).
+    logger: true,
   });
   await app.listen({ port: s.LC_WEB_PORT, host: s.LC_WEB_HOST });
   return {

@@ -185,7 +185,7 @@ describe('lc lifecycle commands (dev server)', () => {
     for (const problem of [
       '  - submittedBy: not a valid email address',
       "  - readiness: describe the organisation's readiness to adopt the practice (20 characters at least)",
-      '  - commitCoreDataSet: the commitment to use the Core Data Set and submit metrics is required to apply (set it to true)',
+      '  - commitCoreDataSet: the commitment to use the Core Data Set and submit metrics is required to apply',
       '  - coreTeam.members: the core team needs at least one clinician',
       "  - Unrecognized key(s) in object: 'colour'",
     ])

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { freePort } from '../../tools/services';
 import { buildApp, type WebDeps } from '../../web/app';
 import { csrfToken, SESSION_COOKIE } from '../../web/auth';
+import { FLASH_COOKIE } from '../../web/flash';
 import { SIGNIN_COOKIE } from '../../web/routes/signin';
 import type { Harness } from './env';
 import { httpClient, type Reply, type Request } from './http';
@@ -25,7 +26,8 @@ export async function webAddress(): Promise<{ port: number; baseUrl: string }> {
 export async function serveWeb(
   env: TestWorkflowEnvironment,
   h: Harness,
-  o: Pick<WebDeps, 'key' | 'baseUrl'> & Partial<Pick<WebDeps, 'admins' | 'rateLimits'>> & { port?: number },
+  o: Pick<WebDeps, 'key' | 'baseUrl'> &
+    Partial<Pick<WebDeps, 'admins' | 'rateLimits' | 'logger'>> & { port?: number },
 ): Promise<ServedWeb> {
   const app = await buildApp({
     db: h.db,
@@ -70,7 +72,7 @@ export async function signInByEmail(
   baseUrl: string,
 ): Promise<SignedIn> {
   const before = h.sink.received.length;
-  expect((await web.call({ method: 'POST', url: '/signin', payload: { email } })).statusCode).toBe(200);
+  expect((await web.call({ method: 'POST', url: '/signin', payload: { email } })).statusCode).toBe(303);
   const mail = await waitFor(`the sign-in email to ${email}`, async () =>
     h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
   );
@@ -83,4 +85,20 @@ export async function signInByEmail(
   const token = landed.setCookie!.value;
   const nonce = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).n as string;
   return { token, csrf: csrfToken(key, nonce), opened, landed };
+}
+
+/**
+ * What the browser shows after a form's post: the page its redirect (303) leads to, opened with the
+ * flash cookie the redirect set (and the caller's own cookies).
+ */
+export async function followRedirect(
+  call: ServedWeb['call'],
+  posted: Reply,
+  cookie: Record<string, string> = {},
+): Promise<Reply> {
+  expect(posted.statusCode).toBe(303);
+  const location = posted.headers.get('location')!;
+  const flash: Record<string, string> =
+    posted.setCookie?.name === FLASH_COOKIE ? { [FLASH_COOKIE]: posted.setCookie.value } : {};
+  return call({ url: location.replace(/#.*$/, ''), cookie: { ...cookie, ...flash } });
 }

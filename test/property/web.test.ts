@@ -843,16 +843,30 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
           body: c.body,
           redirect: 'manual',
         });
-        const text = await res.text();
+        let text = await res.text();
         t.statuses.set(res.status, (t.statuses.get(res.status) ?? 0) + 1);
-        const why = judge(c, res.status, res.headers.get('content-type') ?? '', text);
+        let why: string | undefined;
+        if (res.status === 303 && c.group === 'form') {
+          // Post/redirect/get: the form's page, opened as the browser would (its cookies and the
+          // flash cookie the redirect set), must show the problems.
+          const flash = /^lc_flash=([^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+          const shown = await fetch(origin + (res.headers.get('location') ?? '').replace(/#.*$/, ''), {
+            headers: {
+              cookie: [c.headers.cookie, flash ? `lc_flash=${flash}` : ''].filter(Boolean).join('; '),
+            },
+            redirect: 'manual',
+          });
+          text = await shown.text();
+          why = judgeShownForm(c, shown.status, text);
+        } else why = judge(c, res.status, res.headers.get('content-type') ?? '', text);
         if (why) {
           failures.push(
             `${c.route} ${c.method} ${c.url.slice(0, 120)} → ${res.status}: ${why}\n    body sent: ${(c.body ?? '').slice(0, 200)}\n    answer: ${text.slice(0, 300)}`,
           );
           // LC_DEBUG_WEB=1 prints each wrong answer as it happens (the expectation shows the first 15).
           if (process.env.LC_DEBUG_WEB) process.stdout.write(`[debug] ${failures[failures.length - 1]}\n`);
-        } else if (res.status >= 400) t.rejected++;
+          // A form's post is refused by the redirect to its page, which shows the problems.
+        } else if (res.status >= 400 || (res.status === 303 && c.group === 'form')) t.rejected++;
         else t.answered++;
       }
     };
@@ -1008,6 +1022,32 @@ function judge(c: Case, status: number, type: string, text: string): string | un
     return unclearOnes(problems, c.input, true);
   }
   return `an answer of type "${type}"`;
+}
+
+/**
+ * Why the page a bad form's redirect leads to is wrong: it must show the error summary, and each
+ * problem in it must be clear; one linked to its field may leave the field's name out (the link
+ * and the label name it), any other must name what it is about.
+ */
+function judgeShownForm(c: Case, status: number, text: string): string | undefined {
+  if (status !== 200) return `the form's page after the redirect answered ${status}`;
+  const summary = /<div class="errors error-summary" id="error-summary"[^>]*>([\s\S]*?)<\/div>/.exec(text);
+  if (!summary) return 'the form shown again without its error summary';
+  const items = [...summary[1]!.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!);
+  if (!items.length) return 'an empty error summary';
+  const why = items
+    .map((item) => {
+      const linked = /<a href="#f-/.test(item);
+      const words = unescapeHtml(item.replace(/<[^>]*>/g, ''))
+        .replace(/\s+/g, ' ')
+        .trim();
+      const w = unclear(words, c.input, { fieldRequired: !linked });
+      if (!w && linked && !new RegExp(`id="${/<a href="#([^"]+)"/.exec(item)![1]}"`).test(text))
+        return `a link to a field the page does not have: "${item.slice(0, 120)}"`;
+      return w && `${w}: "${words.slice(0, 200)}"`;
+    })
+    .filter(Boolean);
+  return why.length ? `unclear problems: ${why.join('; ')}` : undefined;
 }
 
 /** The problems that are not clear messages (checks.ts `unclear`), each with why; undefined when all are. */

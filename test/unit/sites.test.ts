@@ -27,7 +27,7 @@ describe('site directory files', () => {
     const { sites, errors } = parseSitesFile(text, 'csv');
     expect(sites).toEqual([]);
     expect(errors.map((e) => e.line)).toEqual([3, 4, 5]);
-    expect(errors[0]!.problems[0]).toMatch(/^siteId: site id/);
+    expect(errors[0]!.problems[0]).toMatch(/^siteId: letters, digits and dashes/); // the path names the field once
     expect(errors[1]!.problems).toEqual(['piName: Required']);
     expect(errors[2]!.problems).toEqual(['piEmail: not a valid email address']);
   });

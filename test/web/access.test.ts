@@ -15,9 +15,10 @@ import { SIGNIN_COOKIE } from '../../web/routes/signin';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
+import { PassThrough } from 'node:stream';
 import { exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, signInByEmail, signinConfirmation, type ServedWeb } from '../helpers/web';
+import { followRedirect, serveWeb, signInByEmail, signinConfirmation, type ServedWeb } from '../helpers/web';
 
 const KEY = 'test-signing-key-'.padEnd(48, 'x');
 const BASE = 'http://web.test';
@@ -144,7 +145,9 @@ describe('web access (real stack)', () => {
     for (const headers of fromElsewhere) {
       const crossSite = await call({ method: 'POST', url, ...confirm, headers });
       expect(crossSite.statusCode).toBe(403);
-      expect(crossSite.json()).toEqual({ problems: ['refused: this request comes from another site'] });
+      expect(crossSite.headers.get('content-type')).toMatch(/text\/html/);
+      expect(crossSite.body).toContain('refused: this request comes from another site');
+      expect(crossSite.setCookie).toBeUndefined();
     }
     // The app's own page: its origin, or "null" (Referrer-Policy: no-referrer) with same-origin.
     const landed = await call({
@@ -234,9 +237,12 @@ describe('web access (real stack)', () => {
       });
       tried++;
       expect(res.statusCode).toBe(422);
+      // The sign-in form answers a redirect to itself, which shows the problem beside the field.
       const signin = await call({ method: 'POST', url: '/signin', payload: { email: bad } });
       tried++;
-      expect(signin.statusCode).toBe(422);
+      const shown = await followRedirect(call, signin);
+      expect(shown.body).toContain('id="f-email-error"');
+      expect(shown.body).toContain('aria-invalid="true"');
     }
     // An operator smuggled in a form field's name is an unknown field, not a query.
     const form = await call({
@@ -248,7 +254,9 @@ describe('web access (real stack)', () => {
     expect(form.statusCode).toBe(422);
     expect(await h.db.collection('feedback').countDocuments({})).toBe(0);
     expect(await h.db.collection('applications').countDocuments({})).toBe(0);
-    console.log(`[web] operator-injection payloads tried: ${tried + 1}, all rejected with 422`);
+    console.log(
+      `[web] operator-injection payloads tried: ${tried + 1}, all rejected (422, or the form shown again with its problem)`,
+    );
   });
 
   it('answers every API route for anonymous (401), wrong role (403), wrong collaborative (403) and the right caller', async () => {
@@ -432,6 +440,51 @@ describe('web access (real stack)', () => {
     }
   });
 
+  it('logs one JSON line per request, by route pattern, with no token from the address', async () => {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    stream.on('data', (b: Buffer) => lines.push(...b.toString().split('\n').filter(Boolean)));
+    const logged = await serveWeb(env, h, { key: KEY, baseUrl: BASE, logger: { stream } });
+    const team = signLink(KEY, {
+      p: 'team',
+      e: 'lena.weiss@bayview.example.org',
+      c: 'web-a',
+      s: 'bayview',
+      x: Date.now() + 60_000,
+    });
+    try {
+      await logged.call({ url: `/team/${team}` });
+      await logged.call({ url: `/team/${team}/metrics` });
+      await logged.call({ url: `/team/${team}%zz/nowhere` });
+      await logged.call({ url: '/c/web-a', cookie: { [SESSION_COOKIE]: sessions[COORD_A]! } });
+      await logged.call({
+        url: `/api/collaboratives`,
+        headers: { authorization: `Bearer ${sessions[ADMIN]}` },
+      });
+    } finally {
+      await logged.app.close();
+    }
+    const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
+    expect(requests.map((r) => [r.method, r.route, r.status, r.user])).toEqual([
+      ['GET', '/team/:token', 200, 'team member (signed link)'],
+      ['GET', '/team/:token/metrics', 303, 'team member (signed link)'],
+      ['GET', '(no route)', 400, 'anonymous'], // an address that cannot be decoded
+      ['GET', '/c/:slug', 200, COORD_A],
+      ['GET', '/api/collaboratives', 200, ADMIN],
+    ]);
+    for (const r of requests) expect(typeof r.ms).toBe('number');
+    const all = lines.join('\n');
+    for (const secret of [
+      team.split('.')[0]!.slice(0, 24),
+      team.split('.')[1]!,
+      sessions[ADMIN]!.slice(0, 24),
+    ])
+      expect(all).not.toContain(secret);
+    console.log(
+      `[web] request log: ${requests.length} lines, e.g. ${lines.find((l) => l.includes('/team/:token'))}`,
+    );
+  });
+
   it('limits the rate of sign-in requests', async () => {
     const strict = await serveWeb(env, h, { key: KEY, baseUrl: BASE, rateLimits: { signin: 3, links: 3 } });
     const strictCall = strict.call;
@@ -442,6 +495,6 @@ describe('web access (real stack)', () => {
           .statusCode,
       );
     await strict.app.close();
-    expect(codes).toEqual([200, 200, 200, 429, 429]);
+    expect(codes).toEqual([303, 303, 303, 429, 429]);
   });
 });

@@ -2,7 +2,8 @@
  * One collaborative, as its coordinators and faculty see it. Coordinators: the timeline with
  * reschedule, applications and decisions, teams with attendance, the metrics compliance matrix
  * and run charts, the email log, cancel. Faculty: the applications to review with their decision
- * forms, and attendance and feedback for the teams.
+ * forms, and attendance and feedback for the teams. Each form shows only while its window is open
+ * (app/windows.ts); otherwise a sentence says when it opens or that it closed.
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
@@ -10,23 +11,39 @@ import {
   applicationsOf,
   complianceReport,
   currentSchedule,
+  dashboardCharts,
   emailLog,
   siteNames as namesOf,
-  runCharts,
   sessionsAttended,
   statusReport,
+  windowsOf,
   type ApplicationDoc,
   type CollaborativeDoc,
   type ComplianceReport,
   type EmailLog,
-  type ReportChart,
+  type PageChart,
   type StatusReport,
+  type Windows,
 } from '../../app';
 import { DECISIONS } from '../../domain/inputs';
 import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
-import { csrfField, errorList, html, trusted, type Html } from '../html';
+import { chartFigure } from '../charts';
+import type { Flash } from '../flash';
+import {
+  checkboxField,
+  choiceGroup,
+  csrfField,
+  errorSummary,
+  html,
+  scroll,
+  selectField,
+  textareaField,
+  textField,
+  type Html,
+} from '../html';
+import { formErrors, NO_ERRORS, type FieldSpec, type FormErrors } from '../problems';
 
 export interface CollaborativeView {
   doc: CollaborativeDoc;
@@ -39,8 +56,9 @@ export interface CollaborativeView {
   apps: ApplicationDoc[];
   siteNames: Map<string, string>;
   compliance?: ComplianceReport;
-  charts: ReportChart[];
+  charts: PageChart[];
   emails?: EmailLog;
+  windows: Windows;
 }
 
 /** Reads what the page shows; the workflow's status may be unavailable, the records still show. */
@@ -81,66 +99,97 @@ export async function loadCollaborative(
     compliance: metrics
       ? await section('the compliance matrix', () => complianceReport(db, slug, now))
       : undefined,
-    charts: (metrics && (await section('the run charts', () => runCharts(db, slug)))) || [],
+    charts: (metrics && (await section('the run charts', () => dashboardCharts(db, doc)))) || [],
     emails: coordinator
       ? await section('the email log', () => emailLog(db, slug, { limit: 200 }))
       : undefined,
     sectionErrors,
+    windows: windowsOf(doc, status.s?.phase ?? doc.phase, now),
   };
 }
 
-export interface FormState {
-  /** Which form the problems belong to, e.g. `decision:bayview`, `reschedule`. */
-  form?: string;
-  problems?: string[];
-  done?: string;
+/** The id of the form an action's post came from: `decision:bayview`, `reschedule`. */
+export function formIdOf(action: string, body: Record<string, unknown>): string {
+  const site = typeof body.siteId === 'string' ? body.siteId : '';
+  return ['decide', 'attendance', 'feedback'].includes(action)
+    ? `${action === 'decide' ? 'decision' : action}:${site}`
+    : action;
 }
 
-export function collaborativePage(
-  v: CollaborativeView,
-  csrf: string,
-  now: number,
-  state: FormState = {},
-): Html {
+const FIELDS: Record<string, FieldSpec[]> = {
+  reschedule: [
+    { name: 'milestone', label: 'Milestone' },
+    { name: 'date', label: 'New date', also: ['at'] },
+  ],
+  decision: [
+    { name: 'decision', label: 'Decision' },
+    { name: 'notes', label: 'Notes' },
+  ],
+  attendance: [
+    { name: 'session', label: 'Learning session' },
+    { name: 'present', label: 'Present' },
+    { name: 'absent', label: 'Absent' },
+  ],
+  feedback: [{ name: 'text', label: 'Feedback' }],
+  cancel: [
+    { name: 'reason', label: 'Reason' },
+    { name: 'confirm', label: 'Confirmation' },
+  ],
+};
+
+/** A posted form's problems: `decision:bayview` is the decision form of bayview, its ids end in `--bayview`. */
+function errorsOf(id: string, flash: Flash): FormErrors {
+  const [kind, site] = id.split(':') as [string, string | undefined];
+  return formErrors(id, flash.problems, FIELDS[kind] ?? [], site);
+}
+
+export function collaborativePage(v: CollaborativeView, csrf: string, now: number, flash: Flash = {}): Html {
   const coordinator = v.role === 'coordinator';
   const tz = v.doc.config.timeZone;
   const name = (siteId: string) => v.siteNames.get(siteId) ?? siteId;
-  let shown = false;
-  const problemsFor = (form: string) => {
-    if (state.form !== form) return html``;
-    shown = true;
-    return errorList(state.problems);
+  const phase = v.status?.phase ?? v.doc.phase;
+  // The problems and typed values of the form that was posted, for that form only. Sections ask
+  // for a form only when they show it: a form no longer shown (its window closed meanwhile) gets
+  // its problems at the top, not linked to fields that are not on the page.
+  const shown = new Set<string>();
+  const form = (id: string): { e: FormErrors; values: Record<string, unknown> } => {
+    shown.add(id);
+    return flash.form === id
+      ? { e: errorsOf(id, flash), values: flash.values ?? {} }
+      : { e: NO_ERRORS, values: {} };
   };
-  const timeline = timelineSection(v, csrf, now, coordinator, problemsFor('reschedule'));
-  const apps = applicationsSection(v, csrf, name, problemsFor);
-  const teams = teamsSection(v, csrf, name, problemsFor);
-  const cancel =
-    coordinator && !['completed', 'cancelled'].includes(v.status?.phase ?? v.doc.phase)
-      ? cancelSection(v.doc.slug, csrf, problemsFor('cancel'))
-      : '';
+  const over = v.windows.over;
+  const sections = html`${timelineSection(v, csrf, now, coordinator, form)}
+  ${applicationsSection(v, csrf, name, form)} ${teamsSection(v, csrf, name, form)}
+  ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
+  ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
+  ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
+  ${coordinator && !over ? cancelSection(v.doc.slug, csrf, form('cancel')) : ''}`;
+  const posted = flash.form
+    ? shown.has(flash.form)
+      ? errorsOf(flash.form, flash)
+      : formErrors(flash.form, flash.problems, [])
+    : undefined;
   return html` <p>
       ${v.doc.config.practice} · <code>lc/${v.doc.slug}</code> · phase
-      <strong data-testid="phase">${v.status?.phase ?? v.doc.phase}</strong> · you are ${v.role}
+      <strong data-testid="phase">${phase}</strong> · you are
+      ${v.role}${v.faculty && coordinator ? ' and faculty' : ''}
     </p>
-    ${state.done ? html`<div class="ok" role="status">${state.done}</div>` : ''}
-    ${
-      // A form this page does not show (a site without an application, a cancelled collaborative):
-      // its problems go on top rather than nowhere.
-      shown ? '' : errorList(state.problems)
-    }
+    ${errorSummary(posted)} ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
+    ${over === 'cancelled' ? html`<p class="notice" data-state="cancelled">This collaborative was cancelled. Its records stay here to read.</p>` : ''}
+    ${over === 'ended' ? html`<p class="notice" data-state="ended">This collaborative has ended.</p>` : ''}
     ${v.statusError ? html`<div class="errors">The workflow did not answer: ${v.statusError}</div>` : ''}
-    ${v.sectionErrors.map((e) => html`<div class="errors">Cannot show ${e}</div>`)} ${timeline} ${apps}
-    ${teams} ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
-    ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
-    ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''} ${cancel}`;
+    ${v.sectionErrors.map((e) => html`<div class="errors">Cannot show ${e}</div>`)} ${sections}`;
 }
+
+type FormOf = (id: string) => { e: FormErrors; values: Record<string, unknown> };
 
 function timelineSection(
   v: CollaborativeView,
   csrf: string,
   now: number,
   coordinator: boolean,
-  problems: Html,
+  formOf: FormOf,
 ): Html {
   const schedule = currentSchedule(v.doc);
   const tz = v.doc.config.timeZone;
@@ -149,120 +198,161 @@ function timelineSection(
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const future = rows.filter((r) => Date.parse(r.at) > now);
   return html`<section id="timeline">
-    <h2>Timeline (${tz})</h2>
-    <table>
-      <tr>
-        <th>Milestone</th>
-        <th>When</th>
-      </tr>
-      ${rows.map(
-        (r) =>
-          html`<tr class="${Date.parse(r.at) <= now ? 'past' : 'future'}">
-            <td>${milestoneLabel(r.n)}</td>
-            <td>${formatInZone(r.at, tz)}</td>
-          </tr>`,
-      )}
-    </table>
+    <h2>Timeline</h2>
+    <p>Times in ${tz}.</p>
+    ${scroll(
+      'Timeline',
+      html`<table>
+        <tr>
+          <th scope="col">Milestone</th>
+          <th scope="col">When</th>
+        </tr>
+        ${rows.map(
+          (r) =>
+            html`<tr class="${Date.parse(r.at) <= now ? 'past' : 'future'}">
+              <td>
+                ${milestoneLabel(r.n)}${Date.parse(r.at) <= now ? html` <span class="visually-hidden">(past)</span>` : ''}
+              </td>
+              <td>${formatInZone(r.at, tz)}</td>
+            </tr>`,
+        )}
+      </table>`,
+    )}
     ${
-      coordinator && future.length
-        ? html`<h3>Reschedule a milestone</h3>
-            ${problems}
-            <form method="post" action="/c/${v.doc.slug}/reschedule">
-              ${csrfField(csrf)}
-              <label
-                >Milestone
-                <select name="milestone">
-                  ${future.map((r) => html`<option value="${r.n}">${milestoneLabel(r.n)}</option>`)}
-                </select></label
-              >
-              <label>New date (${tz}) <input type="text" name="date" placeholder="2027-05-20T09:00" /></label>
-              <button>Reschedule</button>
-            </form>`
+      coordinator && future.length && !v.windows.over
+        ? ((f: ReturnType<FormOf>) =>
+            html`<h3>Reschedule a milestone</h3>
+              <form method="post" action="/c/${v.doc.slug}/reschedule" id="reschedule" novalidate>
+                ${csrfField(csrf)}
+                ${selectField({
+                  name: 'milestone',
+                  label: 'Milestone',
+                  value: f.values.milestone,
+                  errors: f.e,
+                  options: future.map((r) => ({ value: r.n, label: milestoneLabel(r.n) })),
+                })}
+                ${textField({
+                  name: 'date',
+                  label: `New date and time (${tz})`,
+                  type: 'datetime-local',
+                  value: f.values.date,
+                  errors: f.e,
+                })}
+                <button>Reschedule</button>
+              </form>`)(formOf('reschedule'))
         : ''
     }
   </section>`;
+}
+
+function decisionState(v: CollaborativeView): Html {
+  const tz = v.doc.config.timeZone;
+  const d = v.windows.decisions;
+  if (v.windows.over === 'cancelled') return html``;
+  if (d.state === 'not-yet')
+    return html`<p class="notice" data-state="decisions-not-yet">
+      Decisions are made once applications close, on ${formatInZone(d.from, tz)}; they are due by
+      ${formatInZone(d.due, tz)}.
+    </p>`;
+  if (d.state === 'sent')
+    return html`<p class="notice" data-state="decisions-sent">
+      The decisions have been sent to the sites; a team that leaves is withdrawn instead.
+    </p>`;
+  return html`<p class="notice" data-state="decisions-open">
+    Decisions are due by ${formatInZone(d.due, tz)}.
+  </p>`;
 }
 
 function applicationsSection(
   v: CollaborativeView,
   csrf: string,
   name: (s: string) => string,
-  problemsFor: (f: string) => Html,
+  formOf: FormOf,
 ): Html {
   if (!v.apps.length)
     return html`<section id="applications">
       <h2>Applications</h2>
       <p>None yet.</p>
     </section>`;
+  const deciding = v.faculty && v.windows.decisions.state === 'open' && !v.windows.over;
   return html`<section id="applications">
     <h2>Applications (${v.apps.length})</h2>
-    ${v.apps.map(
-      (a) =>
-        html`<article data-site="${a.siteId}">
-          <h3>${name(a.siteId)} <small>version ${a.version}, from ${a.submittedBy}</small></h3>
-          <table>
-            <tr>
-              <th>Readiness</th>
-              <td>${a.readiness}</td>
-            </tr>
-            <tr>
-              <th>Core Data Set and monthly metrics</th>
-              <td>${a.commitCoreDataSet ? 'committed' : 'no'}</td>
-            </tr>
-            <tr>
-              <th>Core team at all learning sessions</th>
-              <td>${a.commitAllSessions ? 'committed' : 'no'}</td>
-            </tr>
-            <tr>
-              <th>Core team</th>
-              <td>
-                ${a.coreTeam.members.map((m) => html`${m.name} (${m.role}, ${m.email})<br />`)} Data manager:
-                ${a.coreTeam.dataManager.name} (${a.coreTeam.dataManager.email})<br />
-                Contact: ${a.coreTeam.contactPerson.name} (${a.coreTeam.contactPerson.email})
-              </td>
-            </tr>
-            <tr>
-              <th>Decision</th>
-              <td data-testid="decision-${a.siteId}">
-                ${a.decision ? html`<strong>${a.decision.decision}</strong> by ${a.decision.by}${a.decision.notes ? html` — ${a.decision.notes}` : ''}` : 'not yet decided'}
-              </td>
-            </tr>
-          </table>
-          ${problemsFor(`decision:${a.siteId}`)}
-          ${
-            v.faculty // the workflow takes decisions from faculty only
-              ? html`<form method="post" action="/c/${v.doc.slug}/decisions">
-                  ${csrfField(csrf)}<input type="hidden" name="siteId" value="${a.siteId}" />
-                  ${DECISIONS.map((d) => html`<label style="display:inline"><input type="radio" name="decision" value="${d}" /> ${d}</label> `)}
-                  <label>Notes <textarea name="notes" rows="2"></textarea></label
-                  ><button>Record decision</button>
-                </form>`
-              : ''
-          }
-        </article>`,
-    )}
+    ${decisionState(v)}
+    ${v.apps.map((a) => {
+      const f = deciding
+        ? formOf(`decision:${a.siteId}`)
+        : { e: NO_ERRORS, values: {} as Record<string, unknown> };
+      return html`<article data-site="${a.siteId}" id="decision-${a.siteId}">
+        <h3>${name(a.siteId)} <small>version ${a.version}, from ${a.submittedBy}</small></h3>
+        <dl class="explain">
+          <dt>Readiness</dt>
+          <dd>${a.readiness}</dd>
+          <dt>Core Data Set and monthly metrics</dt>
+          <dd>${a.commitCoreDataSet ? 'committed' : 'no'}</dd>
+          <dt>Core team at all learning sessions</dt>
+          <dd>${a.commitAllSessions ? 'committed' : 'no'}</dd>
+          <dt>Core team</dt>
+          <dd>
+            ${a.coreTeam.members.map((m) => html`${m.name} (${m.role}, ${m.email})<br />`)} Data manager:
+            ${a.coreTeam.dataManager.name} (${a.coreTeam.dataManager.email})<br />
+            Contact: ${a.coreTeam.contactPerson.name} (${a.coreTeam.contactPerson.email})
+          </dd>
+          <dt>Decision</dt>
+          <dd data-testid="decision-${a.siteId}">
+            ${a.decision ? html`<strong>${a.decision.decision}</strong> by ${a.decision.by}${a.decision.notes ? html` — ${a.decision.notes}` : ''}` : 'not yet decided'}
+          </dd>
+        </dl>
+        ${
+          deciding // the workflow takes decisions from faculty only, between the close and the notification
+            ? html`<form method="post" action="/c/${v.doc.slug}/decisions" novalidate>
+                ${csrfField(csrf)}<input type="hidden" name="siteId" value="${a.siteId}" />
+                ${choiceGroup({
+                  name: 'decision',
+                  legend: `Decision on ${name(a.siteId)}`,
+                  errors: f.e,
+                  idSuffix: a.siteId,
+                  options: DECISIONS.map((d) => ({
+                    value: d,
+                    label: d,
+                    checked: f.values.decision === d || (!f.values.decision && a.decision?.decision === d),
+                  })),
+                })}
+                ${textareaField({
+                  name: 'notes',
+                  label: 'Notes (sent with the decision)',
+                  value: f.values.notes,
+                  errors: f.e,
+                  rows: 2,
+                  idSuffix: a.siteId,
+                })}
+                <button>Record decision</button>
+              </form>`
+            : ''
+        }
+      </article>`;
+    })}
   </section>`;
 }
 
-function teamsSection(
-  v: CollaborativeView,
-  csrf: string,
-  name: (s: string) => string,
-  problemsFor: (f: string) => Html,
-): Html {
+function teamsSection(v: CollaborativeView, csrf: string, name: (s: string) => string, formOf: FormOf): Html {
   const teams = (v.status?.teams ?? []).filter((t) => t.state === 'accepted' || t.state === 'completed');
-  const sessions = currentSchedule(v.doc).learningSessions.length;
+  const schedule = currentSchedule(v.doc);
+  const sessions = schedule.learningSessions.length;
+  const begun = v.windows.sessionsBegun;
+  const tz = v.doc.config.timeZone;
   return html`<section id="teams">
     <h2>Teams (${teams.length})</h2>
     ${
       teams.length
-        ? html`<table>
+        ? html`${scroll(
+            'Teams',
+            html`<table>
               <tr>
-                <th>Team</th>
-                <th>State</th>
-                <th>Pre-work</th>
-                <th>Sessions attended</th>
-                <th>Metrics periods</th>
+                <th scope="col">Team</th>
+                <th scope="col">State</th>
+                <th scope="col">Pre-work</th>
+                <th scope="col">Sessions attended</th>
+                <th scope="col">Metrics periods</th>
               </tr>
               ${teams.map(
                 (t) =>
@@ -274,40 +364,85 @@ function teamsSection(
                     <td>${Object.keys(t.team?.metrics ?? {}).join(', ') || '—'}</td>
                   </tr>`,
               )}
-            </table>
-            ${teams.map(
-              (t) =>
-                html`<details>
-                  <summary>Attendance and feedback: ${name(t.siteId)}</summary>
-                  ${problemsFor(`attendance:${t.siteId}`)}
-                  <form method="post" action="/c/${v.doc.slug}/attendance">
-                    ${csrfField(csrf)}<input type="hidden" name="siteId" value="${t.siteId}" />
-                    <label
-                      >Learning session
-                      <select name="session">
-                        ${[...Array(sessions).keys()].map((i) => html`<option value="${i}">${i + 1}</option>`)}
-                      </select></label
-                    >
-                    <label
-                      >Present (emails, comma-separated) <input type="text" name="present" size="60"
-                    /></label>
-                    <label
-                      >Absent (emails, comma-separated) <input type="text" name="absent" size="60"
-                    /></label>
-                    <button>Record attendance</button>
-                  </form>
-                  ${problemsFor(`feedback:${t.siteId}`)}
-                  ${
-                    v.faculty
-                      ? html`<form method="post" action="/c/${v.doc.slug}/feedback">
-                          ${csrfField(csrf)}<input type="hidden" name="siteId" value="${t.siteId}" />
-                          <label>Feedback to the team <textarea name="text" rows="3"></textarea></label
-                          ><button>Send feedback</button>
-                        </form>`
-                      : ''
-                  }
-                </details>`,
-            )}`
+            </table>`,
+          )}
+          ${
+            v.windows.over
+              ? ''
+              : teams.map((t) => {
+                  const none = { e: NO_ERRORS, values: {} as Record<string, unknown> };
+                  const a = begun.length ? formOf(`attendance:${t.siteId}`) : none;
+                  const fb = v.faculty ? formOf(`feedback:${t.siteId}`) : none;
+                  const id = (n: string) => `${n}-${t.siteId}`;
+                  return html`<details ${a.e.all.length || fb.e.all.length ? 'open' : ''} id="${id('team')}">
+                    <summary>Attendance and feedback: ${name(t.siteId)}</summary>
+                    ${
+                      begun.length
+                        ? html`<form
+                            method="post"
+                            action="/c/${v.doc.slug}/attendance"
+                            id="${id('attendance')}"
+                            novalidate
+                          >
+                            ${csrfField(csrf)}<input type="hidden" name="siteId" value="${t.siteId}" />
+                            ${selectField({
+                              name: 'session',
+                              label: 'Learning session',
+                              value: a.values.session ?? String(begun[begun.length - 1]),
+                              errors: a.e,
+                              idSuffix: t.siteId,
+                              options: begun.map((i) => ({
+                                value: String(i),
+                                label: `${i + 1}: ${formatInZone(schedule.learningSessions[i]!.start, tz, false)}`,
+                              })),
+                            })}
+                            ${textField({
+                              name: 'present',
+                              label: 'Present',
+                              hint: 'Email addresses, separated by commas.',
+                              value: a.values.present,
+                              errors: a.e,
+                              idSuffix: t.siteId,
+                            })}
+                            ${textField({
+                              name: 'absent',
+                              label: 'Absent',
+                              hint: 'Email addresses, separated by commas.',
+                              value: a.values.absent,
+                              errors: a.e,
+                              idSuffix: t.siteId,
+                            })}
+                            <button>Record attendance</button>
+                          </form>`
+                        : html`<p>
+                            Attendance is recorded once learning session 1 has begun
+                            (${formatInZone(schedule.learningSessions[0]!.start, tz)}).
+                          </p>`
+                    }
+                    ${
+                      v.faculty
+                        ? html`<form
+                            method="post"
+                            action="/c/${v.doc.slug}/feedback"
+                            id="${id('feedback')}"
+                            novalidate
+                          >
+                            ${csrfField(csrf)}<input type="hidden" name="siteId" value="${t.siteId}" />
+                            ${textareaField({
+                              name: 'text',
+                              label: 'Feedback to the team',
+                              value: fb.values.text,
+                              errors: fb.e,
+                              rows: 3,
+                              idSuffix: t.siteId,
+                            })}
+                            <button>Send feedback</button>
+                          </form>`
+                        : ''
+                    }
+                  </details>`;
+                })
+          }`
         : html`<p>No accepted teams yet.</p>`
     }
   </section>`;
@@ -321,37 +456,35 @@ function complianceSection(c: ComplianceReport, name: (s: string) => string): Ht
     <p>
       ${Object.entries(CELL_LABEL).map(([k, l]) => html`<span class="${k}" style="padding:2px 6px">${l}</span> `)}
     </p>
-    <table>
-      <tr>
-        <th>Team</th>
-        ${c.periods.map((p) => html`<th>${p}</th>`)}
-      </tr>
-      ${c.teams.map(
-        (t) =>
-          html`<tr data-team="${t.siteId}">
-            <td>${name(t.siteId)}</td>
-            ${t.cells.map(
-              (cell, i) =>
-                html`<td class="${cell}" data-period="${c.periods[i]}" title="${CELL_LABEL[cell]}">
-                  ${CELL_LABEL[cell]}
-                </td>`,
-            )}
-          </tr>`,
-      )}
-    </table>
+    ${scroll(
+      'Metrics compliance',
+      html`<table>
+        <tr>
+          <th scope="col">Team</th>
+          ${c.periods.map((p) => html`<th scope="col">${p}</th>`)}
+        </tr>
+        ${c.teams.map(
+          (t) =>
+            html`<tr data-team="${t.siteId}">
+              <td>${name(t.siteId)}</td>
+              ${t.cells.map(
+                (cell, i) => html`<td class="${cell}" data-period="${c.periods[i]}">${CELL_LABEL[cell]}</td>`,
+              )}
+            </tr>`,
+        )}
+      </table>`,
+    )}
   </section>`;
 }
 
-function chartsSection(charts: ReportChart[]): Html {
+function chartsSection(charts: PageChart[]): Html {
   return html`<section id="charts">
     <h2>Run charts</h2>
-    ${charts.map(
-      (c) =>
-        html`<figure data-measure="${c.measure}">
-          <figcaption>${c.measure} — ${c.scope} (median ${c.median ?? '—'})</figcaption>
-          ${trusted(c.svg)}
-        </figure>`,
-    )}
+    <p>
+      Each month's value per team, and the mean of the teams; the dashed line is the median, the green one the
+      target.
+    </p>
+    ${charts.map((c, i) => chartFigure(c, `chart-${i}`))}
   </section>`;
 }
 
@@ -363,39 +496,43 @@ function emailsSection(log: EmailLog, tz: string): Html {
         .map(([k, n]) => `${k}: ${n}`)
         .join(' · ')}
     </p>
-    <table>
-      <tr>
-        <th>When</th>
-        <th>To</th>
-        <th>Template</th>
-        <th>Status</th>
-        <th>Error</th>
-      </tr>
-      ${log.emails.map(
-        (l) =>
-          html`<tr class="${l.status}">
-            <td>${formatInZone(l.at, tz)}</td>
-            <td>${l.to}</td>
-            <td>${l.template}</td>
-            <td>${l.status}</td>
-            <td>${l.error ?? ''}</td>
-          </tr>`,
-      )}
-    </table>
+    ${scroll(
+      'Email log',
+      html`<table>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">To</th>
+          <th scope="col">Template</th>
+          <th scope="col">Status</th>
+          <th scope="col">Error</th>
+        </tr>
+        ${log.emails.map(
+          (l) =>
+            html`<tr class="${l.status}">
+              <td>${formatInZone(l.at, tz)}</td>
+              <td>${l.to}</td>
+              <td>${l.template}</td>
+              <td>${l.status}</td>
+              <td>${l.error ?? ''}</td>
+            </tr>`,
+        )}
+      </table>`,
+    )}
   </section>`;
 }
 
-function cancelSection(slug: string, csrf: string, problems: Html): Html {
+function cancelSection(slug: string, csrf: string, f: ReturnType<FormOf>): Html {
   return html`<section id="cancel">
     <h2>Cancel the collaborative</h2>
-    ${problems}
-    <form method="post" action="/c/${slug}/cancel">
+    <form method="post" action="/c/${slug}/cancel" novalidate>
       ${csrfField(csrf)}
-      <label>Reason (sent to every team) <textarea name="reason" rows="2"></textarea></label>
-      <label
-        ><input type="checkbox" name="confirm" value="yes" /> I understand this ends the collaborative for
-        every team</label
-      >
+      ${textareaField({ name: 'reason', label: 'Reason (sent to every team)', value: f.values.reason, errors: f.e, rows: 2 })}
+      ${checkboxField({
+        name: 'confirm',
+        label: 'I understand this ends the collaborative for every team',
+        errors: f.e,
+        checked: f.values.confirm === 'yes',
+      })}
       <button>Cancel the collaborative</button>
     </form>
   </section>`;

@@ -3,19 +3,21 @@ import { currentSchedule, type CollaborativeDoc } from '../../app';
 import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
-import { csrfField, errorList, html, type Html } from '../html';
+import { csrfField, errorSummary, html, scroll, textareaField, textField, type Html } from '../html';
+import { formErrors } from '../problems';
 
-export function signinPage(o: { sent?: boolean; problems?: string[] }): Html {
+export function signinPage(o: { sent?: boolean; problems?: string[]; email?: unknown }): Html {
   if (o.sent)
     return html`<div class="ok" role="status">
       If this address belongs to a coordinator or faculty member, a sign-in link is on its way. It works once,
       for 15 minutes.
     </div>`;
+  const e = formErrors('signin', o.problems, [{ name: 'email', label: 'Your email' }]);
   return html`<p>Coordinators and faculty sign in with a link sent to their email.</p>
-    ${errorList(o.problems)}
-    <form method="post" action="/signin">
-      <label>Your email <input type="email" name="email" size="40" required /></label
-      ><button>Email me a sign-in link</button>
+    ${errorSummary(e)}
+    <form method="post" action="/signin" id="signin" novalidate>
+      ${textField({ name: 'email', label: 'Your email', type: 'email', value: o.email, errors: e, autocomplete: 'email' })}
+      <button>Email me a sign-in link</button>
     </form>`;
 }
 
@@ -46,45 +48,55 @@ export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: bool
   return html`${mayLaunch ? html`<p><a href="/launch">Launch a collaborative</a></p>` : ''}
   ${
     rows.length
-      ? html`<table id="collaboratives">
-          <tr>
-            <th>Collaborative</th>
-            <th>Your role</th>
-            <th>Phase</th>
-            <th>Next milestone</th>
-            <th>Announced to</th>
-            <th>Applications</th>
-            <th>Teams</th>
-          </tr>
-          ${rows.map((r) => {
-            const next = nextMilestone(r.doc, now);
-            return html`<tr data-slug="${r.doc.slug}">
-              <td><a href="/c/${r.doc.slug}">${r.doc.config.title}</a></td>
-              <td>${r.role}</td>
-              <td>${r.doc.phase}</td>
-              <td>${next ? `${next.name}, ${formatInZone(next.at, r.doc.config.timeZone)}` : '—'}</td>
-              <td>${r.doc.announcedTo?.length ?? 0} sites</td>
-              <td>${r.applications}</td>
-              <td>${r.accepted}</td>
-            </tr>`;
-          })}
-        </table>`
+      ? scroll(
+          'Your collaboratives',
+          html`<table id="collaboratives">
+            <tr>
+              <th>Collaborative</th>
+              <th>Your role</th>
+              <th>Phase</th>
+              <th>Next milestone</th>
+              <th>Announced to</th>
+              <th>Applications</th>
+              <th>Teams</th>
+            </tr>
+            ${rows.map((r) => {
+              const next = nextMilestone(r.doc, now);
+              return html`<tr data-slug="${r.doc.slug}">
+                <td><a href="/c/${r.doc.slug}">${r.doc.config.title}</a></td>
+                <td>${r.role}</td>
+                <td>${r.doc.phase}</td>
+                <td>${next ? `${next.name}, ${formatInZone(next.at, r.doc.config.timeZone)}` : '—'}</td>
+                <td>${r.doc.announcedTo?.length ?? 0} sites</td>
+                <td>${r.applications}</td>
+                <td>${r.accepted}</td>
+              </tr>`;
+            })}
+          </table>`,
+        )
       : html`<p>You have no role in any collaborative yet.</p>`
   }`;
 }
 
 export function launchPage(o: { csrf: string; text?: string; problems?: string[] }): Html {
+  // Every problem of a config is about the text in the one box: beside it, with its path in the config.
+  const e = formErrors(
+    'launch',
+    o.problems?.map((p) => `config: ${p}`),
+    [{ name: 'config', label: 'Config' }],
+  );
   return html`<p>
       Paste the launch config (YAML or JSON, as for <code>npm run lc -- launch</code>) or choose its file. You
       must be one of its coordinators.
     </p>
-    ${errorList(o.problems)}
-    <form method="post" action="/launch">
+    ${errorSummary(e)}
+    <form method="post" action="/launch" id="launch" novalidate>
       ${csrfField(o.csrf)}
-      <label>Config file <input type="file" id="config-file" accept=".yaml,.yml,.json" /></label>
-      <label
-        >Config <textarea name="config" id="config" rows="24" spellcheck="false">${o.text ?? ''}</textarea>
-      </label>
+      <div class="field">
+        <label for="config-file">Config file</label>
+        <input type="file" id="config-file" accept=".yaml,.yml,.json" />
+      </div>
+      ${textareaField({ name: 'config', label: 'Config', value: o.text ?? '', errors: e, rows: 24 })}
       <button>Launch</button>
     </form>
     <script src="/static/launch.js"></script>`;
@@ -93,5 +105,5 @@ export function launchPage(o: { csrf: string; text?: string; problems?: string[]
 /** The only client-side script: reads a chosen file into the textarea. */
 export const LAUNCH_JS = `document.getElementById('config-file').addEventListener('change', function (e) {
   var f = e.target.files[0]; if (!f) return;
-  f.text().then(function (t) { document.getElementById('config').value = t; });
+  f.text().then(function (t) { document.getElementById('f-config').value = t; });
 });`;

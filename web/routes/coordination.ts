@@ -10,7 +10,7 @@ import { ACTION_PATH, ACTION_ROLES, runAction, type ActionName } from '../action
 import { collaborativesOf, csrfToken, LAUNCHERS, mayLaunch, rolesIn, type Role, type User } from '../auth';
 import { problemsOf, type Form, type WebContext } from '../context';
 import { html } from '../html';
-import { collaborativePage, loadCollaborative, type FormState } from '../pages/collaborative';
+import { collaborativePage, formIdOf, loadCollaborative } from '../pages/collaborative';
 import { dashboardPage, launchPage } from '../pages/home';
 
 export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
@@ -65,7 +65,18 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     const user = userOf(req);
     if (!user) return reply.redirect('/signin');
     if (!mayLaunch(user, await collaborativesOf(db, user))) return notAllowedToLaunch(reply, user);
-    return send(reply, 200, 'Launch a collaborative', launchPage({ csrf: csrfToken(key, user.nonce) }), user);
+    const flash = await ctx.flash.take(req, reply, '/launch');
+    return send(
+      reply,
+      200,
+      'Launch a collaborative',
+      launchPage({
+        csrf: csrfToken(key, user.nonce),
+        text: typeof flash.values?.config === 'string' ? flash.values.config : undefined,
+        problems: flash.problems,
+      }),
+      user,
+    );
   });
   app.post('/launch', async (req, reply) => {
     const user = userOf(req);
@@ -76,16 +87,14 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     const text = typeof config === 'string' ? config : '';
     try {
       const slug = await launchFromText(text, user);
-      return reply.redirect(`/c/${slug}?done=launched`);
+      return ctx.flash.redirect(reply, `/c/${slug}`, { done: 'Launched: the workflow is running.' });
     } catch (err) {
       const p = problemsOf(err);
-      return send(
-        reply,
-        p.status,
-        'Launch a collaborative',
-        launchPage({ csrf: csrfToken(key, user.nonce), text, problems: p.problems }),
-        user,
-      );
+      return ctx.flash.redirect(reply, '/launch', {
+        form: 'launch',
+        problems: p.problems,
+        values: { config: text },
+      });
     }
   });
 
@@ -116,47 +125,39 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
     return config.slug;
   }
 
-  app.get<{ Params: { slug: string }; Querystring: { done?: string } }>('/c/:slug', async (req, reply) => {
+  app.get<{ Params: { slug: string } }>('/c/:slug', async (req, reply) => {
     const a = await access(req, reply);
     if (!a) return;
+    const flash = await ctx.flash.take(req, reply, `/c/${a.doc.slug}`);
     const view = await loadCollaborative(db, client, a.doc, a.roles, now());
-    const done = req.query.done === 'launched' ? 'Launched: the workflow is running.' : undefined;
     return send(
       reply,
       200,
       a.doc.config.title,
-      collaborativePage(view, csrfToken(key, a.user.nonce), now(), { done }),
+      collaborativePage(view, csrfToken(key, a.user.nonce), now(), flash),
       a.user,
     );
   });
 
   for (const name of Object.keys(ACTION_ROLES) as ActionName[]) {
+    // A GET of the action's address (a bookmark, a reload of an old tab) shows the collaborative's page.
+    app.get<{ Params: { slug: string } }>(`/c/:slug/${ACTION_PATH[name]}`, (req, reply) =>
+      reply.redirect(`/c/${encodeURIComponent(req.params.slug)}`, 303),
+    );
     app.post<{ Params: { slug: string } }>(`/c/:slug/${ACTION_PATH[name]}`, async (req, reply) => {
       const a = await access(req, reply, ACTION_ROLES[name]);
       if (!a) return;
       if (!checkCsrf(req, a.user.nonce)) return formExpired(reply, a.user);
       const body = withoutCsrf(req.body);
-      const form = ['decide', 'attendance', 'feedback'].includes(name)
-        ? `${name === 'decide' ? 'decision' : name}:${typeof body.siteId === 'string' ? body.siteId : ''}`
-        : name;
-      let state: FormState;
-      let status = 200;
+      const form = formIdOf(name, body);
+      const path = `/c/${a.doc.slug}`;
       try {
-        state = { done: await runAction(name, { client, db, slug: a.doc.slug, by: a.user.email }, body) };
+        const done = await runAction(name, { client, db, slug: a.doc.slug, by: a.user.email }, body);
+        return ctx.flash.redirect(reply, path, { done }, `#${form.replace(':', '-')}`);
       } catch (err) {
         const p = problemsOf(err);
-        status = p.status;
-        state = { form, problems: p.problems };
+        return ctx.flash.redirect(reply, path, { form, problems: p.problems, values: body });
       }
-      const fresh = (await findCollaborative(a.doc.slug)) ?? a.doc;
-      const view = await loadCollaborative(db, client, fresh, a.roles, now());
-      return send(
-        reply,
-        status,
-        fresh.config.title,
-        collaborativePage(view, csrfToken(key, a.user.nonce), now(), state),
-        a.user,
-      );
     });
   }
   return { launchFromText };

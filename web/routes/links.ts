@@ -7,9 +7,12 @@ import * as ops from '../../app';
 import { verifyLink, type LinkClaims } from '../../security/links';
 import { completeTeamPrework, recordTeamAttendance, submitTeamMetrics } from '../actions';
 import { csrfToken } from '../auth';
+import type { Flash } from '../flash';
+import { html } from '../html';
 import {
   applicationFromForm,
   applicationPage,
+  compactMembers,
   formFromApplication,
   joinPage,
   linkProblemPage,
@@ -54,28 +57,15 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     };
   }
 
-  /** The application form of the link's site, with the given values and outcome. */
-  const showApplication = (
-    reply: FastifyReply,
-    l: NonNullable<Awaited<ReturnType<typeof linkAccess>>>,
-    token: string,
-    status: number,
-    form: Form,
-    extra: { problems?: string[]; done?: string; version?: number },
-  ) =>
+  /** The phase the pages read: the workflow's record of it (the team page asks the team's workflow too). */
+  const windows = (doc: CollaborativeDoc) => ops.windowsOf(doc, doc.phase, now());
+  const expired = (reply: FastifyReply, back: string) =>
     send(
       reply,
-      status,
-      `Apply: ${l.doc.config.title}`,
-      applicationPage({
-        doc: l.doc,
-        siteName: l.siteName,
-        email: l.claims.e,
-        action: `/apply/${token}`,
-        csrf: csrfToken(key, token),
-        form,
-        ...extra,
-      }),
+      403,
+      'Form expired',
+      html`<div class="errors" role="alert">${FORM_EXPIRED}</div>
+        <p><a href="${back}">Back to the form</a></p>`,
     );
 
   app.get<{ Params: { token: string } }>(
@@ -84,10 +74,26 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const l = await linkAccess('apply', req.params.token, reply);
       if (!l) return;
+      const path = `/apply/${req.params.token}`;
+      const flash = await ctx.flash.take(req, reply, path);
       const prev = await latestApplication(l.doc.slug, l.claims.s);
-      return showApplication(reply, l, req.params.token, 200, formFromApplication(prev), {
-        version: prev?.version,
-      });
+      return send(
+        reply,
+        200,
+        `Apply: ${l.doc.config.title}`,
+        applicationPage({
+          doc: l.doc,
+          siteName: l.siteName,
+          email: l.claims.e,
+          action: path,
+          csrf: csrfToken(key, req.params.token),
+          form: flash.values ?? formFromApplication(prev),
+          windows: windows(l.doc),
+          version: prev?.version,
+          problems: flash.problems,
+          done: flash.done,
+        }),
+      );
     },
   );
   app.post<{ Params: { token: string } }>(
@@ -96,26 +102,25 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const l = await linkAccess('apply', req.params.token, reply);
       if (!l) return;
+      const path = `/apply/${req.params.token}`;
+      if (!checkCsrf(req, req.params.token)) return expired(reply, path);
       const form = withoutCsrf(req.body);
-      const show = (status: number, extra: { problems?: string[]; done?: string; version?: number }) =>
-        showApplication(reply, l, req.params.token, status, form, extra);
-      if (!checkCsrf(req, req.params.token))
-        return show(403, {
-          problems: [FORM_EXPIRED],
-        });
       try {
         const r = await ops.submitApplication(
           client,
           l.doc.slug,
           applicationFromForm(form, l.claims.s, l.claims.e),
         );
-        return show(200, {
+        return ctx.flash.redirect(reply, path, {
           done: `Thank you: the application of ${l.siteName} is recorded (version ${r.version}).`,
-          version: r.version,
         });
       } catch (err) {
         const p = problemsOf(err);
-        return show(p.status, { problems: p.problems });
+        return ctx.flash.redirect(reply, path, {
+          form: 'application',
+          problems: p.problems,
+          values: compactMembers(form),
+        });
       }
     },
   );
@@ -123,15 +128,19 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
   async function teamView(
     l: NonNullable<Awaited<ReturnType<typeof linkAccess>>>,
     token: string,
-    extra: Partial<Parameters<typeof teamPage>[0]>,
+    period: string,
+    flash: Flash,
   ) {
-    const [team, app] = await Promise.all([
+    const [team, app, submissions, charts] = await Promise.all([
       ops.teamStatus(client, l.doc.slug, l.claims.s).then(
         (t) => ({ t, e: undefined }),
         (e: Error) => ({ t: undefined, e: `The team's status is unavailable: ${e.message}` }),
       ),
       latestApplication(l.doc.slug, l.claims.s),
+      ops.teamSubmissions(db, l.doc.slug, l.claims.s),
+      ops.teamCharts(db, l.doc, l.claims.s, l.siteName).catch(() => []),
     ]);
+    const roster = app?.coreTeam.members ?? [];
     return teamPage({
       doc: l.doc,
       siteName: l.siteName,
@@ -140,9 +149,13 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       csrf: csrfToken(key, token),
       team: team.t,
       teamError: team.e,
-      roster: app?.coreTeam.members ?? [],
+      roster,
+      submissions,
+      charts,
+      windows: windows(l.doc),
       now: now(),
-      ...extra,
+      period,
+      flash,
     });
   }
 
@@ -152,18 +165,23 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const l = await linkAccess('team', req.params.token, reply);
       if (!l) return;
+      const flash = await ctx.flash.take(req, reply, `/team/${req.params.token}`);
       return send(
         reply,
         200,
         `Team: ${l.doc.config.title}`,
-        await teamView(l, req.params.token, { period: String(req.query.period ?? '') }),
+        await teamView(l, req.params.token, String(req.query.period ?? ''), flash),
       );
     },
   );
 
   const teamActions = {
     metrics: (c: Parameters<typeof submitTeamMetrics>[0], form: Form, doc: CollaborativeDoc) =>
-      submitTeamMetrics(c, submissionFromForm(form, doc.config.metrics?.measures ?? [], c.by)),
+      submitTeamMetrics(
+        c,
+        submissionFromForm(form, doc.config.metrics?.measures ?? [], c.by),
+        doc.config.metrics?.measures,
+      ),
     attendance: async (c: Parameters<typeof submitTeamMetrics>[0], form: Form) =>
       recordTeamAttendance(
         c,
@@ -173,35 +191,26 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     prework: (c: Parameters<typeof submitTeamMetrics>[0], form: Form) => completeTeamPrework(c, form),
   };
   for (const [name, act] of Object.entries(teamActions)) {
+    // A GET of the action's address (a bookmark, a reload of an old tab) shows the team page.
+    app.get<{ Params: { token: string } }>(`/team/:token/${name}`, (req, reply) =>
+      reply.redirect(`/team/${req.params.token}#${name}`, 303),
+    );
     app.post<{ Params: { token: string } }>(
       `/team/:token/${name}`,
       { config: limit(limits.links) },
       async (req, reply) => {
         const l = await linkAccess('team', req.params.token, reply);
         if (!l) return;
-        const title = `Team: ${l.doc.config.title}`;
-        if (!checkCsrf(req, req.params.token))
-          return send(
-            reply,
-            403,
-            title,
-            await teamView(l, req.params.token, {
-              form: name,
-              problems: [FORM_EXPIRED],
-            }),
-          );
+        const path = `/team/${req.params.token}`;
+        if (!checkCsrf(req, req.params.token)) return expired(reply, path);
         const c = { client, db, slug: l.doc.slug, siteId: l.claims.s, by: l.claims.e };
+        const form = withoutCsrf(req.body);
         try {
-          const done = await act(c, withoutCsrf(req.body), l.doc);
-          return send(reply, 200, title, await teamView(l, req.params.token, { done }));
+          const done = await act(c, form, l.doc);
+          return ctx.flash.redirect(reply, path, { done }, `#${name}`);
         } catch (err) {
           const p = problemsOf(err);
-          return send(
-            reply,
-            p.status,
-            title,
-            await teamView(l, req.params.token, { form: name, problems: p.problems }),
-          );
+          return ctx.flash.redirect(reply, path, { form: name, problems: p.problems, values: form });
         }
       },
     );
@@ -222,13 +231,11 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     reply: FastifyReply,
     token: string,
     j: NonNullable<Awaited<ReturnType<typeof joinAccess>>>,
-    status: number,
-    form: Form,
-    extra: { problems?: string[]; done?: string } = {},
+    flash: Flash,
   ) =>
     send(
       reply,
-      status,
+      200,
       `Join: ${j.doc.config.title}`,
       joinPage({
         title: j.doc.config.title,
@@ -236,8 +243,9 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
         siteName: j.siteName,
         action: `/join/${token}`,
         csrf: csrfToken(key, token),
-        form,
-        ...extra,
+        form: flash.values ?? {},
+        problems: flash.problems,
+        done: flash.done,
       }),
     );
   app.get<{ Params: { token: string } }>(
@@ -245,7 +253,13 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     { config: limit(limits.links) },
     async (req, reply) => {
       const j = await joinAccess(req.params.token, reply);
-      if (j) return showJoin(reply, req.params.token, j, 200, {});
+      if (j)
+        return showJoin(
+          reply,
+          req.params.token,
+          j,
+          await ctx.flash.take(req, reply, `/join/${req.params.token}`),
+        );
     },
   );
   app.post<{ Params: { token: string } }>(
@@ -254,17 +268,17 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const j = await joinAccess(req.params.token, reply);
       if (!j) return;
+      const path = `/join/${req.params.token}`;
+      if (!checkCsrf(req, req.params.token)) return expired(reply, path);
       const form = withoutCsrf(req.body);
-      if (!checkCsrf(req, req.params.token))
-        return showJoin(reply, req.params.token, j, 403, form, { problems: [FORM_EXPIRED] });
       try {
         await ops.joinCommunity(client, j.doc.slug, { name: form.name, email: form.email, siteId: j.siteId });
-        return showJoin(reply, req.params.token, j, 200, form, {
+        return ctx.flash.redirect(reply, path, {
           done: `Welcome: you have joined the ${j.doc.config.title}. A welcome email with the meetings is on its way.`,
         });
       } catch (err) {
         const p = problemsOf(err);
-        return showJoin(reply, req.params.token, j, p.status, form, { problems: p.problems });
+        return ctx.flash.redirect(reply, path, { form: 'join', problems: p.problems, values: form });
       }
     },
   );

@@ -32,11 +32,24 @@ const bound = (value: string) => `signin:${value}`;
 
 export function registerSignin(app: FastifyInstance, ctx: WebContext) {
   const { deps, now, db, key, secure, limits, limit, send } = ctx;
-  app.get('/signin', (_q, reply) => send(reply, 200, 'Sign in', signinPage({})));
+  app.get('/signin', async (req, reply) => {
+    const flash = await ctx.flash.take(req, reply, '/signin');
+    return send(
+      reply,
+      200,
+      'Sign in',
+      signinPage({ sent: flash.done === 'sent', problems: flash.problems, email: flash.values?.email }),
+    );
+  });
   app.post('/signin', { config: limit(limits.signin) }, async (req, reply) => {
-    const email = emailSchema.safeParse((req.body as Form | undefined)?.email);
+    const given = (req.body as Form | undefined)?.email;
+    const email = emailSchema.safeParse(given);
     if (!email.success)
-      return send(reply, 422, 'Sign in', signinPage({ problems: ['email: enter a valid email address'] }));
+      return ctx.flash.redirect(reply, '/signin', {
+        form: 'signin',
+        problems: ['email: enter a valid email address, such as name@example.org'],
+        values: { email: typeof given === 'string' ? given : '' },
+      });
     // The same answer, as fast, whether the address is known or not: the email goes out behind it.
     void (async () => {
       if (!(await maySignIn(db, email.data, deps.admins))) return;
@@ -50,7 +63,7 @@ export function registerSignin(app: FastifyInstance, ctx: WebContext) {
         ...renderSignin(`${deps.baseUrl.replace(/\/$/, '')}/signin/${token}`),
       });
     })().catch((err: Error) => req.log.error({ err }, 'the sign-in email was not sent'));
-    return send(reply, 200, 'Sign in', signinPage({ sent: true }));
+    return ctx.flash.redirect(reply, '/signin', { done: 'sent' });
   });
   // Opening the link shows a button; only pressing it spends the link. Mail scanners that fetch
   // links (Safe Links, previews) would otherwise use it up before the person does.
