@@ -114,7 +114,14 @@ const schema = z.object({
   LC_WEB_HOST: text().default('127.0.0.1'),
   LC_WEB_BASE_URL: z.string().url('must be a URL such as https://lc.example.org').optional(),
   /** HMAC key for signed links and session cookies; at least 32 characters. */
-  LC_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+  /** The key that signs links; retired keys after it ("current,retired") still verify (rotation). */
+  LC_SIGNING_KEY: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((k) => k.trim().length >= 32),
+      'must be at least 32 characters (openssl rand -hex 32); retired keys after a comma, each as long',
+    )
+    .optional(),
   /** Days a link in an email stays valid (sign-in links: 15 minutes, fixed). */
   LC_LINK_TTL_DAYS: z.coerce
     .number({ invalid_type_error: 'must be a number of days' })

@@ -38,22 +38,33 @@ export function newNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
-export function signLink(key: string, claims: LinkClaims): string {
-  const body = b64(JSON.stringify(claims));
-  return `${body}.${b64(mac(key, claims.p, body))}`;
+/**
+ * LC_SIGNING_KEY may name retired keys after the current one ("current,retired,…"): links are
+ * signed with the first and verified with any, so rotating the key breaks no emailed link still
+ * in its lifetime. Drop a retired key once the links it signed have expired (LC_LINK_TTL_DAYS).
+ */
+export function signingKeys(key: string): string[] {
+  return key
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
-/** Checks the signature under the expected purpose, then the expiry. */
+export function signLink(key: string, claims: LinkClaims): string {
+  const body = b64(JSON.stringify(claims));
+  return `${body}.${b64(mac(signingKeys(key)[0]!, claims.p, body))}`;
+}
+
+/** Checks the signature (under any of the keys) for the expected purpose, then the expiry. */
 export function verifyLink(key: string, token: string, purpose: LinkPurpose, now: number): LinkCheck {
   const [body, sig, ...rest] = String(token).split('.');
   if (!body || !sig || rest.length || body.length > 4096) return { ok: false, reason: 'malformed' };
   const given = Buffer.from(sig, 'base64url');
-  const expected = mac(key, purpose, body);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const signs = (k: string, p: string) => given.length === 32 && timingSafeEqual(given, mac(k, p, body));
+  const keys = signingKeys(key);
+  if (!keys.some((k) => signs(k, purpose))) {
     // Signed for another purpose? Say so rather than "tampered": a team link pasted as a sign-in.
-    const other = LINK_PURPOSES.find(
-      (p) => p !== purpose && given.length === 32 && timingSafeEqual(given, mac(key, p, body)),
-    );
+    const other = LINK_PURPOSES.find((p) => p !== purpose && keys.some((k) => signs(k, p)));
     return { ok: false, reason: other ? 'wrong-purpose' : 'tampered' };
   }
   let claims: LinkClaims;

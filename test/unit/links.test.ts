@@ -43,4 +43,19 @@ describe('signed links', () => {
     expect(r).toMatchObject({ ok: true, claims: { e: 'pi@bayview.example.org', c: 'tf-cbt', s: 'bayview' } });
     expect(verifyLink(KEY, token, 'apply', NOW + 30 * 86_400_000)).toEqual({ ok: false, reason: 'expired' });
   });
+
+  it('keeps links signed with a retired key valid after a rotation ("current,retired"), and signs with the current one', () => {
+    const OLD = 'o'.repeat(40);
+    const NEW = 'n'.repeat(40);
+    const before = signLink(OLD, claims);
+    expect(verifyLink(`${NEW},${OLD}`, before, 'team', NOW)).toEqual({ ok: true, claims });
+    expect(verifyLink(NEW, before, 'team', NOW)).toEqual({ ok: false, reason: 'tampered' });
+    expect(verifyLink(`${NEW},${OLD}`, before, 'signin', NOW)).toEqual({
+      ok: false,
+      reason: 'wrong-purpose',
+    });
+    const after = signLink(`${NEW},${OLD}`, claims);
+    expect(verifyLink(NEW, after, 'team', NOW)).toEqual({ ok: true, claims });
+    expect(verifyLink(OLD, after, 'team', NOW)).toEqual({ ok: false, reason: 'tampered' });
+  });
 });
