@@ -11,6 +11,8 @@ import {
 } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition, Workflow } from '@temporalio/common';
 import type { Db } from 'mongodb';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { communityWorkflowId } from '../domain/community';
 import { workflowIdFor } from '../domain/config';
 import type { Settings } from '../domain/settings';
@@ -121,6 +123,24 @@ export const localStackKeys = (dataDir: string): string | undefined => localEncr
 
 // ---- sending Updates ---------------------------------------------------------------------------
 
+const requestKeys = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` on behalf of one request, named by `key` (a form's one-time field, an API call's
+ * Idempotency-Key): every Update it sends carries an ID derived from the key, so the same request
+ * sent again — a double click, a retry after a lost answer — is applied once, and answered with
+ * the first outcome (Temporal keeps each Update's outcome under its ID).
+ */
+export function withRequestKey<T>(key: string | undefined, fn: () => T): T {
+  return key ? requestKeys.run(key, fn) : fn();
+}
+
+function updateIdFor(workflowId: string, update: string): string | undefined {
+  const key = requestKeys.getStore();
+  if (!key) return undefined;
+  return `${update}-${createHash('sha256').update(`${workflowId}\n${update}\n${key}`).digest('base64url').slice(0, 32)}`;
+}
+
 /** How long an Update may take before we suspect that no worker serves the task queue. */
 export const UPDATE_TIMEOUT_MS = 60_000;
 
@@ -180,7 +200,10 @@ export async function sendUpdate<Ret, Arg>(
     : WORKFLOW_IDS[target.programme ?? 'collaborative'](target.slug);
   try {
     return await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflow.getHandle(workflowId).executeUpdate(def, { args: [input] }),
+      client.workflow.getHandle(workflowId).executeUpdate(def, {
+        args: [input],
+        updateId: updateIdFor(workflowId, def.name),
+      }),
     );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {

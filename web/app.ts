@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { withRequestKey } from '../app';
 import { verifyLink } from '../security/links';
 import { registerApi } from './api';
 import { html, PAGE_JS, SITE_CSS } from './html';
@@ -111,6 +112,16 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
       );
   });
   await app.register(rateLimit, { global: false });
+  // Each form carries a one-time `_request` field, an API call may send an Idempotency-Key: the
+  // Updates the request sends are named by it, so a double click or a retry is applied once.
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.method !== 'POST') return done();
+    const field = (req.body as Record<string, unknown> | undefined)?._request;
+    const header = req.headers['idempotency-key'];
+    const key = typeof field === 'string' ? field : typeof header === 'string' ? header : undefined;
+    if (key && key.length <= 200) withRequestKey(key, done);
+    else done();
+  });
 
   // An unknown address: a page for people, JSON for the API; neither repeats the address, whose
   // path may hold a signed link's token.

@@ -71,8 +71,9 @@ export function createContext(deps: WebDeps) {
   const formExpired = (reply: FastifyReply, user: User) =>
     send(reply, 403, 'Form expired', html`<p class="errors">${FORM_EXPIRED}</p>`, user);
   const withoutCsrf = (b: unknown): Form => {
-    const { _csrf, ...rest } = (b ?? {}) as Form;
+    const { _csrf, _request, ...rest } = (b ?? {}) as Form;
     void _csrf;
+    void _request;
     return rest;
   };
   const findCollaborative = (slug: string): Promise<CollaborativeDoc | undefined> =>

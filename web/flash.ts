@@ -44,7 +44,7 @@ function formValues(v: Record<string, unknown> | undefined): Record<string, unkn
   if (!v) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k === '_csrf' || k.startsWith('$') || k.includes('\u0000')) continue;
+    if (k === '_csrf' || k === '_request' || k.startsWith('$') || k.includes('\u0000')) continue;
     if (typeof x === 'string') out[k] = clean(x);
     else if (Array.isArray(x) && x.every((y) => typeof y === 'string')) out[k] = x.map(clean);
   }

@@ -2,6 +2,7 @@
  * Server-rendered HTML: an escaping tagged template, the page layout and form pieces. Every
  * value interpolated with `html` is escaped unless it is itself `Html` (built by `html`).
  */
+import { newNonce } from '../security/links';
 import { escapeHtml } from '../templates/layout';
 import { fieldId, type FormErrors } from './problems';
 
@@ -287,6 +288,8 @@ export function scroll(label: string, table: Html): Html {
   return html`<div class="scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 }
 
+/** A form's CSRF token, and its one-time request key (a second post of the same page applies once). */
 export function csrfField(token: string): Html {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
+  return html`<input type="hidden" name="_csrf" value="${token}" />
+    <input type="hidden" name="_request" value="${newNonce()}" />`;
 }

@@ -16,7 +16,7 @@ import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { httpClient } from '../helpers/http';
 import { PassThrough } from 'node:stream';
-import { exampleSites } from '../helpers/people';
+import { applicationFor, exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { followRedirect, serveWeb, signInByEmail, signinConfirmation, type ServedWeb } from '../helpers/web';
 
@@ -496,5 +496,25 @@ describe('web access (real stack)', () => {
       );
     await strict.app.close();
     expect(codes).toEqual([303, 303, 303, 429, 429]);
+  });
+
+  it('applies a request sent twice with the same Idempotency-Key once (a retry after a lost answer)', async () => {
+    const pi = exampleSites.find((x) => x.siteId === 'harbor')!.piEmail;
+    const apply = signLink(KEY, { p: 'apply', e: pi, c: 'web-a', s: 'harbor', x: Date.now() + 600_000 });
+    const body = applicationFor('harbor', pi);
+    const send = (headers: Record<string, string>) =>
+      call({ method: 'POST', url: `/api/apply/${apply}`, headers, payload: body });
+    const first = await send({ 'idempotency-key': 'retry-of-one-request' });
+    const again = await send({ 'idempotency-key': 'retry-of-one-request' });
+    expect([first.statusCode, again.statusCode]).toEqual([200, 200]);
+    // The repeat is answered with the first outcome; a new request is a new version.
+    expect(again.json()).toEqual(first.json());
+    expect(first.json()).toMatchObject({ siteId: 'harbor' });
+    const next = await send({ 'idempotency-key': 'another-request' });
+    expect(next.json().version).toBe(first.json().version + 1);
+    const stored = await h.db
+      .collection('applications')
+      .findOne({ collaborative: 'web-a', siteId: 'harbor' });
+    expect(stored).toMatchObject({ version: first.json().version + 1 });
   });
 });
