@@ -38,7 +38,10 @@ export async function collaborativeWorkflow(
   const s = carried ?? initialState(config, new Date().toISOString());
   const run = newRun(config, s);
   // Collaboratives launched before keep their teams tied to the run, and never continue-as-new.
-  if (!carried) s.detachedTeams = patched('parent-continues-as-new');
+  if (!carried) {
+    s.detachedTeams = patched('parent-continues-as-new');
+    s.concurrentTeams = patched('concurrent-team-commands');
+  }
   const { slug } = run;
   const now = () => Date.now();
   const status = () => statusOf(config, s);
@@ -93,10 +96,11 @@ export async function collaborativeWorkflow(
   s.nextMilestone = undefined;
 
   if (s.cancelled) {
-    for (const siteId of activeTeams(s)) {
-      teamOf(s, siteId)!.state = 'cancelled';
-      await signalTeam(run, siteId, { reason: 'cancelled', note: s.cancelled.reason });
-    }
+    const close = { reason: 'cancelled' as const, note: s.cancelled.reason };
+    const active = activeTeams(s);
+    for (const siteId of active) teamOf(s, siteId)!.state = 'cancelled';
+    if (s.concurrentTeams) await Promise.all(active.map((siteId) => signalTeam(run, siteId, close)));
+    else for (const siteId of active) await signalTeam(run, siteId, close);
     if (s.announcedTo)
       await mail.notify(slug, {
         kind: 'cancelled',

@@ -163,12 +163,14 @@ export function registerInputs(run: Run): void {
       s.scheduleVersion++;
       const version = (s.milestoneVersions[r.milestone] = (s.milestoneVersions[r.milestone] ?? 0) + 1);
       await records.recordSchedule(slug, s.schedule, s.scheduleVersion);
-      for (const siteId of activeTeams(s))
-        await getExternalWorkflowHandle(teamWorkflowId(slug, siteId)).signal(scheduleChanged, {
+      const tell = (siteId: string) =>
+        getExternalWorkflowHandle(teamWorkflowId(slug, siteId)).signal(scheduleChanged, {
           schedule: s.schedule,
           milestone: r.milestone,
           version,
         });
+      if (s.concurrentTeams) await Promise.all(activeTeams(s).map(tell));
+      else for (const siteId of activeTeams(s)) await tell(siteId);
       const audience = /^(learningSessions|prework|end)/.test(r.milestone)
         ? activeTeams(s)
         : (s.announcedTo ?? []);

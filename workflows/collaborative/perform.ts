@@ -4,8 +4,18 @@ import type { AgendaItem, CollaborativeItemKind } from '../../domain/agenda';
 import type { DecisionKind } from '../../domain/inputs';
 import type { Notice } from '../../domain/notices';
 import { ms } from '../../domain/schedule';
+import type { TeamSummary } from '../definitions';
 import { enter, mail, records, startTeam, type Run } from './run';
 import { activeTeams, undecided } from './state';
+
+/** Waitlisted and declined sites take their place; accepted ones become teams when started. */
+function placeOthers(s: { waitlist: string[] }, decided: TeamSummary[]): void {
+  for (const t of decided)
+    if (t.decision === 'waitlist') {
+      t.state = 'waitlisted';
+      s.waitlist.push(t.siteId);
+    } else if (t.decision === 'decline') t.state = 'declined';
+}
 
 export interface PerformOptions {
   /** Waitlisted sites hear when LS1 begins and when the list closes at the end. */
@@ -76,14 +86,21 @@ export async function perform(
       await enter(run, 'notification');
       s.notifiedAt = new Date().toISOString();
       const decided = s.teams.filter((t) => t.decision).sort((a, b) => a.siteId.localeCompare(b.siteId));
-      for (const t of decided) {
-        await notice({ kind: 'decision', siteId: t.siteId, decision: t.decision as DecisionKind });
-        if (t.decision === 'waitlist') {
-          t.state = 'waitlisted';
-          s.waitlist.push(t.siteId);
-        } else if (t.decision === 'decline') t.state = 'declined';
+      const tell = (t: (typeof decided)[number]) =>
+        notice({ kind: 'decision', siteId: t.siteId, decision: t.decision as DecisionKind });
+      const accepted = decided.filter((d) => d.decision === 'accept');
+      if (s.concurrentTeams) {
+        // One workflow task for all the decisions' emails, one for all the teams' starts.
+        await Promise.all(decided.map(tell));
+        placeOthers(s, decided);
+        await Promise.all(accepted.map((t) => startTeam(run, t.siteId, false)));
+      } else {
+        for (const t of decided) {
+          await tell(t);
+          placeOthers(s, [t]);
+        }
+        for (const t of accepted) await startTeam(run, t.siteId, false);
       }
-      for (const t of decided.filter((d) => d.decision === 'accept')) await startTeam(run, t.siteId, false);
       await enter(run, 'prework');
       return true;
     }

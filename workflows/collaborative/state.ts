@@ -42,6 +42,8 @@ export interface CollaborativeState {
    * cancelled with the parent, and it waits for their results).
    */
   detachedTeams?: boolean;
+  /** Per-team commands (decision notices, team starts, signals) issued together, not one by one. */
+  concurrentTeams?: boolean;
   /** The sites whose team workflows were started, and what each ended with (its signal). */
   started?: string[];
   finished?: Record<string, TeamResult>;
