@@ -13,3 +13,4 @@ export * from './database';
 export * from './records';
 export * from './charts';
 export * from './windows';
+export * from './public';

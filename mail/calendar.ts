@@ -42,6 +42,9 @@ export interface CalendarEvent {
   stamp: string;
 }
 
+/** The UID of a collaborative's calendar entry `id` (`ls-0`, `info-call-1`): the same in emails and feeds. */
+export const calendarUid = (slug: string, id: string) => `${slug}-${id}@lc-orchestrator`;
+
 /** What nodemailer's `icalEvent` option takes. */
 export interface IcalAttachment {
   method: 'REQUEST' | 'CANCEL';
@@ -49,7 +52,7 @@ export interface IcalAttachment {
   content: string;
 }
 
-const PRODID = { company: 'lc-orchestrator', product: 'calendar', language: 'EN' };
+export const PRODID = { company: 'lc-orchestrator', product: 'calendar', language: 'EN' };
 
 /** Every zone name (canonical or alias) that the VTIMEZONE source knows. Case-sensitive. */
 const KNOWN_ZONES = new Set(tzlib_get_timezones(false) as string[]);
@@ -136,7 +139,7 @@ function validate(e: CalendarEvent): ValidEvent {
 }
 
 /** The VTIMEZONE block and its TZID (the canonical name: 'US/Eastern' is written as America/New_York). */
-function vtimezoneFor(timeZone: string): { tzid: string; vtimezone: string } {
+export function vtimezoneFor(timeZone: string): { tzid: string; vtimezone: string } {
   const block = tzlib_get_ical_block(timeZone, false);
   const tzid = Array.isArray(block) ? /^TZID=(.+)$/.exec(block[1] ?? '')?.[1] : undefined;
   if (!Array.isArray(block) || !block[0] || !tzid) {
@@ -151,7 +154,7 @@ function vtimezoneFor(timeZone: string): { tzid: string; vtimezone: string } {
  * Fails for the repeated hour when clocks go back, or if the zone data of Node and of the VTIMEZONE
  * source disagree for that date.
  */
-function wallClock(field: 'start' | 'end', iso: string, tzid: string): DateTime {
+export function wallClock(field: 'start' | 'end', iso: string, tzid: string): DateTime {
   const local = DateTime.fromISO(iso, { zone: 'utc' }).setZone(tzid);
   const offset = tzlib_get_offset(tzid, local.toISODate()!, local.toFormat('HH:mm'));
   const m = /^([+-])(\d\d):?(\d\d)$/.exec(offset);

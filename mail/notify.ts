@@ -27,7 +27,7 @@ import {
   type RecipientData,
   type RenderedNotice,
 } from '../templates/notices';
-import { icalAttachment } from './calendar';
+import { calendarUid, icalAttachment } from './calendar';
 import { calendarEntriesSent } from './calendar-entries';
 import { deliverEach, type BulkResult } from './delivery';
 import { communityNoticeData, noticeData } from './notice-data';
@@ -168,7 +168,7 @@ export class Notifier {
         const { calendar, moreCalendars, ...email } = render(r);
         const ics = (c: CalendarSpec) =>
           icalAttachment({
-            uid: `${slug}-${c.id}@lc-orchestrator`,
+            uid: calendarUid(slug, c.id),
             sequence: c.sequence,
             method: c.method,
             start: c.start,

@@ -29,6 +29,9 @@ export function calendarEntryId(e: CalendarEntry): string {
   return e.kind === 'session' ? `ls-${e.index}` : `consult-${e.series}-${e.index}`;
 }
 
+/** An informational call's calendar entry id, as in its UID `<slug>-info-call-<i>@…`. */
+export const infoCallEntryId = (call: number): string => `info-call-${call}`;
+
 /** What any notice's template may read of its recipient: their own links and roles. */
 export interface RecipientData {
   /** The site the notice is about, or the recipient's site. */

@@ -10,6 +10,7 @@ import { timelineRows } from './timeline';
 
 import {
   calendarEntryId,
+  infoCallEntryId,
   type CalendarEntry,
   type CalendarSpec,
   type NoticeContext,
@@ -103,7 +104,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         }),
         calendar: invite
           ? {
-              id: `info-call-${n.call}`,
+              id: infoCallEntryId(n.call),
               sequence: n.sequence,
               method: 'REQUEST',
               start: call.start,
@@ -330,7 +331,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
             ? entrySpec({ kind: 'session', index: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
             : call && data.pi
               ? {
-                  id: `info-call-${m![2]}`,
+                  id: infoCallEntryId(Number(m![2])),
                   sequence: n.version,
                   method: 'REQUEST',
                   start: call.start,

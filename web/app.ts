@@ -20,6 +20,7 @@ import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
 import { registerLinks } from './routes/links';
+import { registerPublic } from './routes/public';
 import { registerSignin } from './routes/signin';
 
 export { problemsOf, type WebDeps } from './context';
@@ -154,6 +155,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   });
 
   registerSignin(app, ctx);
+  registerPublic(app, ctx);
   const { launchFromText } = registerCoordination(app, ctx);
   const { teamActions } = registerLinks(app, ctx);
 

@@ -18,7 +18,8 @@ export function signinPage(o: { sent?: boolean; problems?: string[]; email?: unk
     <form method="post" action="/signin" id="signin" novalidate>
       ${textField({ name: 'email', label: 'Your email', type: 'email', value: o.email, errors: e, autocomplete: 'email' })}
       <button>Email me a sign-in link</button>
-    </form>`;
+    </form>
+    <p><a href="/programmes">Learning Collaboratives open for applications</a> (no sign-in needed)</p>`;
 }
 
 export function signinConfirmPage(email: string, action: string, csrf: string): Html {
