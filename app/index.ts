@@ -14,3 +14,4 @@ export * from './records';
 export * from './charts';
 export * from './windows';
 export * from './public';
+export * from './web-records';

@@ -20,6 +20,9 @@ export const COLLECTIONS = {
   shares: 'communityShares',
   meetingAttendance: 'communityMeetingAttendance',
   meetingSummaries: 'communityMeetingSummaries',
+  /** The web app's one-time sign-in links, and the flash a form leaves for the page after it. */
+  signins: 'signins',
+  webFlash: 'webFlash',
   /** The store's own bookkeeping: which one-time migrations ran, and any one left midway. */
   migrations: 'migrations',
 } as const;

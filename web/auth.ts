@@ -7,13 +7,18 @@
  */
 import type { Db } from 'mongodb';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { collaborativesNaming, type CollaborativeDoc } from '../app';
+import {
+  collaborativesNaming,
+  recordSignin,
+  signinState,
+  spendSigninRecord,
+  type CollaborativeDoc,
+} from '../app';
 import { newNonce, signLink, verifyLink, type LinkClaims } from '../security/links';
 
 export const SESSION_COOKIE = 'lc_session';
 export const SESSION_HOURS = 12;
 export const SIGNIN_MINUTES = 15;
-export const SIGNINS = 'signins';
 
 export type Role = 'coordinator' | 'faculty';
 
@@ -102,17 +107,8 @@ export async function maySignIn(db: Db, email: string, admins: string[]): Promis
 export async function issueSignin(db: Db, key: string, email: string, now: number): Promise<string> {
   const nonce = newNonce();
   const claims: LinkClaims = { p: 'signin', e: email, x: now + SIGNIN_MINUTES * 60_000, n: nonce };
-  await db
-    .collection<SigninDoc>(SIGNINS)
-    .insertOne({ _id: nonce, email, issuedAt: new Date(now), usedAt: null });
+  await recordSignin(db, nonce, email, new Date(now));
   return signLink(key, claims);
-}
-
-interface SigninDoc {
-  _id: string;
-  email: string;
-  issuedAt: Date;
-  usedAt: Date | null;
 }
 
 export type SigninResult = { ok: true; email: string } | { ok: false; reason: string };
@@ -121,9 +117,9 @@ export type SigninResult = { ok: true; email: string } | { ok: false; reason: st
 export async function checkSignin(db: Db, key: string, token: string, now: number): Promise<SigninResult> {
   const r = verifyLink(key, token, 'signin', now);
   if (!r.ok) return { ok: false, reason: r.reason };
-  const doc = await db.collection<SigninDoc>(SIGNINS).findOne({ _id: r.claims.n ?? '' });
-  if (!doc) return { ok: false, reason: 'unknown' };
-  if (doc.usedAt) return { ok: false, reason: 'used' };
+  const state = await signinState(db, r.claims.n ?? '');
+  if (!state) return { ok: false, reason: 'unknown' };
+  if (state === 'used') return { ok: false, reason: 'used' };
   return { ok: true, email: r.claims.e };
 }
 
@@ -131,9 +127,6 @@ export async function checkSignin(db: Db, key: string, token: string, now: numbe
 export async function spendSignin(db: Db, key: string, token: string, now: number): Promise<SigninResult> {
   const r = verifyLink(key, token, 'signin', now);
   if (!r.ok) return { ok: false, reason: r.reason };
-  const spent = await db
-    .collection<SigninDoc>(SIGNINS)
-    .updateOne({ _id: r.claims.n!, usedAt: null }, { $set: { usedAt: new Date(now) } });
-  if (spent.modifiedCount !== 1) return { ok: false, reason: 'used' };
+  if (!(await spendSigninRecord(db, r.claims.n!, new Date(now)))) return { ok: false, reason: 'used' };
   return { ok: true, email: r.claims.e };
 }

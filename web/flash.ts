@@ -14,10 +14,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
+import { saveFlash, takeFlash } from '../app';
 import { readCookie } from './cookies';
 
 export const FLASH_COOKIE = 'lc_flash';
-export const FLASH_COLLECTION = 'webFlash';
 const FLASH_SECONDS = 10 * 60;
 
 export interface Flash {
@@ -26,15 +26,6 @@ export interface Flash {
   problems?: string[];
   values?: Record<string, unknown>;
   done?: string;
-}
-
-interface FlashDoc {
-  _id: string;
-  path: string;
-  flash: Flash;
-  /** The typed values as name/value objects (FerretDB 1.x stores no nested arrays; names hold dots). */
-  values?: { k: string; v: unknown }[];
-  at: Date;
 }
 
 const clean = (s: string) => s.split('\u0000').join('');
@@ -52,7 +43,6 @@ function formValues(v: Record<string, unknown> | undefined): Record<string, unkn
 }
 
 export function flashes(db: Db, opts: { secure: boolean; now: () => number }) {
-  const col = db.collection<FlashDoc>(FLASH_COLLECTION);
   const cookie = (value: string, maxAge: number) =>
     [
       `${FLASH_COOKIE}=${value}`,
@@ -69,26 +59,24 @@ export function flashes(db: Db, opts: { secure: boolean; now: () => number }) {
       const at = new Date(opts.now());
       // Values go in as a field's name → text; MongoDB keys may not hold dots or start with `$`.
       const values = formValues(flash.values);
-      await col.insertOne({
+      await saveFlash(db, {
         _id: id,
         path,
         at,
         flash: { ...flash, values: undefined, problems: flash.problems?.map(clean) },
         values: values && Object.entries(values).map(([k, v]) => ({ k, v })),
       });
-      // Old flashes nobody came back for.
-      void col.deleteMany({ at: { $lt: new Date(at.getTime() - 3_600_000) } }).catch(() => undefined);
       return reply.header('set-cookie', cookie(id, FLASH_SECONDS)).redirect(`${path}${hash}`, 303);
     },
     /** The flash left for this page, taken (deleted) so a reload shows the page afresh. */
     async take(req: FastifyRequest, reply: FastifyReply, path: string): Promise<Flash> {
       const id = readCookie(req.headers.cookie, FLASH_COOKIE);
       if (!id || !/^[\w-]{10,64}$/.test(id)) return {};
-      const doc = await col.findOneAndDelete({ _id: id, path });
+      const doc = await takeFlash(db, id, path);
       if (!doc) return {};
       reply.header('set-cookie', cookie('', 0));
       if (opts.now() - new Date(doc.at).getTime() > FLASH_SECONDS * 1000) return {};
-      const { values: _drop, ...rest } = doc.flash;
+      const { values: _drop, ...rest } = doc.flash as Flash;
       void _drop;
       return {
         ...rest,
