@@ -6,6 +6,8 @@
  * team's page gets its own series.
  */
 import type { Db } from 'mongodb';
+import { createHash } from 'node:crypto';
+import { cachedByStamp } from '../store/chart-cache';
 import { renderRunChart, type RunChartSeries } from '../reports/charts';
 import type { CollaborativeDoc } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
@@ -66,6 +68,13 @@ const valueOf = (subs: SubmissionDoc[], siteId: string, period: string, key: str
   return typeof v === 'number' ? v : null;
 };
 
+/** Raised when the charts are drawn differently: the cached ones are then drawn again. */
+const DRAWING = 'page-charts-1';
+const stampOf = (data: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify([DRAWING, data]))
+    .digest('base64url');
+
 /** The dashboard's charts: per numeric measure, the teams side by side and their mean. */
 export async function dashboardCharts(db: Db, doc: CollaborativeDoc): Promise<PageChart[]> {
   const measures = plotted(doc.config.metrics?.measures ?? []);
@@ -84,25 +93,35 @@ export async function dashboardCharts(db: Db, doc: CollaborativeDoc): Promise<Pa
     db,
     teams.map((t) => t.siteId),
   );
-  const charts: PageChart[] = [];
-  for (const m of measures) {
-    const each = teams.map((t) => ({
-      name: names.get(t.siteId) ?? t.siteId,
-      points: periods.map((period) => ({ period, value: valueOf(subs, t.siteId, period, m.key) })),
-    }));
-    const mean = periods.map((period) => {
-      const vs = teams
-        .map((t) => valueOf(subs, t.siteId, period, m.key))
-        .filter((v): v is number => v !== null);
-      return {
-        period,
-        value: vs.length ? Math.round((vs.reduce((a, b) => a + b, 0) / vs.length) * 100) / 100 : null,
-      };
-    });
-    charts.push(await render(m, 'each team', periods, each));
-    charts.push(await render(m, 'mean of the teams', periods, [{ name: 'Mean of the teams', points: mean }]));
-  }
-  return charts;
+  // Drawn once per change of what they plot (a submission, an amendment, a team's status).
+  const plotting = {
+    measures,
+    teams: teams.map((t) => [t.siteId, names.get(t.siteId)]),
+    subs: subs.map((x) => [x.siteId, x.period, x.values, x.amendments]),
+  };
+  return cachedByStamp(db, `${doc.slug}:dashboard`, stampOf(plotting), async () => {
+    const charts: PageChart[] = [];
+    for (const m of measures) {
+      const each = teams.map((t) => ({
+        name: names.get(t.siteId) ?? t.siteId,
+        points: periods.map((period) => ({ period, value: valueOf(subs, t.siteId, period, m.key) })),
+      }));
+      const mean = periods.map((period) => {
+        const vs = teams
+          .map((t) => valueOf(subs, t.siteId, period, m.key))
+          .filter((v): v is number => v !== null);
+        return {
+          period,
+          value: vs.length ? Math.round((vs.reduce((a, b) => a + b, 0) / vs.length) * 100) / 100 : null,
+        };
+      });
+      charts.push(await render(m, 'each team', periods, each));
+      charts.push(
+        await render(m, 'mean of the teams', periods, [{ name: 'Mean of the teams', points: mean }]),
+      );
+    }
+    return charts;
+  });
 }
 
 /** A team's own charts, one per numeric measure, over the periods it has submitted. */
@@ -116,17 +135,20 @@ export async function teamCharts(
   const subs = await submissions(db).find({ collaborative: doc.slug, siteId }).toArray();
   const periods = subs.map((s) => s.period).sort();
   if (!measures.length || !periods.length) return [];
-  const charts: PageChart[] = [];
-  for (const m of measures)
-    charts.push(
-      await render(m, 'this team', periods, [
-        {
-          name: teamName,
-          points: periods.map((period) => ({ period, value: valueOf(subs, siteId, period, m.key) })),
-        },
-      ]),
-    );
-  return charts;
+  const plotting = { measures, teamName, subs: subs.map((x) => [x.period, x.values, x.amendments]) };
+  return cachedByStamp(db, `${doc.slug}:team:${siteId}`, stampOf(plotting), async () => {
+    const charts: PageChart[] = [];
+    for (const m of measures)
+      charts.push(
+        await render(m, 'this team', periods, [
+          {
+            name: teamName,
+            points: periods.map((period) => ({ period, value: valueOf(subs, siteId, period, m.key) })),
+          },
+        ]),
+      );
+    return charts;
+  });
 }
 
 /** A team's submissions, one per period, oldest first. */

@@ -36,6 +36,9 @@ export interface BenchOptions {
   byIdDocs: number[];
   /** By _id: timed calls of each kind at each size (the median is reported). */
   byIdSamples: number;
+  /** Page charts: the teams and periods of the collaborative whose run charts are drawn. */
+  pageTeams: number;
+  pagePeriods: number;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -55,4 +58,6 @@ export const DEFAULTS: BenchOptions = {
   throughputActivities: 'db',
   byIdDocs: [1000, 100_000],
   byIdSamples: 60,
+  pageTeams: 30,
+  pagePeriods: 18,
 };

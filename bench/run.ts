@@ -13,6 +13,7 @@ import { freePort } from '../tools/services';
 import { machine, progress, quietRuntime, Services, table, type ScenarioResult } from './lib';
 import { DEFAULTS, type BenchOptions } from './options';
 import { byid } from './scenarios/byid';
+import { pageCharts } from './scenarios/page-charts';
 import { compliance } from './scenarios/compliance';
 import { fanout } from './scenarios/fanout';
 import { lifecycle } from './scenarios/lifecycle';
@@ -32,6 +33,11 @@ const SCENARIOS: Scenario[] = [
     name: 'byid',
     what: 'claim, findOne, mark-sent and upsert by _id at --byid-docs sizes (1,000 vs 100,000)',
     run: byid,
+  },
+  {
+    name: 'page-charts',
+    what: 'the run charts of a --page-teams × --page-periods collaborative, drawn vs stored',
+    run: pageCharts,
   },
   {
     name: 'compliance',
@@ -144,6 +150,18 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       DEFAULTS.byIdDocs,
     )
     .option(
+      '--page-teams <n>',
+      'page-charts: teams of the collaborative whose charts are drawn',
+      int('--page-teams'),
+      DEFAULTS.pageTeams,
+    )
+    .option(
+      '--page-periods <n>',
+      'page-charts: reporting periods submitted by each team',
+      int('--page-periods'),
+      DEFAULTS.pagePeriods,
+    )
+    .option(
       '--byid-samples <n>',
       'byid: timed calls of each kind per size',
       int('--byid-samples'),
@@ -203,6 +221,8 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
       throughputActivities: raw.throughputActivities,
       byIdDocs: raw.byidDocs,
       byIdSamples: Math.max(1, raw.byidSamples),
+      pageTeams: Math.max(1, raw.pageTeams),
+      pagePeriods: Math.max(1, raw.pagePeriods),
     },
   };
 }

@@ -23,6 +23,8 @@ export const COLLECTIONS = {
   /** The web app's one-time sign-in links, and the flash a form leaves for the page after it. */
   signins: 'signins',
   webFlash: 'webFlash',
+  /** Rendered run charts, by page, with the stamp of the data they plot (store/chart-cache.ts). */
+  chartCache: 'chartCache',
   /** The store's own bookkeeping: which one-time migrations ran, and any one left midway. */
   migrations: 'migrations',
 } as const;
