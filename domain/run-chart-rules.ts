@@ -25,7 +25,11 @@
  * from the next value.
  *
  * Each signal names its points (periods and indices into the input) and says whether it is an
- * improvement or a deterioration given the measure's desired direction ('higher' by default). Too
+ * improvement or a deterioration given the measure's desired direction ('higher' by default). A
+ * shift reads by its side, except one that opens the series (from its first point off the median):
+ * that is the starting level, the change being away from it, so it reads the other way — and it is
+ * left out when a later shift on the other side shows the change itself (a baseline that spans a
+ * step change has a shift on each side of its median; only the later one is news). Too
  * many runs (an oscillation, e.g. data from two sources alternating) is neither; too few runs takes
  * the side of the last run (where the process is now).
  */
@@ -60,6 +64,8 @@ export interface RunChartSignal {
   direction?: 'up' | 'down';
   /** Shift, trend: how many points count (equal neighbours of a trend once). */
   length?: number;
+  /** Shift: it opens the series (the starting level), so it reads the other way: the later points moved off it. */
+  opening?: boolean;
   /** Runs rule: the count and the limits it was compared with. */
   runs?: { count: number; useful: number; lower: number; upper: number };
 }
@@ -236,12 +242,20 @@ export function analyseRunChart(
     else runs.push([p]);
   }
 
-  // Shift: a run of SHIFT_POINTS or more useful points (those on the median skipped).
-  for (const run of runs) {
-    if (run.length < SHIFT_POINTS) continue;
+  // Shift: a run of SHIFT_POINTS or more useful points (those on the median skipped). A shift that
+  // opens the series is its starting level, the change being away from it: it reads the other way,
+  // and is left out when a later shift on the other side says where the process went.
+  const shifts = runs.filter((run) => run.length >= SHIFT_POINTS);
+  for (const run of shifts) {
     const up = sideOf(run[0]!) > 0;
+    const opening = run === runs[0];
+    if (opening && shifts.some((r) => r !== run && sideOf(r[0]!) !== sideOf(run[0]!))) continue;
     signals.push(
-      signal('shift', meaningOf(up, better), run, { side: up ? 'above' : 'below', length: run.length }),
+      signal('shift', meaningOf(opening ? !up : up, better), run, {
+        side: up ? 'above' : 'below',
+        length: run.length,
+        ...(opening ? { opening: true } : {}),
+      }),
     );
   }
 
@@ -327,7 +341,9 @@ export function signalWhat(s: RunChartSignal): string {
   const span = s.from === s.to ? `in ${s.from}` : `from ${s.from} to ${s.to}`;
   switch (s.rule) {
     case 'shift':
-      return `a shift ${s.side} the median ${span} (${s.length} points)`;
+      return s.opening
+        ? `a shift ${s.side} the median ${span} (${s.length} points) where the series starts, the later points ${s.side === 'above' ? 'lower' : 'higher'}`
+        : `a shift ${s.side} the median ${span} (${s.length} points)`;
     case 'trend':
       return `a trend ${s.direction} ${span} (${s.length} points)`;
     case 'too-few-runs':

@@ -87,6 +87,30 @@ describe('the shift rule (6 or more consecutive points on one side of the median
     expect(analyseRunChart(months([4, 6, 9, 9]), { baseline: 2 }).median).toBe(5);
   });
 
+  test('a step change inside the baseline: the later shift is the signal, not the opening one', () => {
+    // median (3 + 7) / 2 = 5: six below, then six above — two shifts; the first is the starting level.
+    const a = analyseRunChart(months([2, 1, 3, 2, 1, 3, 8, 9, 7, 8, 9, 7]));
+    expect(a.signals.map(brief)).toEqual([
+      { rule: 'too-few-runs', meaning: 'improvement', from: '2027-01', to: '2027-12' },
+      { rule: 'shift', meaning: 'improvement', from: '2027-07', to: '2027-12' },
+    ]);
+  });
+
+  test('a shift that opens the series reads the other way: the process moved off it', () => {
+    // baseline of all 16: median (3 + 7) / 2 = 5; six below, then above with two dips (runs of 3, 3, 2)
+    const a = analyseRunChart(months([1, 2, 1, 3, 2, 1, 8, 9, 7, 2, 8, 9, 7, 3, 8, 9]), { baseline: 16 });
+    expect(a.signals).toHaveLength(1);
+    expect(a.signals[0]).toMatchObject({
+      rule: 'shift',
+      side: 'below',
+      opening: true,
+      meaning: 'improvement',
+    });
+    expect(describeSignal(a.signals[0]!, 'Fidelity (%)')).toBe(
+      'Fidelity (%): a shift below the median from 2027-01 to 2027-06 (6 points) where the series starts, the later points higher — improvement',
+    );
+  });
+
   test('a missing month is skipped, not a break', () => {
     const a = analyseRunChart(months([3, 2, 4, 1, 5, 7, 8, null, 7, 9, 8, 6, 2]));
     expect(a.signals.map(brief)).toEqual([
