@@ -377,3 +377,25 @@ export function signalMarks(
       s.periods.map((period) => ({ series: seriesName, period, rule: s.rule, meaning: s.meaning })),
     );
 }
+
+/**
+ * For a page (the team page): one series of one measure — its analysis by the measure's desired
+ * direction, a line per signal in plain words, and the marks for renderRunChart's `signals` (pass
+ * `median: analysis.median` too, so the line drawn is the one the rules used).
+ */
+export function seriesSignals(
+  measure: { name: string; better?: Better },
+  seriesName: string,
+  points: ReadonlyArray<RunChartValue>,
+): {
+  analysis: RunChartAnalysis;
+  lines: { meaning: SignalMeaning; text: string }[];
+  marks: ReturnType<typeof signalMarks>;
+} {
+  const analysis = analyseRunChart(points, { better: measure.better ?? 'higher' });
+  return {
+    analysis,
+    lines: analysis.signals.map((s) => ({ meaning: s.meaning, text: describeSignal(s, measure.name) })),
+    marks: signalMarks(seriesName, analysis.signals),
+  };
+}

@@ -10,8 +10,9 @@
  * is more than one), the period ('YYYY-MM') on an ordinal x axis in chronological order (every
  * period of every series, so a month with no value still has its tick), a dashed horizontal median
  * line (`median` when given, e.g. the run-chart rules' baseline median, else the median of all
- * non-null values of all series), and a solid target line when `target` is
- * set. A null value draws no point and breaks that series' line, so a missing month is visible.
+ * non-null values of all series), a solid target line when `target` is set, and rings on the
+ * points of run-chart `signals` when given. A null value draws no point and breaks that series'
+ * line, so a missing month is visible.
  *
  * Machine-readable markers in the SVG (all emitted by Vega from the marks' `description`, as the
  * `aria-label` attribute of the item; text is XML-escaped by Vega, e.g. `&` as `&amp;`):
@@ -216,10 +217,9 @@ function signalLayer(
 /**
  * Renders a QI run chart: points joined by a line per series, period on the x axis (ordinal, in
  * order), a horizontal median line (`median`, else the median of all non-null values), rings on the
- * points of run-chart `signals`, and a target
- * line when given. Pure apart from the library; deterministic output for the same input. Throws on
- * a malformed input (bad period, repeated period within a series, duplicate series name,
- * non-finite number, yMin >= yMax).
+ * points of run-chart `signals`, and a target line when given. Pure apart from the library;
+ * deterministic output for the same input. Throws on a malformed input (bad period, repeated period
+ * within a series, duplicate series name, non-finite number, yMin >= yMax, a signal on no point).
  */
 export async function renderRunChart(input: RunChartInput): Promise<RunChart> {
   validate(input);

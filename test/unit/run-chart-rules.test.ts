@@ -5,6 +5,7 @@ import {
   describeSignal,
   RUNS_TABLE,
   runsLimits,
+  seriesSignals,
   signalMarks,
   type RunChartSignal,
   type RunChartValue,
@@ -309,6 +310,26 @@ describe('direction and marks', () => {
     });
     const runs = analyseRunChart(months([1, 9, 1, 9, 1, 9, 1, 9, 1, 9])).signals;
     expect(signalMarks('Bayview', runs)).toEqual([]);
+  });
+
+  test("seriesSignals, for a team's page: lines in plain words and the marks, by the measure's direction", () => {
+    const waits = { name: 'Days waited', better: 'lower' as const };
+    const r = seriesSignals(waits, 'Bayview', months([3, 2, 4, 1, 5, 7, 8, 7, 9, 8, 6, 2]));
+    expect(r.analysis.median).toBe(5.5);
+    expect(r.lines).toEqual([
+      {
+        meaning: 'deterioration',
+        text: 'Days waited: a shift above the median from 2027-06 to 2027-11 (6 points) — deterioration',
+      },
+    ]);
+    expect(r.marks.map((m) => m.period)).toEqual([
+      '2027-06',
+      '2027-07',
+      '2027-08',
+      '2027-09',
+      '2027-10',
+      '2027-11',
+    ]);
   });
 
   test('refuses a non-finite value and a bad baseline', () => {
