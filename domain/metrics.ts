@@ -23,6 +23,14 @@ export const measureSchema = z
     required: z.boolean().default(true),
     coreDataSet: z.boolean().default(false),
     target: z.number().optional(),
+    /**
+     * Which way is better, for reading run-chart signals as improvement or deterioration. Optional
+     * (no default in the schema, so configs written before it parse to the same value); read it
+     * with betterOf(), which gives 'higher' when it is not set.
+     */
+    better: z
+      .enum(['higher', 'lower'], { errorMap: () => ({ message: 'better is higher or lower' }) })
+      .optional(),
   })
   .strict()
   .refine((m) => m.min === undefined || m.max === undefined || m.min <= m.max, {
@@ -30,6 +38,11 @@ export const measureSchema = z
     path: ['max'],
   });
 export type Measure = z.infer<typeof measureSchema>;
+
+/** A measure's desired direction: as configured, else 'higher' (fidelity, children served, …). */
+export function betterOf(m: Pick<Measure, 'better'>): 'higher' | 'lower' {
+  return m.better ?? 'higher';
+}
 
 export const ladderSchema = z
   .object({

@@ -9,8 +9,10 @@
  * What the chart shows: one line + filled points per series (colour per series, legend when there
  * is more than one), the period ('YYYY-MM') on an ordinal x axis in chronological order (every
  * period of every series, so a month with no value still has its tick), a dashed horizontal median
- * line (median of all non-null values of all series), and a solid target line when `target` is
- * set. A null value draws no point and breaks that series' line, so a missing month is visible.
+ * line (`median` when given, e.g. the run-chart rules' baseline median, else the median of all
+ * non-null values of all series), a solid target line when `target` is set, and rings on the
+ * points of run-chart `signals` when given. A null value draws no point and breaks that series'
+ * line, so a missing month is visible.
  *
  * Machine-readable markers in the SVG (all emitted by Vega from the marks' `description`, as the
  * `aria-label` attribute of the item; text is XML-escaped by Vega, e.g. `&` as `&amp;`):
@@ -29,6 +31,12 @@
  * - Series line: `<path role="graphics-symbol" aria-roledescription="line mark"
  *   aria-label="series: Bayview">`, one per series with at least one point (its `d` is broken with
  *   a new `M` at each missing value), in `<g class="mark-line role-mark run_line_marks">`.
+ * - Signal mark (issue #21): when `signals` are given, a ring around each marked point,
+ *   `<path role="graphics-symbol" aria-roledescription="signal" aria-label="signal: shift; meaning:
+ *   improvement; period: 2027-07; value: 80; series: Bayview">` (the rules joined by ", " when
+ *   several mark the point), in `<g class="mark-symbol role-mark signal_points_marks">`, stroked
+ *   by meaning (green improvement, red deterioration, purple neither) with a legend entry
+ *   "Signal of improvement" / "Signal of deterioration" / "Other signal" for each meaning present.
  * - The visible "Median 63.75" / "Target 80" captions are `<text>` in `aria-hidden="true"` groups
  *   (classes `median_caption_marks`, `target_caption_marks`); axes and legend carry Vega's own
  *   prose aria-labels ("X-axis titled 'Month' …"), none of the forms above.
@@ -38,6 +46,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { SignalMeaning } from '../domain/run-chart-rules';
 
 export interface RunChartPoint {
   /** 'YYYY-MM' */
@@ -63,11 +72,29 @@ export interface RunChartInput {
   target?: number;
   yMin?: number;
   yMax?: number;
+  /** The centre line, when the caller has one (the run-chart rules' baseline median); default the median of all values. */
+  median?: number;
+  /** Points of run-chart signals to mark (domain/run-chart-rules' signalMarks): each must be a drawn point. */
+  signals?: RunChartMark[];
 }
+
+export interface RunChartMark {
+  series: string;
+  period: string;
+  /** 'shift', 'trend', 'astronomical' */
+  rule: string;
+  meaning: SignalMeaning;
+}
+
+const SIGNAL_LEGEND: Record<SignalMeaning, [string, string]> = {
+  improvement: ['Signal of improvement', '#1b7837'],
+  deterioration: ['Signal of deterioration', '#b2182b'],
+  neither: ['Other signal', '#6a3d9a'],
+};
 
 export interface RunChart {
   svg: string;
-  /** median of all non-null values of all series; null when there are none */
+  /** the centre line drawn: `input.median`, else the median of all non-null values of all series; null when there are none */
   median: number | null;
   /** number of points drawn (= non-null values) */
   points: number;
@@ -112,7 +139,12 @@ function validate(input: RunChartInput): void {
       }
     }
   }
-  for (const key of ['target', 'yMin', 'yMax'] as const) {
+  for (const [i, m] of (input.signals ?? []).entries()) {
+    const s = input.series.find((x) => x.name === m.series);
+    if (!s?.points.some((p) => p.period === m.period && p.value !== null))
+      problems.push(`signals[${i}]: ${m.series} has no point in ${m.period}`);
+  }
+  for (const key of ['target', 'yMin', 'yMax', 'median'] as const) {
     const v = input[key];
     if (v !== undefined && !Number.isFinite(v)) problems.push(`${key}: not a finite number`);
   }
@@ -122,12 +154,72 @@ function validate(input: RunChartInput): void {
   if (problems.length > 0) throw new Error(`renderRunChart: ${problems.join('; ')}`);
 }
 
+/** The rings around the points of run-chart signals, one per series × period × meaning. */
+function signalLayer(
+  input: RunChartInput,
+  rows: { series: string; period: string; value: number | null }[],
+  x: object,
+  y: object,
+): object[] {
+  const marks = new Map<
+    string,
+    { series: string; period: string; meaning: SignalMeaning; rules: string[] }
+  >();
+  for (const m of input.signals ?? []) {
+    const key = JSON.stringify([m.series, m.period, m.meaning]);
+    const seen = marks.get(key) ?? { series: m.series, period: m.period, meaning: m.meaning, rules: [] };
+    if (!seen.rules.includes(m.rule)) seen.rules.push(m.rule);
+    marks.set(key, seen);
+  }
+  if (marks.size === 0) return [];
+  const meanings = (['improvement', 'deterioration', 'neither'] as const).filter((k) =>
+    [...marks.values()].some((m) => m.meaning === k),
+  );
+  const values = [...marks.values()].map((m) => {
+    const value = rows.find((r) => r.series === m.series && r.period === m.period)!.value;
+    return {
+      period: m.period,
+      value,
+      legend: SIGNAL_LEGEND[m.meaning][0],
+      label: `signal: ${m.rules.join(', ')}; meaning: ${m.meaning}; period: ${m.period}; value: ${String(value)}; series: ${m.series}`,
+    };
+  });
+  return [
+    {
+      name: 'signal_points',
+      data: { values },
+      mark: {
+        type: 'point',
+        filled: false,
+        size: 170,
+        strokeWidth: 2,
+        opacity: 1,
+        ariaRoleDescription: 'signal',
+      },
+      encoding: {
+        x,
+        y,
+        stroke: {
+          field: 'legend',
+          type: 'nominal',
+          scale: {
+            domain: meanings.map((k) => SIGNAL_LEGEND[k][0]),
+            range: meanings.map((k) => SIGNAL_LEGEND[k][1]),
+          },
+          legend: { title: null },
+        },
+        description: { field: 'label', type: 'nominal' },
+      },
+    },
+  ];
+}
+
 /**
  * Renders a QI run chart: points joined by a line per series, period on the x axis (ordinal, in
- * order), a horizontal median line (median of all non-null values of all series), and a target
- * line when given. Pure apart from the library; deterministic output for the same input. Throws on
- * a malformed input (bad period, repeated period within a series, duplicate series name,
- * non-finite number, yMin >= yMax).
+ * order), a horizontal median line (`median`, else the median of all non-null values), rings on the
+ * points of run-chart `signals`, and a target line when given. Pure apart from the library;
+ * deterministic output for the same input. Throws on a malformed input (bad period, repeated period
+ * within a series, duplicate series name, non-finite number, yMin >= yMax, a signal on no point).
  */
 export async function renderRunChart(input: RunChartInput): Promise<RunChart> {
   validate(input);
@@ -136,7 +228,7 @@ export async function renderRunChart(input: RunChartInput): Promise<RunChart> {
     s.points.map((p) => ({ series: s.name, period: p.period, value: p.value })),
   );
   const present = rows.filter((r) => r.value !== null);
-  const mid = median(rows.map((r) => r.value));
+  const mid = present.length === 0 ? null : (input.median ?? median(rows.map((r) => r.value)));
   const periods = [...new Set(rows.map((r) => r.period))].sort();
   const seriesNames = input.series.map((s) => s.name);
 
@@ -208,6 +300,7 @@ export async function renderRunChart(input: RunChartInput): Promise<RunChart> {
         mark: { type: 'point', filled: true, size: 36, opacity: 1 },
         encoding: { x, y, color, description: { field: 'label', type: 'nominal' } },
       },
+      ...signalLayer(input, rows, x, y),
       ...(mid === null
         ? []
         : rule('median', mid, `median: ${String(mid)}`, `Median ${caption(mid)}`, {

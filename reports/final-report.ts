@@ -3,7 +3,14 @@
  * collaborative (`reports`, key collaborative + kind). Issue #4 adds metrics and run charts.
  */
 import type { Db } from 'mongodb';
-import type { Measure } from '../domain/metrics';
+import { betterOf, type Measure } from '../domain/metrics';
+import {
+  analyseRunChart,
+  describeSignal,
+  signalMarks,
+  type RunChartSignal,
+  type SignalMeaning,
+} from '../domain/run-chart-rules';
 import { ms } from '../domain/schedule';
 import { currentSchedule, getCollaborative } from '../store/collaboratives';
 import { COLLECTIONS, upsertById } from '../store/db';
@@ -19,6 +26,28 @@ export interface ReportChart {
   svg: string;
   median: number | null;
   points: number;
+  /**
+   * The run-chart signals marked on it (#21): on 'Each team', each team's against its own median
+   * (the line drawn is the median across teams); on the mean's, against the baseline median drawn.
+   * Absent in reports stored before.
+   */
+  signals?: ReportSignal[];
+}
+
+/** One run-chart signal of a team's series or of the teams' mean, for a numeric measure. */
+export interface ReportSignal {
+  /** the measure's key */
+  measure: string;
+  /** a team's name, or 'All teams (mean)' */
+  scope: string;
+  rule: RunChartSignal['rule'];
+  meaning: SignalMeaning;
+  from: string;
+  to: string;
+  /** the periods of its points */
+  periods: string[];
+  /** 'Bayview Child Trauma Center — Fidelity (%): a shift above the median from 2027-07 to 2027-12 (6 points) — improvement' */
+  text: string;
 }
 
 export interface FinalReport {
@@ -43,6 +72,10 @@ export interface FinalReport {
   }[];
   /** Run charts of each numeric measure: across teams (one series per team) and overall. */
   charts: ReportChart[];
+  /** Every run-chart signal of the charts, measure by measure (teams, then their mean). */
+  signals: ReportSignal[];
+  /** The signals as headed lists for the email: of improvement, of deterioration, other; only those with items. */
+  signalSections: { heading: string; items: string[] }[];
   /** Every submission, one row per team × period. */
   csv: string;
 }
@@ -105,6 +138,13 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
   const count = (d: string) => apps.filter((a) => a.decision?.decision === d).length;
   const measures = doc.config.metrics?.measures ?? [];
   const reporting = perTeam.filter((t) => t.status !== 'withdrawn');
+  const charts = await runCharts(
+    measures,
+    schedule.periods.map((p) => p.id),
+    reporting,
+    subs,
+  );
+  const signals = charts.flatMap((c) => c.signals ?? []);
   const metricsLine = (t: (typeof perTeam)[number]) =>
     periodsDue.length ? `; metrics ${t.submitted}/${periodsDue.length} (${t.onTime} on time)` : '';
   const report: FinalReport = {
@@ -119,6 +159,7 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
             `Metrics: ${subs.length} of ${periodsDue.length * reporting.length} team-periods submitted (${pct(subs.length, periodsDue.length * reporting.length)}); ${subs.filter((s) => !s.late).length} on time (${pct(subs.filter((s) => !s.late).length, subs.length)} of those submitted).`,
           ]
         : []),
+      ...(charts.length ? [signalsLine(signals)] : []),
     ],
     rows: perTeam.map((t) => ({
       team: t.name,
@@ -128,12 +169,9 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
           : `${t.sessionsAttended}/${sessions} sessions${t.sessionsMissed.length ? ` (missed LS${t.sessionsMissed.map((i) => i + 1).join(', LS')})` : ''}; pre-work ${t.prework.length}/3; ${t.feedback} feedback${metricsLine(t)}`,
     })),
     teams: perTeam,
-    charts: await runCharts(
-      measures,
-      schedule.periods.map((p) => p.id),
-      reporting,
-      subs,
-    ),
+    charts,
+    signals,
+    signalSections: signalSections(signals),
     csv: toCsv(measures, subs, names),
   };
   await upsertById(
@@ -144,6 +182,27 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
     { $set: { ...report } },
   );
   return report;
+}
+
+const SIGNAL_HEADINGS: [SignalMeaning, string][] = [
+  ['improvement', 'Signals of improvement'],
+  ['deterioration', 'Signals of deterioration'],
+  ['neither', 'Other signals (neither improvement nor deterioration)'],
+];
+
+function signalsLine(signals: ReportSignal[]): string {
+  const rules = 'IHI run-chart rules: shift, trend, too few or too many runs, astronomical point';
+  if (!signals.length) return `Run-chart signals (${rules}): none.`;
+  const n = (m: SignalMeaning) => signals.filter((s) => s.meaning === m).length;
+  return `Run-chart signals (${rules}; each team against its own median): ${n('improvement')} of improvement, ${n('deterioration')} of deterioration, ${n('neither')} other.`;
+}
+
+/** The signals as headed lists, of improvement first; a heading only when it has items. */
+export function signalSections(signals: ReportSignal[]): { heading: string; items: string[] }[] {
+  return SIGNAL_HEADINGS.map(([meaning, heading]) => ({
+    heading,
+    items: signals.filter((s) => s.meaning === meaning).map((s) => s.text),
+  })).filter((sec) => sec.items.length > 0);
 }
 
 function pct(n: number, of: number): string {
@@ -177,7 +236,10 @@ export async function collaborativeRunCharts(db: Db, slug: string): Promise<Repo
   );
 }
 
-/** A run chart per numeric measure: one across teams (a series per team) and one of the teams' mean. */
+/**
+ * A run chart per numeric measure: one across teams (a series per team) and one of the teams' mean,
+ * each with its run-chart signals (domain/run-chart-rules) listed and marked.
+ */
 async function runCharts(
   measures: Measure[],
   periods: string[],
@@ -206,13 +268,36 @@ async function runCharts(
       ['All teams (mean)', [{ name: 'All teams (mean)', points: mean }]],
     ];
     for (const [scope, series] of scopes) {
+      const analyses = series.map((s) => ({ s, a: analyseRunChart(s.points, { better: betterOf(m) }) }));
+      const signals: ReportSignal[] = analyses.flatMap(({ s, a }) =>
+        a.signals.map((x) => ({
+          measure: m.key,
+          scope: s.name,
+          rule: x.rule,
+          meaning: x.meaning,
+          from: x.from,
+          to: x.to,
+          periods: x.periods,
+          text: `${s.name} — ${describeSignal(x, m.name)}`,
+        })),
+      );
       const chart = await renderRunChart({
         title: `${m.name} — ${scope}`,
         measure: m.name,
         series,
         target: m.target,
+        // one series: draw the baseline median the rules used
+        ...(series.length === 1 && analyses[0]!.a.median !== null ? { median: analyses[0]!.a.median } : {}),
+        signals: analyses.flatMap(({ s, a }) => signalMarks(s.name, a.signals)),
       });
-      charts.push({ measure: m.key, scope, svg: chart.svg, median: chart.median, points: chart.points });
+      charts.push({
+        measure: m.key,
+        scope,
+        svg: chart.svg,
+        median: chart.median,
+        points: chart.points,
+        signals,
+      });
     }
   }
   return charts;

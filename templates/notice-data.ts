@@ -69,6 +69,8 @@ export interface LoadedData {
     reportRows: [string, string][];
     reportText: string[];
     charts: { caption: string; svg: string }[];
+    /** The run-chart signals as headed lists (of improvement, of deterioration, other). */
+    reportSections?: { heading: string; items: string[] }[];
     csv?: string;
   };
 }

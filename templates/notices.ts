@@ -409,6 +409,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
           heading: `Final report: ${config.title}`,
           paragraphs: data.reportText ?? [],
           table: { caption: 'Teams', rows: data.reportRows! },
+          sections: data.reportSections,
           figures: (data.charts ?? []).map((c) => ({ caption: c.caption, html: c.svg })),
         }),
         attachments: data.csv

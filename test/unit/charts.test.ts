@@ -328,6 +328,59 @@ describe('renderRunChart', () => {
     );
   });
 
+  test('signals: a ring per marked point, by meaning, with a legend entry; the centre line as given', async () => {
+    const chart = await renderRunChart({
+      ...bayview,
+      median: 60,
+      signals: [
+        { series: bayview.series[0]!.name, period: '2027-04', rule: 'shift', meaning: 'improvement' },
+        { series: bayview.series[0]!.name, period: '2027-04', rule: 'trend', meaning: 'improvement' },
+        {
+          series: bayview.series[0]!.name,
+          period: '2027-01',
+          rule: 'astronomical',
+          meaning: 'deterioration',
+        },
+      ],
+    });
+    expectWellFormed(chart.svg);
+    expect(chart.median).toBe(60);
+    expect(rules(chart.svg, 'median')).toEqual([60]);
+    // the points are unchanged: a signal ring is no point
+    expect(points(chart.svg)).toHaveLength(4);
+    const rings = elements(chart.svg).filter((e) => e.attrs['aria-roledescription'] === 'signal');
+    expect(rings.map((e) => e.attrs['aria-label']).sort()).toEqual([
+      `signal: astronomical; meaning: deterioration; period: 2027-01; value: 50; series: ${bayview.series[0]!.name}`,
+      `signal: shift, trend; meaning: improvement; period: 2027-04; value: 70; series: ${bayview.series[0]!.name}`,
+    ]);
+    // each ring sits on its point
+    const at = (label: string) =>
+      elements(chart.svg).find((e) => e.attrs['aria-label'] === label)!.attrs.transform;
+    expect(rings.map((r) => r.attrs.transform).sort()).toEqual(
+      [
+        at(`period: 2027-01; value: 50; series: ${bayview.series[0]!.name}`),
+        at(`period: 2027-04; value: 70; series: ${bayview.series[0]!.name}`),
+      ].sort(),
+    );
+    expect(chart.svg).toMatch(
+      /aria-label="Symbol legend for stroke color with 2 values: Signal of improvement, Signal of deterioration"/,
+    );
+    // without signals, no ring and no legend of them
+    const plain = await renderRunChart(bayview);
+    expect(plain.svg).not.toMatch(/aria-roledescription="signal"|Signal of/);
+  });
+
+  test('a signal on a point that is not drawn is refused', async () => {
+    await expect(
+      renderRunChart({
+        ...bayview,
+        signals: [
+          { series: bayview.series[0]!.name, period: '2027-03', rule: 'shift', meaning: 'improvement' },
+        ],
+      }),
+    ).rejects.toThrow(`signals[0]: ${bayview.series[0]!.name} has no point in 2027-03`);
+  });
+
   test('12 teams × 18 months', async () => {
     const periods = Array.from({ length: 18 }, (_, i) => {
       const m = 2027 * 12 + i;
