@@ -13,3 +13,5 @@ export * from './database';
 export * from './records';
 export * from './charts';
 export * from './windows';
+export * from './csv';
+export * from './exports';
