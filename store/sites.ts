@@ -64,15 +64,13 @@ export async function upsertSites(
 export async function insertSite(db: Db, site: Site, by: string, now = new Date()): Promise<boolean> {
   if ((await getSites(db, [site.siteId])).length) return false;
   try {
-    await db
-      .collection<SiteDoc>(COLLECTIONS.sites)
-      .insertOne({
-        _id: ids.site(site.siteId),
-        ...site,
-        createdAt: now,
-        updatedAt: now,
-        updatedBy: by,
-      } as never);
+    await db.collection<SiteDoc>(COLLECTIONS.sites).insertOne({
+      _id: ids.site(site.siteId),
+      ...site,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: by,
+    } as never);
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
