@@ -15,3 +15,5 @@ export * from './charts';
 export * from './windows';
 export * from './public';
 export * from './web-records';
+export * from './csv';
+export * from './exports';

@@ -8,12 +8,15 @@ import { ids } from './keys';
 export interface SiteDoc extends Site {
   updatedAt: Date;
   createdAt: Date;
+  /** Who last changed the site (an email address, or the command that did). Absent on older records. */
+  updatedBy?: string;
 }
 
 export async function upsertSites(
   db: Db,
   sites: Site[],
   now = new Date(),
+  by?: string,
 ): Promise<{ inserted: number; updated: number }> {
   if (!sites.length) return { inserted: 0, updated: 0 };
   try {
@@ -21,7 +24,10 @@ export async function upsertSites(
       sites.map((s) => ({
         updateOne: {
           filter: { _id: ids.site(s.siteId) as never },
-          update: { $set: { ...s, updatedAt: now }, $setOnInsert: { createdAt: now } },
+          update: {
+            $set: { ...s, updatedAt: now, ...(by ? { updatedBy: by } : {}) },
+            $setOnInsert: { createdAt: now },
+          },
           upsert: true,
         },
       })),
@@ -46,12 +52,49 @@ export async function upsertSites(
         COLLECTIONS.sites,
         ids.site(s.siteId),
         { siteId: s.siteId },
-        { $set: { ...s, updatedAt: now } },
+        { $set: { ...s, updatedAt: now, ...(by ? { updatedBy: by } : {}) } },
         { createdAt: now },
       );
     const updated = sites.filter((s) => known.has(s.siteId)).length;
     return { inserted: sites.length - updated, updated };
   }
+}
+
+/** Adds a site the directory does not hold yet; false when its id is taken (nothing is changed). */
+export async function insertSite(db: Db, site: Site, by: string, now = new Date()): Promise<boolean> {
+  if ((await getSites(db, [site.siteId])).length) return false;
+  try {
+    await db.collection<SiteDoc>(COLLECTIONS.sites).insertOne({
+      _id: ids.site(site.siteId),
+      ...site,
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: by,
+    } as never);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/** Changes a site's fields (never its id); false when the directory has no such site. */
+export async function updateSite(
+  db: Db,
+  siteId: string,
+  fields: Partial<Omit<Site, 'siteId'>>,
+  by: string,
+  now = new Date(),
+): Promise<boolean> {
+  const col = db.collection<SiteDoc>(COLLECTIONS.sites);
+  const $set = { ...fields, updatedAt: now, updatedBy: by };
+  const unset = 'timeZone' in fields && fields.timeZone === undefined;
+  if (unset) delete ($set as Partial<Site>).timeZone;
+  const update = unset ? { $set, $unset: { timeZone: '' as const } } : { $set };
+  const byId = await col.updateOne({ _id: ids.site(siteId) as never }, update);
+  if (byId.matchedCount) return true;
+  // A site in the old shape (ObjectId `_id`).
+  return (await col.updateOne({ siteId }, update)).matchedCount > 0;
 }
 
 export async function listSites(db: Db, filter: { activeOnly?: boolean } = {}): Promise<SiteDoc[]> {

@@ -19,6 +19,8 @@ import { loggerOptions, logRequest, registerRequestLog } from './request-log';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
+import { registerDirectory } from './routes/directory';
+import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
 import { registerSignin } from './routes/signin';
@@ -158,6 +160,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerPublic(app, ctx);
   const { launchFromText } = registerCoordination(app, ctx);
   const { teamActions } = registerLinks(app, ctx);
+  registerExports(app, ctx);
+  registerDirectory(app, ctx);
 
   registerApi(app, {
     deps,

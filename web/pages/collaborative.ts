@@ -31,6 +31,7 @@ import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
 import { chartFigure } from '../charts';
 import type { Flash } from '../flash';
+import { downloadsSection } from './exports';
 import {
   checkboxField,
   choiceGroup,
@@ -164,6 +165,7 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
   ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
   ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
   ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
+  ${downloadsSection(v.doc, [...(coordinator ? ['coordinator' as const] : []), ...(v.faculty ? ['faculty' as const] : [])])}
   ${coordinator && !over ? cancelSection(v.doc.slug, csrf, form('cancel')) : ''}`;
   const posted = flash.form
     ? shown.has(flash.form)

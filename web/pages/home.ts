@@ -45,8 +45,9 @@ export interface DashboardRow {
   accepted: number;
 }
 
-export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: boolean): Html {
+export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: boolean, admin = false): Html {
   return html`${mayLaunch ? html`<p><a href="/launch">Launch a collaborative</a></p>` : ''}
+  ${admin ? html`<p><a href="/directory">Network directory: sites and PIs</a></p>` : ''}
   ${
     rows.length
       ? scroll(

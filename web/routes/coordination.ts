@@ -58,7 +58,13 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
         };
       }),
     );
-    return send(reply, 200, 'Your collaboratives', dashboardPage(rows, now(), mayLaunch(user, mine)), user);
+    return send(
+      reply,
+      200,
+      'Your collaboratives',
+      dashboardPage(rows, now(), mayLaunch(user, mine), user.admin),
+      user,
+    );
   });
 
   app.get('/launch', async (req, reply) => {
