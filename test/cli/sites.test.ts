@@ -67,7 +67,7 @@ describe('lc sites', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('(nothing was imported) is invalid');
     expect(r.stderr).toContain('line 2: piEmail: not a valid email address');
-    expect(r.stderr).toMatch(/line 3: siteId: site id/);
+    expect(r.stderr).toMatch(/line 3: siteId: letters, digits and dashes, up to 63 characters/);
     expect(r.stderr).toContain("line 3: Unrecognized key(s) in object: 'colour'");
     expect(await dbh.db.collection('sites').findOne({ siteId: 'new-site' })).toBeNull();
     expect(await dbh.db.collection('sites').findOne({ siteId: 'bayview' })).toMatchObject({
