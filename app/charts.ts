@@ -15,6 +15,7 @@ import type { TeamDoc } from '../store/lifecycle';
 import { submissions, type SubmissionDoc } from '../store/metrics';
 import { siteNames } from '../store/sites';
 import type { Measure } from '../domain/metrics';
+import { seriesSignals } from '../domain/run-chart-rules';
 
 export interface PageChart {
   /** The measure's key, for tests and anchors. */
@@ -29,6 +30,8 @@ export interface PageChart {
   median: number | null;
   target?: number;
   svg: string;
+  /** Run-chart signals of a single series (a team's own, the teams' mean), in plain words. */
+  signals?: { meaning: 'improvement' | 'deterioration' | 'neither'; text: string }[];
 }
 
 const plotted = (measures: Measure[]) =>
@@ -41,11 +44,15 @@ async function render(
   series: RunChartSeries[],
 ): Promise<PageChart> {
   const title = `${m.name}: ${scope}`;
+  // One series is read by the run-chart rules; teams side by side are not (each has its median).
+  const read = series.length === 1 ? seriesSignals(m, series[0]!.name, series[0]!.points) : undefined;
   const chart = await renderRunChart({
     title,
     measure: m.type === 'percentage' && !m.name.includes('%') ? `${m.name} (%)` : m.name,
     series,
     target: m.target,
+    ...(read && read.marks.length ? { signals: read.marks } : {}),
+    ...(read && read.analysis.median !== null ? { median: read.analysis.median } : {}),
     yMin: Math.min(0, m.min ?? 0),
     ...(m.type === 'percentage' ? { yMax: Math.max(100, m.max ?? 100) } : {}),
   });
@@ -60,6 +67,7 @@ async function render(
     median: chart.median,
     target: m.target,
     svg: chart.svg,
+    ...(read ? { signals: read.lines } : {}),
   };
 }
 
@@ -69,7 +77,7 @@ const valueOf = (subs: SubmissionDoc[], siteId: string, period: string, key: str
 };
 
 /** Raised when the charts are drawn differently: the cached ones are then drawn again. */
-const DRAWING = 'page-charts-1';
+const DRAWING = 'page-charts-2';
 const stampOf = (data: unknown) =>
   createHash('sha256')
     .update(JSON.stringify([DRAWING, data]))

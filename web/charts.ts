@@ -64,6 +64,18 @@ export function chartFigure(c: PageChart, id: string): Html {
         : ''
     }
     ${trusted(accessibleSvg(c.svg, id, c.title, desc))}
+    ${
+      c.signals
+        ? html`<p class="signals">
+            ${
+              c.signals.length
+                ? html`Signals on this run chart:
+                    <span>${c.signals.map((x) => `${x.text}.`).join(' ')}</span>`
+                : 'No signal on this run chart yet: no shift, trend or unusual point.'
+            }
+          </p>`
+        : ''
+    }
     <details>
       <summary>The numbers of this chart</summary>
       ${scroll(

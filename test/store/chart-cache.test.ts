@@ -59,4 +59,15 @@ describe('charts drawn once per change', () => {
     await submit('harbor', '2027-05', 20, 1);
     expect((await teamCharts(dbh.db, doc, 'harbor', 'Harbor'))[0]!.svg).not.toBe('<svg>planted</svg>');
   });
+
+  it('says a team’s run-chart signals in words: a step up after six months is a shift, an improvement', async () => {
+    const months = [...Array(12).keys()].map(
+      (i) => `${2027 + Math.floor((5 + i) / 12)}-${String(((5 + i) % 12) + 1).padStart(2, '0')}`,
+    );
+    for (const [i, period] of months.entries()) await submit('cedar-hill', period, i < 6 ? 5 : 40);
+    const doc = await getCollaborative(dbh.db, 'charts');
+    const [served] = await teamCharts(dbh.db, doc, 'cedar-hill', 'Cedar Hill');
+    expect(served!.signals!.map((x) => x.meaning)).toContain('improvement');
+    expect(served!.signals!.map((x) => x.text).join(' ')).toMatch(/shift above the median/);
+  });
 });
