@@ -64,7 +64,7 @@ input[type=text],input[type=email],textarea,select{font:inherit;padding:4px;max-
 input[type=text],input[type=email]{width:24em}
 textarea{width:100%}button{font:inherit;padding:6px 14px;margin:6px 0}
 figure{margin:12px 0;max-width:100%}figure svg{max-width:100%;height:auto}
-.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.legend li,figcaption,.signals{overflow-wrap:anywhere;min-width:0}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 dl.explain dt{font-weight:600}dl.explain dd{margin:0 0 8px 0}
 code,.wrap{overflow-wrap:anywhere}`;
 
