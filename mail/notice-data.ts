@@ -9,7 +9,7 @@ import { ids } from '../store/keys';
 import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
-import { type CommunityNoticeData } from '../templates/community';
+import type { CommunityLoadedData, PreparedCommunityNotice } from '../templates/community';
 import type { LoadedData, PreparedNotice } from '../templates/notices';
 import type { OutboxDoc } from './outbox';
 
@@ -139,18 +139,19 @@ export async function communityNoticeData(
   db: Db,
   doc: CommunityDoc,
   n: CommunityNotice,
-): Promise<CommunityNoticeData> {
+): Promise<PreparedCommunityNotice> {
   const slug = doc.slug;
   switch (n.kind) {
     case 'community-announcement':
-      return {};
+      return plainCommunity(n);
     case 'community-welcome': {
       const m = await findByKey(
         db.collection<MemberDoc>(COLLECTIONS.members),
         ids.member(slug, n.email, n.membership),
         { community: slug, email: n.email, membership: n.membership },
       );
-      return { joinedAt: m?.joinedAt.toISOString() };
+      if (!m) throw new Error(`no membership ${n.membership} of ${n.email} in ${slug}`);
+      return { kind: n.kind, notice: n, data: { joinedAt: m.joinedAt.toISOString() } };
     }
     case 'community-meeting-summary': {
       const [summary, attended] = await Promise.all([
@@ -170,10 +171,15 @@ export async function communityNoticeData(
       );
       const by = summary?.by as string | undefined;
       const facilitator = doc.config.facilitators.find((f) => f.email === by);
+      if (!summary || !by) throw new Error(`no summary of meeting ${n.meeting} in ${slug}`);
       return {
-        summaryText: summary?.text as string | undefined,
-        summaryBy: facilitator?.name ?? by,
-        present: attended.map((a) => names.get(a.email) ?? a.email).sort(),
+        kind: n.kind,
+        notice: n,
+        data: {
+          summaryText: String(summary.text),
+          summaryBy: facilitator?.name ?? by,
+          present: attended.map((a) => names.get(a.email) ?? a.email).sort(),
+        },
       };
     }
     case 'community-digest': {
@@ -189,17 +195,21 @@ export async function communityNoticeData(
         shares.map((s) => s.by),
       );
       return {
-        shares: shares.map((s) => ({
-          n: s.n,
-          kind: s.kind,
-          title: s.title,
-          text: s.text,
-          by: names.get(s.by) ?? s.by,
-        })),
+        kind: n.kind,
+        notice: n,
+        data: {
+          shares: shares.map((s) => ({
+            n: s.n,
+            kind: s.kind,
+            title: s.title,
+            text: s.text,
+            by: names.get(s.by) ?? s.by,
+          })),
+        },
       };
     }
     default:
-      return {};
+      return plainCommunity(n); // invitations, reminders: the notice says all
   }
 }
 
@@ -210,4 +220,11 @@ export async function memberNames(db: Db, slug: string, emails: string[]): Promi
     .find({ community: slug, email: { $in: [...new Set(emails)] } })
     .toArray();
   return new Map(docs.map((m) => [m.email, m.name]));
+}
+
+type PlainCommunityKind = Exclude<CommunityNotice['kind'], keyof CommunityLoadedData>;
+
+/** A community notice whose template needs nothing from the records (only kinds without loaded data fit). */
+function plainCommunity(n: Extract<CommunityNotice, { kind: PlainCommunityKind }>): PreparedCommunityNotice {
+  return { kind: n.kind, notice: n, data: {} } as PreparedCommunityNotice;
 }

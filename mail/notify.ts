@@ -18,7 +18,7 @@ import { currentSchedule, getCollaborative } from '../store/collaboratives';
 import { getCommunity } from '../store/community';
 import { COLLECTIONS } from '../store/db';
 import { getSites } from '../store/sites';
-import { renderCommunityNotice } from '../templates/community';
+import { renderCommunityNotice, withCommunityRecipient } from '../templates/community';
 import {
   renderNotice,
   withRecipientData,
@@ -218,16 +218,12 @@ export class Notifier {
       ...r,
       timeZone: r.timeZone || (r.siteId && sites.get(r.siteId)?.timeZone) || doc.config.timeZone,
     }));
-    const data = await communityNoticeData(this.db, doc, n);
-    if (n.kind === 'community-digest' && !data.shares?.length)
+    const prepared = await communityNoticeData(this.db, doc, n);
+    if (prepared.kind === 'community-digest' && !prepared.data.shares.length)
       return { sent: 0, alreadySent: 0, failed: 0, total: 0 }; // nothing shared: nothing to send
     return this.deliverAll(slug, n, recipients, doc.config.coordinators[0]!, (r) =>
-      renderCommunityNotice(n, {
-        slug,
-        config: doc.config,
-        recipient: r,
-        data: {
-          ...data,
+      renderCommunityNotice(
+        withCommunityRecipient(prepared, {
           siteName: r.siteId ? sites.get(r.siteId)?.name : undefined,
           // The PI passes the invitation on: its link lets the site's people join (they give their own name and email).
           joinUrl:
@@ -239,8 +235,9 @@ export class Notifier {
                   this.opts.eventTime?.().getTime() ?? Date.now(),
                 )
               : undefined,
-        },
-      }),
+        }),
+        { slug, config: doc.config, recipient: r },
+      ),
     );
   }
 }

@@ -19,18 +19,45 @@ export interface SharedItem {
   by: string;
 }
 
-export interface CommunityNoticeData {
-  /** community-announcement: the PI's organisation, and where people join (when there is a web app). */
+/** What any community notice's template may read of its recipient. */
+export interface CommunityRecipientData {
+  /** The PI's organisation (the announcement), and where its people join (when there is a web app). */
   siteName?: string;
   joinUrl?: string;
-  /** community-welcome: when this membership began (the meetings from then on are listed). */
-  joinedAt?: string;
-  /** community-meeting-summary: the summary, its author's name, and who attended. */
-  summaryText?: string;
-  summaryBy?: string;
-  present?: string[];
-  /** community-digest: what was shared since the last digest. */
-  shares?: SharedItem[];
+}
+
+/**
+ * What each kind's template needs from the records, loaded by mail/notice-data.ts: the compiler
+ * holds the loader and the template to the same fields.
+ */
+export interface CommunityLoadedData {
+  /** When this membership began (the meetings from then on are listed). */
+  'community-welcome': { joinedAt: string };
+  /** The summary, its author's name, and who attended. */
+  'community-meeting-summary': { summaryText: string; summaryBy: string; present: string[] };
+  /** What was shared since the last digest. */
+  'community-digest': { shares: SharedItem[] };
+}
+
+type CommunityKind = CommunityNotice['kind'];
+export type CommunityNoticeData<K extends CommunityKind = CommunityKind> = CommunityRecipientData &
+  (K extends keyof CommunityLoadedData ? CommunityLoadedData[K] : Record<never, never>);
+
+/** A community notice with the data its template needs, kind by kind. */
+export type PreparedCommunityNotice = {
+  [K in CommunityKind]: {
+    kind: K;
+    notice: Extract<CommunityNotice, { kind: K }>;
+    data: CommunityNoticeData<K>;
+  };
+}[CommunityKind];
+
+/** The same notice with what its recipient reads (their organisation, their join link). */
+export function withCommunityRecipient<P extends PreparedCommunityNotice>(
+  p: P,
+  more: CommunityRecipientData,
+): P {
+  return { ...p, data: { ...p.data, ...more } };
 }
 
 export interface CommunityNoticeContext {
@@ -48,7 +75,6 @@ export interface CommunityNoticeContext {
     | 'digestEveryDays'
   >;
   recipient: Recipient;
-  data: CommunityNoticeData;
 }
 
 const KINDS: { kind: ShareKind; heading: string }[] = [
@@ -64,8 +90,12 @@ export function meetingLabel(m: Meeting, index: number): string {
   return `Meeting ${index + 1} (${m.kind === 'in-person' ? 'in person' : 'remote'})`;
 }
 
-export function renderCommunityNotice(n: CommunityNotice, ctx: CommunityNoticeContext): RenderedNotice {
-  const { config, recipient, data } = ctx;
+export function renderCommunityNotice(
+  prepared: PreparedCommunityNotice,
+  ctx: CommunityNoticeContext,
+): RenderedNotice {
+  const { config, recipient } = ctx;
+  const { kind, notice: n, data } = prepared;
   const template = `notice ${n.kind}`;
   const { when, day, letter } = letterTo(template, recipient, {
     title: config.title,
@@ -84,7 +114,7 @@ export function renderCommunityNotice(n: CommunityNotice, ctx: CommunityNoticeCo
     return m!;
   };
 
-  switch (n.kind) {
+  switch (kind) {
     case 'community-announcement': {
       requireValues(template, { siteName: data.siteName });
       const series = config.meetings.map((s): [string, string] => [

@@ -23,7 +23,13 @@ import {
 } from '../domain/notices';
 import { parseSitesFile, type Site } from '../domain/sites';
 import { renderAnnouncement, type AnnouncementVars } from './announcement';
-import { renderCommunityNotice, type CommunityNoticeContext } from './community';
+import {
+  renderCommunityNotice,
+  type CommunityLoadedData,
+  type CommunityNoticeContext,
+  type CommunityRecipientData,
+  type PreparedCommunityNotice,
+} from './community';
 import {
   renderNotice,
   type LoadedData,
@@ -162,7 +168,7 @@ export function isTemplateName(name: string): name is TemplateName {
 
 export type SampleInput =
   | { template: 'announcement'; vars: AnnouncementVars }
-  | { template: CommunityNoticeKind; notice: CommunityNotice; ctx: CommunityNoticeContext }
+  | { template: CommunityNoticeKind; prepared: PreparedCommunityNotice; ctx: CommunityNoticeContext }
   | { template: Exclude<NoticeKind, CommunityNoticeKind>; prepared: PreparedNotice; ctx: NoticeContext };
 
 /** Whatever a sample may fill in, of any kind (checked at render, as the loaders are by the compiler). */
@@ -197,7 +203,12 @@ function communitySample(notice: CommunityNotice, bayview: Site): SampleInput {
     email: notice.kind === 'community-announcement' ? bayview.piEmail : 'marcus.chen@bayview.example.org',
     timeZone: bayview.timeZone!,
   };
-  const data: CommunityNoticeContext['data'] = {};
+  const data: CommunityRecipientData &
+    Partial<
+      CommunityLoadedData['community-welcome'] &
+        CommunityLoadedData['community-meeting-summary'] &
+        CommunityLoadedData['community-digest']
+    > = {};
   switch (notice.kind) {
     case 'community-announcement':
       data.siteName = bayview.name;
@@ -247,7 +258,8 @@ function communitySample(notice: CommunityNotice, bayview: Site): SampleInput {
     default:
       break;
   }
-  return { template: notice.kind, notice, ctx: { slug: config.slug, config, recipient, data } };
+  const prepared = { kind: notice.kind, notice, data } as PreparedCommunityNotice;
+  return { template: notice.kind, prepared, ctx: { slug: config.slug, config, recipient } };
 }
 
 /** The sample collaborative and the network's sites (read once). */
@@ -412,10 +424,13 @@ export function sampleInput(name: TemplateName): SampleInput {
 /** Renders a sample input: throws, as the templates do, when a required value is missing. */
 export function renderSampleInput(input: SampleInput): RenderedNotice {
   if (input.template === 'announcement') return renderAnnouncement(input.vars);
-  return 'prepared' in input
-    ? renderNotice(input.prepared, input.ctx)
-    : renderCommunityNotice(input.notice, input.ctx);
+  return isCommunitySample(input)
+    ? renderCommunityNotice(input.prepared, input.ctx)
+    : renderNotice(input.prepared, input.ctx);
 }
+
+const isCommunitySample = (i: SampleInput): i is Extract<SampleInput, { template: CommunityNoticeKind }> =>
+  i.template.startsWith('community-');
 
 export function renderSample(name: TemplateName): RenderedNotice {
   return renderSampleInput(sampleInput(name));

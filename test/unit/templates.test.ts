@@ -102,13 +102,13 @@ describe('email templates with sample data', () => {
 
     const summary = sampleInput('community-meeting-summary');
     if (summary.template !== 'community-meeting-summary') throw new Error('unreachable');
-    delete summary.ctx.data.summaryText;
+    delete (summary.prepared.data as { summaryText?: string }).summaryText;
     expect(() => renderSampleInput(summary)).toThrow(
       'template notice community-meeting-summary: missing summary',
     );
     const digest = sampleInput('community-digest');
     if (digest.template !== 'community-digest') throw new Error('unreachable');
-    digest.ctx.data.shares = [];
+    (digest.prepared.data as { shares: unknown[] }).shares = [];
     expect(() => renderSampleInput(digest)).toThrow('template notice community-digest: nothing was shared');
 
     const announcement = sampleInput('announcement');
