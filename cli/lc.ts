@@ -24,6 +24,16 @@ function config(): Settings {
   return (settings ??= readSettings({ ...process.env, LC_ENCRYPTION_KEYS: encryptionKeys() }));
 }
 
+/**
+ * The request a command is: the same command line by the same person within the same minute is
+ * one request (a retry after a lost answer is applied once, and answered with the first outcome);
+ * a script that retries later names its request itself with LC_REQUEST_ID.
+ */
+function requestKey(argv: string[]): string {
+  if (process.env.LC_REQUEST_ID) return `cli:${process.env.LC_REQUEST_ID}`;
+  return `cli:${Math.floor(Date.now() / 60_000)}:${argv.slice(2).join('\u0000')}`;
+}
+
 /** The environment's keys; next to `npm start`'s stack (no TEMPORAL_ADDRESS), the key it made. */
 function encryptionKeys(): string | undefined {
   if (process.env.LC_ENCRYPTION_KEYS || process.env.TEMPORAL_ADDRESS) return process.env.LC_ENCRYPTION_KEYS;
@@ -73,8 +83,8 @@ for (const commands of [directory, lifecycle, community, reports]) commands.regi
 
 async function main() {
   try {
-    settings = readSettings(process.env);
-    await program.parseAsync(process.argv);
+    config();
+    await ops.withRequestKey(requestKey(process.argv), () => program.parseAsync(process.argv));
   } catch (err) {
     if (err instanceof ValidationError || err instanceof ops.OperationError) {
       console.error(err.message);

@@ -198,6 +198,20 @@ describe('lc lifecycle commands (dev server)', () => {
     );
     const stored = await h.db.collection(COLLECTIONS.applications).findOne({ collaborative: 'cli-main' });
     expect(stored).toMatchObject({ siteId: 'bayview', version: 2, readiness: amended.readiness });
+
+    // A script's retry of one request (the same LC_REQUEST_ID) is applied once, with the first answer.
+    const once = { LC_REQUEST_ID: 'nightly-import-42' };
+    const [a, b] = [
+      await lcWith(once, 'apply', 'cli-main', path.join(tmp, 'amended.json')),
+      await lcWith(once, 'apply', 'cli-main', path.join(tmp, 'amended.json')),
+    ];
+    expect(a.stdout.trim()).toBe(
+      'application of bayview amended in lc/cli-main (version 3; it replaces version 2)',
+    );
+    expect(b.stdout).toBe(a.stdout);
+    expect(
+      await h.db.collection(COLLECTIONS.applications).findOne({ collaborative: 'cli-main' }),
+    ).toMatchObject({ version: 3 });
   });
 
   it('decide waits for the close; reschedule moves the close (typed in local time); refusals exit 1', async () => {
@@ -278,7 +292,7 @@ describe('lc lifecycle commands (dev server)', () => {
     expect(s.stdout).toMatch(/^ {2}phase: +cancelled$/m);
     expect(s.stdout).toMatch(/^ {2}next milestone: +—$/m);
     expect(s.stdout).toMatch(/^ {2}applications: +1$/m);
-    expect(s.stdout).toMatch(/^ {4}bayview +applied +decision: accept +application v2$/m);
+    expect(s.stdout).toMatch(/^ {4}bayview +applied +decision: accept +application v3$/m);
   });
 
   it('prework, attend and feedback reach an accepted team; status shows each team', async () => {
