@@ -15,7 +15,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
 export function noDelaySocket(
   o: SMTPPool.Options,
-  done: (err: Error | null, socketOptions?: { connection: net.Socket }) => void,
+  done: (err: Error | null, socketOptions?: { connection: net.Socket } | false) => void,
 ): void {
   let settled = false;
   const socket = net.connect({
@@ -31,7 +31,10 @@ export function noDelaySocket(
     socket.off('error', settle).off('timeout', timedOut).setTimeout(0);
     if (err) {
       socket.destroy();
-      return done(err);
+      // nodemailer then connects by itself, and reports the failure through its own 'error' path.
+      // Handing the error back instead would wedge the pool: nodemailer 8 drops a pool resource
+      // only on that event, so after maxConnections refused connects no message is ever sent.
+      return done(null);
     }
     done(null, { connection: socket });
   };

@@ -19,8 +19,8 @@ import { freePort } from '../../tools/services';
 const FROM = 'LC Tests <lc@tests.example.org>';
 
 /** A real SMTP server on a free loopback port that records whether each message came over TLS. */
-async function smtpServer(o: { secure?: boolean; starttls?: boolean } = {}) {
-  const port = await freePort();
+async function smtpServer(o: { secure?: boolean; starttls?: boolean; port?: number } = {}) {
+  const port = o.port ?? (await freePort());
   const received: { secure: boolean }[] = [];
   const server = new SMTPServer({
     secure: !!o.secure,
@@ -157,5 +157,21 @@ describe('the SMTP pool sets TCP_NODELAY on its sockets', () => {
     const transport = createTransport({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: FROM });
     stops.push(() => transport.close());
     await expect(sendSome(transport, 1)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('keeps the pool working through an outage: every send refused while the server is down, all sent once it is back', async () => {
+    // More sends than the pool has connections (3): a refused connect must not leave a dead slot.
+    const port = await freePort();
+    const transport = createTransport({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM });
+    stops.push(() => transport.close());
+    const down = await Promise.allSettled(
+      Array.from({ length: 7 }, (_, i) => sendSome(transport, 1).then(() => i)),
+    );
+    expect(down.map((r) => r.status)).toEqual(Array(7).fill('rejected'));
+    const server = await smtpServer({ port });
+    stops.push(server.stop);
+    await sendSome(transport, 7);
+    expect(server.received).toHaveLength(7);
+    expect(noDelayOfConnectionsTo(port).every((v) => v === 1)).toBe(true);
   });
 });
