@@ -65,6 +65,8 @@ export interface CollaborativeStatus {
   rejected: Rejection[];
   /** How often the workflow continued-as-new (collaboratives launched since it can). */
   continuedAsNew?: number;
+  /** What inputs caused that is still to be done after their reply (an email, a team's start). */
+  pendingEffects?: number;
 }
 
 export interface TeamStatus {

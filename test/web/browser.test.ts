@@ -23,6 +23,7 @@ import YAML from 'yaml';
 import { launch } from '../../app';
 import { signLink } from '../../security/links';
 import { upsertSites } from '../../store/sites';
+import { statusQuery } from '../../workflows';
 import { compressedConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';
@@ -101,14 +102,31 @@ describe('the web app in a browser, every role and page state (real stack, headl
     await page.waitForLoadState('domcontentloaded');
   }
 
+  /**
+   * Every email a post caused has arrived: its workflow sends them after its reply, so the page
+   * may show before they do. (No collaborative yet, or one that ended: nothing to wait for.)
+   */
+  async function emailsSettled(): Promise<void> {
+    for (const slug of [SLUG, LATER])
+      await waitFor(`the emails caused in lc/${slug}`, async () => {
+        const status = await env.client.workflow
+          .getHandle(`lc/${slug}`)
+          .query(statusQuery)
+          .catch(() => undefined);
+        return !status?.pendingEffects ? true : undefined;
+      });
+  }
+
   /** A reload after success: the same page, without the message, and nothing posted again. */
   async function reloadPostsNothing(page: Page, done: string): Promise<void> {
     const url = page.url();
+    await emailsSettled();
     const before = h.sink.received.length;
     await page.reload();
     expect(page.url()).toBe(url);
     expect(await page.locator('.ok').count()).toBe(0);
     expect(await page.textContent('main')).not.toContain(done);
+    await emailsSettled();
     expect(h.sink.received.length).toBe(before);
   }
 

@@ -109,5 +109,6 @@ export function statusOf(config: LaunchConfig, s: CollaborativeState): Collabora
     waitlist: [...s.waitlist],
     rejected: [...s.rejected],
     continuedAsNew: s.continuedAsNew,
+    pendingEffects: s.afterReply.length,
   };
 }
