@@ -71,17 +71,22 @@ const readFailure = (what: string, slug: string) => (err: Error) => {
   throw new OperationError(`cannot read the ${what} of "${slug}" from MongoDB (${err.message})`);
 };
 
-/** One row per application (its latest version): the four criteria and the core team. */
-export async function applicationsExport(db: Db, slug: string): Promise<CsvFile> {
+/** A collaborative's applications (latest versions), its zone, and its sites' names. */
+async function applicationsNamed(db: Db, slug: string) {
   checkSlug(slug);
   const doc = await collaborativeRecord(db, slug);
-  const tz = doc.config.timeZone;
   const apps = await applicationsOf(db, slug).catch(readFailure('applications', slug));
   const name = await namesFor(
     db,
     doc,
     apps.map((a) => a.siteId),
   );
+  return { tz: doc.config.timeZone, apps, name };
+}
+
+/** One row per application (its latest version): the four criteria and the core team. */
+export async function applicationsExport(db: Db, slug: string): Promise<CsvFile> {
+  const { tz, apps, name } = await applicationsNamed(db, slug);
   return file(
     slug,
     'applications',
@@ -122,15 +127,7 @@ export async function applicationsExport(db: Db, slug: string): Promise<CsvFile>
 
 /** One row per application: its decision (or `undecided`), who made it, when, and the notes sent with it. */
 export async function decisionsExport(db: Db, slug: string): Promise<CsvFile> {
-  checkSlug(slug);
-  const doc = await collaborativeRecord(db, slug);
-  const tz = doc.config.timeZone;
-  const apps = await applicationsOf(db, slug).catch(readFailure('applications', slug));
-  const name = await namesFor(
-    db,
-    doc,
-    apps.map((a) => a.siteId),
-  );
+  const { tz, apps, name } = await applicationsNamed(db, slug);
   return file(
     slug,
     'decisions',

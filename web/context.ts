@@ -11,7 +11,7 @@ import { ValidationError } from '../domain/errors';
 import { csrfToken, csrfValid, SESSION_COOKIE, sessionUser, type User } from './auth';
 import { readCookie } from './cookies';
 import { flashes } from './flash';
-import { html, page, type Html } from './html';
+import { CONTROL_FIELDS, html, page, type Html } from './html';
 
 export interface WebDeps {
   db: Db;
@@ -71,10 +71,7 @@ export function createContext(deps: WebDeps) {
   const formExpired = (reply: FastifyReply, user: User) =>
     send(reply, 403, 'Form expired', html`<p class="errors">${FORM_EXPIRED}</p>`, user);
   const withoutCsrf = (b: unknown): Form => {
-    const { _csrf, _request, ...rest } = (b ?? {}) as Form;
-    void _csrf;
-    void _request;
-    return rest;
+    return Object.fromEntries(Object.entries((b ?? {}) as Form).filter(([k]) => !CONTROL_FIELDS.includes(k)));
   };
   const findCollaborative = (slug: string): Promise<CollaborativeDoc | undefined> =>
     ops.findCollaborative(db, slug);

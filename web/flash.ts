@@ -16,6 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from 'mongodb';
 import { saveFlash, takeFlash } from '../app';
 import { readCookie } from './cookies';
+import { CONTROL_FIELDS } from './html';
 
 export const FLASH_COOKIE = 'lc_flash';
 const FLASH_SECONDS = 10 * 60;
@@ -35,7 +36,7 @@ function formValues(v: Record<string, unknown> | undefined): Record<string, unkn
   if (!v) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k === '_csrf' || k === '_request' || k.startsWith('$') || k.includes('\u0000')) continue;
+    if (CONTROL_FIELDS.includes(k) || k.startsWith('$') || k.includes('\u0000')) continue;
     if (typeof x === 'string') out[k] = clean(x);
     else if (Array.isArray(x) && x.every((y) => typeof y === 'string')) out[k] = x.map(clean);
   }

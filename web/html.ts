@@ -288,6 +288,9 @@ export function scroll(label: string, table: Html): Html {
   return html`<div class="scroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 }
 
+/** The fields every form carries for the app itself, not for the use case it posts to. */
+export const CONTROL_FIELDS = ['_csrf', '_request'];
+
 /** A form's CSRF token, and its one-time request key (a second post of the same page applies once). */
 export function csrfField(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}" />
