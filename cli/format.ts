@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CommunityStatusReport } from '../app/community';
+import { agendaItemLabel } from '../domain/agenda-labels';
 import { CELLS, COMPLIANCE_LABELS, COMPLIANCE_SYMBOLS, ComplianceReport } from '../app/compliance';
 import { EMAIL_STATUSES, EmailLog } from '../app/email-log';
 import { OperationError } from '../app/errors';
@@ -100,7 +101,7 @@ export function communityStatusLines(s: CommunityStatusReport): string[] {
         ? `${next.meeting + 1} (${next.kind}) on ${when(next.start)} — ${next.venue ?? next.link ?? (next.kind === 'remote' ? 'online' : 'venue to be announced')}`
         : '—'
     }`,
-    `  next milestone: ${s.nextMilestone ? `${s.nextMilestone.name} on ${when(s.nextMilestone.at)}` : '—'}`,
+    `  next milestone: ${s.nextMilestone ? `${agendaItemLabel(s.nextMilestone.name)} on ${when(s.nextMilestone.at)}` : '—'}`,
     `  announced to:   ${s.announcedTo} sites${s.unknownSites.length ? ` (unknown: ${s.unknownSites.join(', ')})` : ''}`,
     `  members:        ${s.members}${s.formerMembers ? ` (${s.formerMembers} left)` : ''}`,
     `  shared:         ${s.shares.total} (${kinds}); ${s.digestsSent} digest${s.digestsSent === 1 ? '' : 's'} sent`,

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import * as ops from '../../app';
 import { PREWORK_ITEMS } from '../../domain/inputs';
+import { agendaItemLabel } from '../../domain/agenda-labels';
 import { formatInZone } from '../../domain/time';
 import * as cliArgs from '../args';
 import type { CliContext } from '../context';
@@ -202,7 +203,9 @@ export function register(program: Command, { db, temporal }: CliContext): void {
       const next = s.nextMilestone;
       console.log(`${s.title} (lc/${s.slug})`);
       console.log(`  phase:          ${s.phase}`);
-      console.log(`  next milestone: ${next ? `${next.name} on ${formatInZone(next.at, s.timeZone)}` : '—'}`);
+      console.log(
+        `  next milestone: ${next ? `${agendaItemLabel(next.name)} on ${formatInZone(next.at, s.timeZone)}` : '—'}`,
+      );
       console.log(`  announced to:   ${s.announcedTo} sites`);
       if (s.unknownSites.length) console.log(`  unknown sites:  ${s.unknownSites.join(', ')}`);
       console.log(`  applications:   ${s.applications}`);
