@@ -39,6 +39,8 @@ export interface BenchOptions {
   /** Page charts: the teams and periods of the collaborative whose run charts are drawn. */
   pageTeams: number;
   pagePeriods: number;
+  /** Coordinator page: the emails in the collaborative's outbox. */
+  pageEmails: number;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -50,7 +52,7 @@ export const DEFAULTS: BenchOptions = {
   teamsPerLc: 50,
   periods: 18,
   repeat: 7,
-  lifecycleTeams: 10,
+  lifecycleTeams: 30,
   lifecycleMetrics: true,
   cached: [0, 100, 500, 1000],
   restart: 500,
@@ -60,4 +62,5 @@ export const DEFAULTS: BenchOptions = {
   byIdSamples: 60,
   pageTeams: 30,
   pagePeriods: 18,
+  pageEmails: 10_000,
 };

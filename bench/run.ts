@@ -13,6 +13,7 @@ import { freePort } from '../tools/services';
 import { machine, progress, quietRuntime, Services, table, type ScenarioResult } from './lib';
 import { DEFAULTS, type BenchOptions } from './options';
 import { byid } from './scenarios/byid';
+import { coordinatorPage } from './scenarios/coordinator-page';
 import { pageCharts } from './scenarios/page-charts';
 import { compliance } from './scenarios/compliance';
 import { fanout } from './scenarios/fanout';
@@ -38,6 +39,11 @@ const SCENARIOS: Scenario[] = [
     name: 'page-charts',
     what: 'the run charts of a --page-teams × --page-periods collaborative, drawn vs stored',
     run: pageCharts,
+  },
+  {
+    name: 'coordinator-page',
+    what: "the coordinator's collaborative page at --page-teams × --page-periods × --page-emails, over HTTP",
+    run: coordinatorPage,
   },
   {
     name: 'compliance',
@@ -162,6 +168,12 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       DEFAULTS.pagePeriods,
     )
     .option(
+      '--page-emails <n>',
+      "coordinator-page: emails in the collaborative's outbox",
+      int('--page-emails'),
+      DEFAULTS.pageEmails,
+    )
+    .option(
       '--byid-samples <n>',
       'byid: timed calls of each kind per size',
       int('--byid-samples'),
@@ -223,6 +235,7 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
       byIdSamples: Math.max(1, raw.byidSamples),
       pageTeams: Math.max(1, raw.pageTeams),
       pagePeriods: Math.max(1, raw.pagePeriods),
+      pageEmails: raw.pageEmails,
     },
   };
 }

@@ -143,13 +143,28 @@ export interface FerretOptions {
   logDir: string;
   /** `debug` also logs every SQL statement FerretDB runs (`>>> …`); `warn` by default. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * SQLite's `synchronous` pragma. `normal` (the default here; `LC_SQLITE_SYNC=full` restores
+   * SQLite's own) syncs the write-ahead log at checkpoints instead of at every commit: a commit
+   * survives FerretDB or the app crashing, and only an OS crash or power loss can lose the last
+   * ones. That halves the cost of each outbox write, which is what the local store spends its
+   * time on (bench/README.md, section 4). Production runs on MongoDB (MONGODB_URI), not this.
+   */
+  sync?: 'normal' | 'full';
+}
+
+function sqliteSync(): 'normal' | 'full' {
+  const v = process.env.LC_SQLITE_SYNC;
+  if (v === undefined || v === '' || v === 'normal') return 'normal';
+  if (v === 'full') return 'full';
+  throw new Error(`LC_SQLITE_SYNC is '${v}': expected normal or full`);
 }
 
 export async function startFerretDb(o: FerretOptions): Promise<Service> {
   fs.mkdirSync(o.dataDir, { recursive: true });
   const args = [
     '--handler=sqlite',
-    `--sqlite-url=file:${o.dataDir}/`,
+    `--sqlite-url=file:${o.dataDir}/?_pragma=synchronous(${o.sync ?? sqliteSync()})`,
     `--listen-addr=127.0.0.1:${o.port}`,
     `--state-dir=${o.dataDir}`,
     `--debug-addr=127.0.0.1:${await freePort()}`,

@@ -13,26 +13,28 @@ import { dashboardCharts, teamCharts } from '../../app';
 import { parseLaunchConfig } from '../../domain/config';
 import { getCollaborative, recordProgramme } from '../../store/collaboratives';
 import { COLLECTIONS } from '../../store/db';
+import { ids } from '../../store/keys';
 import { recordSubmission } from '../../store/metrics';
 import { figure, median, progress, timed, type ScenarioResult, type Services } from '../lib';
 import type { BenchOptions } from '../options';
 
 const SAMPLES = 7;
 
-async function seed(db: Db, teams: number, periods: number): Promise<void> {
+/** A collaborative of the example's config with `teams` teams × `periods` submissions each. */
+export async function seedPage(db: Db, teams: number, periods: number, slug = 'page'): Promise<void> {
   const raw = YAML.parse(fs.readFileSync(path.join(__dirname, '../../examples/collaborative.yaml'), 'utf8'));
-  const cfg = parseLaunchConfig({ ...raw, slug: 'page' });
-  await recordProgramme(db, COLLECTIONS.collaboratives, cfg, 'lc/page');
+  const cfg = parseLaunchConfig({ ...raw, slug });
+  await recordProgramme(db, COLLECTIONS.collaboratives, cfg, `lc/${slug}`);
   for (let t = 0; t < teams; t++) {
     const siteId = `site-${String(t).padStart(3, '0')}`;
     await db
       .collection(COLLECTIONS.teams)
-      .insertOne({ collaborative: 'page', siteId, status: 'accepted' } as never);
+      .insertOne({ _id: ids.team(slug, siteId), collaborative: slug, siteId, status: 'accepted' } as never);
     for (let p = 0; p < periods; p++) {
       const period = `${2027 + Math.floor((4 + p) / 12)}-${String(((4 + p) % 12) + 1).padStart(2, '0')}`;
       await recordSubmission(
         db,
-        'page',
+        slug,
         siteId,
         {
           period,
@@ -52,7 +54,7 @@ async function seed(db: Db, teams: number, periods: number): Promise<void> {
 export async function pageCharts(services: Services, o: BenchOptions): Promise<ScenarioResult> {
   const t0 = Date.now();
   const { db } = await services.db('page_charts');
-  const s = await timed(() => seed(db, o.pageTeams, o.pagePeriods));
+  const s = await timed(() => seedPage(db, o.pageTeams, o.pagePeriods));
   progress(
     `page-charts: seeded ${o.pageTeams} teams × ${o.pagePeriods} periods in ${(s.ms / 1000).toFixed(1)} s`,
   );
