@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const LINK_PURPOSES = ['apply', 'team', 'join', 'signin', 'session'] as const;
+export const LINK_PURPOSES = ['apply', 'team', 'join', 'signin', 'session', 'feed'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 export interface LinkClaims {

@@ -12,6 +12,7 @@ import { csrfToken, csrfValid, SESSION_COOKIE, sessionUser, type User } from './
 import { readCookie } from './cookies';
 import { flashes } from './flash';
 import { CONTROL_FIELDS, html, page, type Html } from './html';
+import { signLink } from '../security/links';
 
 export interface WebDeps {
   db: Db;
@@ -76,6 +77,14 @@ export function createContext(deps: WebDeps) {
   const findCollaborative = (slug: string): Promise<CollaborativeDoc | undefined> =>
     ops.findCollaborative(db, slug);
   const latestApplication = (slug: string, siteId: string) => ops.latestApplication(db, slug, siteId);
+  /**
+   * A person's calendar feed address. It expires two to two and a quarter years on (the expiry
+   * rounded to a quarter, so the address a person sees stays the same for months).
+   */
+  const feedUrl = (email: string): string => {
+    const x = Math.ceil((now() + FEED_VALID_MS) / FEED_STEP_MS) * FEED_STEP_MS;
+    return `${deps.baseUrl}/feeds/${signLink(key, { p: 'feed', e: email, x })}.ics`;
+  };
   return {
     deps,
     now,
@@ -93,5 +102,9 @@ export function createContext(deps: WebDeps) {
     withoutCsrf,
     findCollaborative,
     latestApplication,
+    feedUrl,
   };
 }
+
+const FEED_VALID_MS = 730 * 24 * 3600_000;
+const FEED_STEP_MS = 91 * 24 * 3600_000;

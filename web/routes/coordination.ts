@@ -11,6 +11,7 @@ import { collaborativesOf, csrfToken, LAUNCHERS, mayLaunch, rolesIn, type Role, 
 import { problemsOf, type Form, type WebContext } from '../context';
 import { html } from '../html';
 import { collaborativePage, formIdOf, loadCollaborative } from '../pages/collaborative';
+import { calendarSection } from '../pages/feed';
 import { dashboardPage, launchPage } from '../pages/home';
 
 export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
@@ -62,7 +63,8 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       reply,
       200,
       'Your collaboratives',
-      dashboardPage(rows, now(), mayLaunch(user, mine), user.admin),
+      html`${dashboardPage(rows, now(), mayLaunch(user, mine), user.admin)}
+      ${rows.length ? calendarSection(ctx.feedUrl(user.email)) : ''}`,
       user,
     );
   });

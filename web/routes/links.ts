@@ -21,6 +21,7 @@ import {
 } from '../pages/links';
 
 import { FORM_EXPIRED, problemsOf, type Form, type WebContext } from '../context';
+import { calendarSection } from '../pages/feed';
 
 export function registerLinks(app: FastifyInstance, ctx: WebContext) {
   const {
@@ -141,7 +142,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       ops.teamCharts(db, l.doc, l.claims.s, l.siteName).catch(() => []),
     ]);
     const roster = app?.coreTeam.members ?? [];
-    return teamPage({
+    const page = teamPage({
       doc: l.doc,
       siteName: l.siteName,
       email: l.claims.e,
@@ -157,6 +158,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       period,
       flash,
     });
+    return html`${page}${calendarSection(ctx.feedUrl(l.claims.e))}`;
   }
 
   app.get<{ Params: { token: string }; Querystring: { period?: string } }>(
