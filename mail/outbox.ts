@@ -200,7 +200,13 @@ export class Outbox {
         COLLECTIONS.bounces,
         ids.bounce(email.to),
         { email: email.to },
-        { $set: { lastError: err.message, lastAt: new Date(), lastKey: email.key }, $inc: { count: 1 } },
+        {
+          $set: { lastError: err.message, lastAt: new Date(), lastKey: email.key },
+          $inc: { count: 1 },
+          // Which programmes' emails bounced, and which ones: the overview lists them without
+          // reading the outbox (a scan on FerretDB), from this small collection.
+          $addToSet: { collaboratives: email.collaborative, keys: email.key },
+        },
       );
       return 'failed';
     }

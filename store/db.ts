@@ -151,13 +151,21 @@ export async function upsertById(
   collection: string,
   _id: string,
   key: Record<string, unknown>,
-  update: { $set?: Record<string, unknown>; $inc?: Record<string, number> },
+  update: {
+    $set?: Record<string, unknown>;
+    $inc?: Record<string, number>;
+    $addToSet?: Record<string, unknown>;
+  },
   /** Fields a new record gets besides its key's (its creation time…). */
   onInsert: Record<string, unknown> = {},
 ): Promise<void> {
   const col = db.collection<Document>(collection);
   const set = update.$set ?? {};
-  const touched = new Set([...Object.keys(set), ...Object.keys(update.$inc ?? {})]);
+  const touched = new Set([
+    ...Object.keys(set),
+    ...Object.keys(update.$inc ?? {}),
+    ...Object.keys(update.$addToSet ?? {}),
+  ]);
   const fresh = Object.entries({ ...key, ...onInsert }).filter(([k]) => !touched.has(k));
   const doc = { ...update, $setOnInsert: Object.fromEntries(fresh) };
   try {

@@ -1,5 +1,6 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
+import { failedEmailsOf } from '../../app/email-failures';
 import { deliverEach, forEachLimited } from '../../mail/delivery';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../mail/outbox';
 import { COLLECTIONS, migrateRecordIds } from '../../store/db';
@@ -201,7 +202,21 @@ describe('outbox', () => {
     const doc = await dbh.db.collection<OutboxDoc>(COLLECTIONS.outbox).findOne({ key });
     expect(doc).toMatchObject({ status: 'failed', error: expect.stringMatching(/550.*no such mailbox/) });
     const bounce = await dbh.db.collection('bounces').findOne({ email: to });
-    expect(bounce).toMatchObject({ count: 1, lastKey: key, lastError: expect.stringMatching(/550/) });
+    expect(bounce).toMatchObject({
+      count: 1,
+      lastKey: key,
+      lastError: expect.stringMatching(/550/),
+      collaboratives: ['c1'],
+      keys: [key],
+    });
+    // The programme's failed emails, read without a scan of the outbox; another's are not its.
+    const other = { ...email('c2:announcement:nobody', to), collaborative: 'c2' };
+    expect(await outbox.deliver(other)).toBe('failed');
+    expect(await failedEmailsOf(dbh.db, 'c1')).toEqual([
+      expect.objectContaining({ key, to, subject: `Subject ${key}`, error: expect.stringMatching(/550/) }),
+    ]);
+    expect((await failedEmailsOf(dbh.db, 'c2')).map((f) => f.key)).toEqual(['c2:announcement:nobody']);
+    expect(await failedEmailsOf(dbh.db, 'c3')).toEqual([]);
   });
 
   it('sends a bulk once: a retry skips what was sent or refused, and stops at the first error', async () => {
