@@ -1,6 +1,6 @@
 /** Delivering a notice to many people through the exactly-once outbox: bounded concurrency, what a retry skips, and its tally. */
 import { Context } from '@temporalio/activity';
-import type { Outbox, OutgoingEmail } from './outbox';
+import { activityAttempt, type KeyStatus, type Outbox, type OutgoingEmail } from './outbox';
 
 export interface BulkResult {
   sent: number;
@@ -62,9 +62,9 @@ export async function forEachLimited<T>(
 }
 
 /**
- * Sends one email per item through the outbox, at most `concurrency` at once. One query first
- * finds the keys sent (or refused) before, which a retried activity counts without asking the
- * outbox again for each; the keys another attempt holds (claimed, lease running) go last, so
+ * Sends one email per item through the outbox, at most `concurrency` at once. A retried activity
+ * (or a caller outside one) first finds the keys sent (or refused) before, and counts them without
+ * rendering or claiming them; the keys another attempt holds (claimed, lease running) go last, so
  * that, if they are still held then, the attempt has sent everything else before it fails and
  * is retried.
  */
@@ -81,7 +81,10 @@ export async function deliverEach<T>(
 ): Promise<BulkResult> {
   const result: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: items.length };
   const keyed = items.map((item) => ({ item, key: o.key(item) }));
-  const known = await outbox.statuses(keyed.map((k) => k.key));
+  // A first attempt asks nothing ahead: every claim is then one insert, and one that was sent
+  // before (another activity sent the same key) is found by its claim. A retry asks first.
+  const known =
+    activityAttempt() === 1 ? new Map<string, KeyStatus>() : await outbox.statuses(keyed.map((k) => k.key));
   const now = Date.now();
   const first: typeof keyed = [];
   const last: typeof keyed = [];

@@ -79,6 +79,19 @@ function heartbeatTimeoutMs(): number | undefined {
   }
 }
 
+/**
+ * Which attempt of its activity this is, if in one. A first attempt has sent nothing of its own
+ * yet, so a bulk send skips the status check (one lookup per email) and lets each claim find
+ * what another run sent (a duplicate key: read once then).
+ */
+export function activityAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface MailerOptions {
   smtpUrl: string;
   from: string;

@@ -1,5 +1,6 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { failedEmailsOf } from '../../app/email-failures';
 import { deliverEach, forEachLimited } from '../../mail/delivery';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../mail/outbox';
@@ -217,6 +218,30 @@ describe('outbox', () => {
     ]);
     expect((await failedEmailsOf(dbh.db, 'c2')).map((f) => f.key)).toEqual(['c2:announcement:nobody']);
     expect(await failedEmailsOf(dbh.db, 'c3')).toEqual([]);
+  });
+
+  it("sends a bulk once in an activity's first attempt too, which asks nothing ahead: each claim finds what was sent", async () => {
+    const to = (i: number) => `first${i}@site.example.org`;
+    const items = Array.from({ length: 8 }, (_, i) => i);
+    const o = {
+      concurrency: 3,
+      purpose: 'announcement',
+      key: (i: number) => `c1:first:${i}`,
+      email: (i: number, key: string) => email(key, to(i)),
+    };
+    // Another activity sent three of these keys before (the same business event twice).
+    for (const i of [0, 3, 6]) await outbox.send(email(o.key(i), to(i)));
+    const statuses = jest.spyOn(outbox, 'statuses');
+    const r = await new MockActivityEnvironment({ attempt: 1 }).run(() => deliverEach(outbox, items, o));
+    expect(r).toEqual({ sent: 5, alreadySent: 3, failed: 0, total: 8 });
+    expect(statuses).not.toHaveBeenCalled();
+    expect(items.map((i) => sink.to(to(i)).length)).toEqual(items.map(() => 1));
+    // A retry (attempt 2) asks first, and sends nothing again.
+    const again = await new MockActivityEnvironment({ attempt: 2 }).run(() => deliverEach(outbox, items, o));
+    expect(again).toEqual({ sent: 0, alreadySent: 8, failed: 0, total: 8 });
+    expect(statuses).toHaveBeenCalledTimes(1);
+    statuses.mockRestore();
+    expect(items.map((i) => sink.to(to(i)).length)).toEqual(items.map(() => 1));
   });
 
   it('sends a bulk once: a retry skips what was sent or refused, and stops at the first error', async () => {
