@@ -8,15 +8,8 @@ import { parseOrThrow } from './errors';
 import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
-import {
-  dateInputSchema,
-  instantReader,
-  monthlyPeriods,
-  repeatEvery,
-  repeatEveryDays,
-  scaledPeriods,
-  timeZoneSchema,
-} from './time';
+import { consultationSchema, consultationSeries, MAX_CALLS } from './consultation';
+import { dateInputSchema, instantReader, monthlyPeriods, scaledPeriods, timeZoneSchema } from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
@@ -30,8 +23,7 @@ export type Person = z.infer<typeof personSchema>;
 
 const when = dateInputSchema;
 
-/** At most this many calls in one consultation series (18 months of daily calls is 550). */
-export const MAX_CALLS = 1000;
+export { MAX_CALLS } from './consultation';
 
 /**
  * What every launch config begins with, collaborative or community: its slug and title, who
@@ -68,13 +60,6 @@ const sessionSchema = z
     start: when,
     end: when.optional(),
     venue: z.string().trim().min(1, 'each learning session needs a venue'),
-  })
-  .strict();
-
-const consultationSchema = recurringSchema({ maxEveryDays: 92, maxMinutes: 240 })
-  .extend({
-    kind: z.enum(['all-collaborative', 'clinical']),
-    link: z.string().url('expected a URL for the call').optional(),
   })
   .strict();
 
@@ -153,18 +138,17 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   };
   const dayMs = raw.timeScale && raw.timeScale !== 1 ? Math.round(DAY / raw.timeScale) : undefined;
   if (dayMs) schedule.dayMs = dayMs;
-  schedule.consultation = s.consultation.map((c, i) => {
-    const first = at(c.first, ['consultation', i, 'first']);
-    const end = schedule.end;
-    const calls =
-      first && end
-        ? dayMs
-          ? repeatEvery(first, c.everyDays * dayMs, end, MAX_CALLS + 1)
-          : repeatEveryDays(first, c.everyDays, end, tz, MAX_CALLS + 1)
-        : [];
-    return { ...c, first, calls };
-  });
   const ls1 = schedule.learningSessions[0]?.start;
+  schedule.consultation = s.consultation.map((c, i) =>
+    consultationSeries(c, {
+      timeZone: tz,
+      ls1,
+      end: schedule.end,
+      dayMs,
+      ctx,
+      path: ['schedule', 'consultation', i],
+    }),
+  );
   if (raw.metrics && ls1 && schedule.end)
     schedule.periods = dayMs
       ? scaledPeriods(ls1, schedule.end, raw.metrics.dueDay, dayMs, tz)
@@ -179,7 +163,7 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
     if (series.calls.length > MAX_CALLS)
       ctx.addIssue({
         code: 'custom',
-        path: ['schedule', 'consultation', i, 'everyDays'],
+        path: ['schedule', 'consultation', i, series.recurrence ? 'count' : 'everyDays'],
         message: `more than ${MAX_CALLS} calls in this series; call less often`,
       });
   });

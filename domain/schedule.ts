@@ -15,12 +15,33 @@ export interface LearningSession {
 }
 export interface ConsultationSeries {
   kind: 'all-collaborative' | 'clinical';
+  /** The first call. */
   first: string;
-  everyDays: number;
+  /** Set when the config gives the series as `first` + `everyDays`. */
+  everyDays?: number;
   durationMinutes: number;
   link?: string;
-  /** Every call of the series, from `first` every `everyDays` days (same local time) until the end. */
+  /**
+   * Every call of the series in time order: from `first` every `everyDays` days (same local
+   * time), or the recurrence's occurrences with its exceptions applied, until the end.
+   */
   calls: string[];
+  /** Set when the config gives the series as a recurrence rule (`rrule` or `every`). */
+  recurrence?: Recurrence;
+}
+/** A consultation series' recurrence rule as a calendar needs it (RFC 5545). */
+export interface Recurrence {
+  /** The RRULE value (no DTSTART), with UNTIL in UTC or COUNT. */
+  rrule: string;
+  /** The first occurrence of the rule (DTSTART), before exceptions. */
+  start: string;
+  /** The local time of day the calls start, 'HH:MM' in the collaborative's zone. */
+  time: string;
+  /** Occurrences left out (EXDATE): holidays skipped, and calls cancelled. */
+  skipped: string[];
+  cancelled: string[];
+  /** Occurrences moved: the rule's date (RECURRENCE-ID) and where the call is instead. */
+  moved: { from: string; to: string }[];
 }
 /** A metrics reporting period ('YYYY-MM'), when it starts and when its data is due. */
 export interface ReportingPeriod {
