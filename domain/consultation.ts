@@ -34,7 +34,8 @@ export const consultationSchema = z
     everyDays: z.number().int().min(1).max(92).optional(),
     rrule: z.string().trim().min(1, 'write a rule such as FREQ=MONTHLY;BYDAY=2TU').optional(),
     every: z.string().trim().min(1, 'write a repeat such as "2nd Tuesday"').optional(),
-    time: z.string().trim().regex(TIME, 'expected a time of day such as 14:00').optional(),
+    // Checked with the rule (not here), so its problem is listed with the series' others.
+    time: z.string().trim().optional(),
     from: when.optional(),
     until: when.optional(),
     count: z.number().int().min(1).max(MAX_CALLS).optional(),
@@ -124,6 +125,10 @@ export function consultationSeries(c: ConsultationInput, x: Context): Consultati
     problem(['time'], 'say at what time of day the calls start, e.g. time: "14:00"');
     return { ...base, first: '', calls: [] };
   }
+  if (!TIME.test(time)) {
+    problem([c.time ? 'time' : 'every'], `"${time}" is not a time of day (e.g. 14:00)`);
+    return { ...base, first: '', calls: [] };
+  }
   const fromText = c.from === undefined ? undefined : dateText(c.from);
   if (fromText !== undefined && !isBareDate(fromText))
     problem(['from'], `"${fromText}" is not a date (e.g. 2027-06-01)`);
@@ -154,14 +159,15 @@ export function consultationSeries(c: ConsultationInput, x: Context): Consultati
   const left = new Set<number>();
   const skipped: string[] = [];
   const cancelled: string[] = [];
-  (c.skip ?? []).forEach((v, j) => {
-    const i = find(v, ['skip', j]);
-    if (i >= 0) (left.add(i), skipped.push(occurrences[i]!));
-  });
-  (c.cancel ?? []).forEach((v, j) => {
-    const i = find(v, ['cancel', j]);
-    if (i >= 0) (left.add(i), cancelled.push(occurrences[i]!));
-  });
+  const leaveOut = (list: DateInput[] | undefined, field: string, into: string[]) =>
+    (list ?? []).forEach((v, j) => {
+      const i = find(v, [field, j]);
+      if (i < 0) return;
+      left.add(i);
+      into.push(occurrences[i]!);
+    });
+  leaveOut(c.skip, 'skip', skipped);
+  leaveOut(c.cancel, 'cancel', cancelled);
   const moved: Recurrence['moved'] = [];
   (c.move ?? []).forEach((m, j) => {
     const i = find(m.from, ['move', j, 'from']);
