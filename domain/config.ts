@@ -9,6 +9,7 @@ import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
 import { consultationSchema, consultationSeries, MAX_CALLS } from './consultation';
+import { reportingPeriods, reportingSchema } from './reporting';
 import { dateInputSchema, instantReader, monthlyPeriods, scaledPeriods, timeZoneSchema } from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
@@ -97,7 +98,13 @@ const rawConfigSchema = z
         applicationsOpen: when,
         applicationsClose: when,
         decisionsDue: when,
+        /** When the decisions go out (default: when they are due). */
+        notification: when.optional(),
         prework: when.optional(),
+        /** When pre-work should be done (default: the first learning session). */
+        preworkEnd: when.optional(),
+        /** The first and last month of metrics reporting (defaults: LS1's month; the last due by the end). */
+        reporting: reportingSchema.optional(),
         learningSessions: z.array(sessionSchema).min(1, 'list the learning sessions'),
         consultation: z.array(consultationSchema).default([]),
         end: when,
@@ -125,6 +132,8 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     applicationsClose: at(s.applicationsClose, ['applicationsClose']),
     decisionsDue: at(s.decisionsDue, ['decisionsDue']),
     prework: s.prework === undefined ? undefined : at(s.prework, ['prework']),
+    ...(s.notification === undefined ? {} : { notification: at(s.notification, ['notification']) }),
+    ...(s.preworkEnd === undefined ? {} : { preworkEnd: at(s.preworkEnd, ['preworkEnd']) }),
     learningSessions: s.learningSessions.map((ls, i) => {
       const start = at(ls.start, ['learningSessions', i, 'start']);
       // A session without an end is a one-day session of eight hours.
@@ -149,10 +158,21 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
       path: ['schedule', 'consultation', i],
     }),
   );
+  const months = s.reporting;
+  const reportingProblem = (field: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['schedule', 'reporting', field], message });
+  if (months && !raw.metrics) reportingProblem('firstMonth', 'reporting months need metrics to report');
+  else if (months && dayMs)
+    reportingProblem(
+      'firstMonth',
+      'a rehearsal in compressed time (timeScale) reports from the first session on',
+    );
   if (raw.metrics && ls1 && schedule.end)
     schedule.periods = dayMs
       ? scaledPeriods(ls1, schedule.end, raw.metrics.dueDay, dayMs, tz)
-      : monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
+      : months
+        ? reportingPeriods(ls1, schedule.end, raw.metrics.dueDay, tz, months, reportingProblem)
+        : monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
   return { ...raw, schedule };
 }
 

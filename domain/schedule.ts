@@ -57,7 +57,11 @@ export interface Schedule {
   applicationsOpen: string;
   applicationsClose: string;
   decisionsDue: string;
+  /** When the decisions reach the sites and accepted teams start; when decisions are due if absent. */
+  notification?: string;
   prework?: string;
+  /** When pre-work should be done: its weekly reminders stop there; the first session if absent. */
+  preworkEnd?: string;
   learningSessions: LearningSession[];
   consultation: ConsultationSeries[];
   end: string;
@@ -145,6 +149,16 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
     problem(['prework'], 'pre-work starts before the first learning session');
   if (!before(s.decisionsDue, ls1))
     problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
+  if (!notAfter(s.decisionsDue, s.notification))
+    problem(['notification'], 'the notification comes no earlier than decisions are due');
+  if (!before(s.notification, ls1))
+    problem(['notification'], 'the notification comes before the first learning session');
+  if (s.prework && !notAfter(s.notification, s.prework))
+    problem(['prework'], 'pre-work starts no earlier than the notification');
+  if (!before(s.prework ?? s.notification ?? s.decisionsDue, s.preworkEnd))
+    problem(['preworkEnd'], 'pre-work ends after it begins');
+  if (!notAfter(s.preworkEnd, ls1))
+    problem(['preworkEnd'], 'pre-work ends no later than the first learning session');
   s.learningSessions.forEach((ls, i) => {
     if (!before(ls.start, ls.end))
       problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
