@@ -178,13 +178,12 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
   if (last && !before(last.end, s.end))
     problem(['end'], 'the last learning session must end before the end date');
   s.consultation.forEach((series, i) => {
+    // A series by rule starts `from` a date (its first call is where the rule puts it).
+    const start = series.recurrence ? 'from' : 'first';
     if (!notAfter(ls1, series.first))
-      problem(
-        ['consultation', i, 'first'],
-        'consultation calls start at or after the first learning session',
-      );
+      problem(['consultation', i, start], 'consultation calls start at or after the first learning session');
     if (!before(series.first, s.end))
-      problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+      problem(['consultation', i, start], 'consultation calls start before the end date');
   });
   if (rules.strictSpan) {
     const months = (ms(s.end) - ms(s.announcement ?? s.applicationsOpen)) / (30.4375 * DAY);

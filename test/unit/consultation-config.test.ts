@@ -146,6 +146,14 @@ describe('consultation series in the launch config', () => {
     ]);
   });
 
+  it('says so beside "from" when a rule starts before the first learning session', () => {
+    expect(
+      problemsOf(withSeries({ kind: 'clinical', every: 'Tuesday', time: '14:00', from: '2027-05-01' })),
+    ).toEqual([
+      'schedule.consultation[0].from: consultation calls start at or after the first learning session',
+    ]);
+  });
+
   it('refuses a calendar rule in a rehearsal in compressed time', () => {
     const c = withSeries({ kind: 'clinical', every: '2nd Tuesday', time: '14:00' });
     c.scheduleChecks = 'compressed';
