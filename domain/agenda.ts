@@ -28,6 +28,12 @@ export interface AgendaOptions {
    * invitation, the reminder's date being earlier). Patch `reminders-after-invitation`.
    */
   remindersAfterInvitation?: boolean;
+  /**
+   * The schedule's own notification date and pre-work end (when the config gives them): the
+   * notification goes out then, not when decisions are due, and pre-work reminders stop at the
+   * pre-work end, not at the first session. Patch `notification-and-prework-end`.
+   */
+  ownDates?: boolean;
 }
 
 /** Whether a reminder due `at` belongs on the agenda, its invitation going out at `invitedAt`. */
@@ -98,7 +104,7 @@ export function collaborativeAgenda(
     staleAfter: s.decisionsDue,
   });
   add({ key: 'decisions-due', kind: 'decisions-due', at: s.decisionsDue });
-  add({ key: 'notify', kind: 'notify', at: s.decisionsDue });
+  add({ key: 'notify', kind: 'notify', at: (o.ownDates && s.notification) || s.decisionsDue });
   const ls1 = s.learningSessions[0];
   if (ls1) add({ key: 'sessions-begin', kind: 'sessions-begin', at: ls1.start });
   s.consultation.forEach((series, si) =>
@@ -163,13 +169,14 @@ export function teamAgenda(
   const ls1 = s.learningSessions[0];
   const preworkAt = s.prework && ms(s.prework) > ms(joinedAt) ? s.prework : joinedAt;
   items.push({ key: 'prework', kind: 'prework', at: preworkAt, staleAfter: ls1?.start });
-  if (ls1) {
-    for (let n = 1; ms(preworkAt) + n * PREWORK_REMINDER_EVERY < ms(ls1.start); n++)
+  const remindUntil = (o.ownDates && s.preworkEnd) || ls1?.start;
+  if (remindUntil) {
+    for (let n = 1; ms(preworkAt) + n * PREWORK_REMINDER_EVERY < ms(remindUntil); n++)
       items.push({
         key: `prework-reminder:${n}`,
         kind: 'prework-reminder',
         at: plus(preworkAt, n * PREWORK_REMINDER_EVERY),
-        staleAfter: ls1.start,
+        staleAfter: remindUntil,
         index: n,
       });
   }

@@ -8,15 +8,9 @@ import { parseOrThrow } from './errors';
 import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
-import {
-  dateInputSchema,
-  instantReader,
-  monthlyPeriods,
-  repeatEvery,
-  repeatEveryDays,
-  scaledPeriods,
-  timeZoneSchema,
-} from './time';
+import { consultationSchema, consultationSeries, MAX_CALLS } from './consultation';
+import { reportingPeriods, reportingSchema } from './reporting';
+import { dateInputSchema, instantReader, monthlyPeriods, scaledPeriods, timeZoneSchema } from './time';
 
 export type { Call, ConsultationSeries, LearningSession, Schedule } from './schedule';
 
@@ -30,8 +24,7 @@ export type Person = z.infer<typeof personSchema>;
 
 const when = dateInputSchema;
 
-/** At most this many calls in one consultation series (18 months of daily calls is 550). */
-export const MAX_CALLS = 1000;
+export { MAX_CALLS } from './consultation';
 
 /**
  * What every launch config begins with, collaborative or community: its slug and title, who
@@ -71,13 +64,6 @@ const sessionSchema = z
   })
   .strict();
 
-const consultationSchema = recurringSchema({ maxEveryDays: 92, maxMinutes: 240 })
-  .extend({
-    kind: z.enum(['all-collaborative', 'clinical']),
-    link: z.string().url('expected a URL for the call').optional(),
-  })
-  .strict();
-
 const rawConfigSchema = z
   .object({
     ...programmeFields,
@@ -112,7 +98,13 @@ const rawConfigSchema = z
         applicationsOpen: when,
         applicationsClose: when,
         decisionsDue: when,
+        /** When the decisions go out (default: when they are due). */
+        notification: when.optional(),
         prework: when.optional(),
+        /** When pre-work should be done (default: the first learning session). */
+        preworkEnd: when.optional(),
+        /** The first and last month of metrics reporting (defaults: LS1's month; the last due by the end). */
+        reporting: reportingSchema.optional(),
         learningSessions: z.array(sessionSchema).min(1, 'list the learning sessions'),
         consultation: z.array(consultationSchema).default([]),
         end: when,
@@ -140,6 +132,8 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
     applicationsClose: at(s.applicationsClose, ['applicationsClose']),
     decisionsDue: at(s.decisionsDue, ['decisionsDue']),
     prework: s.prework === undefined ? undefined : at(s.prework, ['prework']),
+    ...(s.notification === undefined ? {} : { notification: at(s.notification, ['notification']) }),
+    ...(s.preworkEnd === undefined ? {} : { preworkEnd: at(s.preworkEnd, ['preworkEnd']) }),
     learningSessions: s.learningSessions.map((ls, i) => {
       const start = at(ls.start, ['learningSessions', i, 'start']);
       // A session without an end is a one-day session of eight hours.
@@ -153,22 +147,32 @@ function normalise(raw: Raw, ctx: z.RefinementCtx): LaunchConfig {
   };
   const dayMs = raw.timeScale && raw.timeScale !== 1 ? Math.round(DAY / raw.timeScale) : undefined;
   if (dayMs) schedule.dayMs = dayMs;
-  schedule.consultation = s.consultation.map((c, i) => {
-    const first = at(c.first, ['consultation', i, 'first']);
-    const end = schedule.end;
-    const calls =
-      first && end
-        ? dayMs
-          ? repeatEvery(first, c.everyDays * dayMs, end, MAX_CALLS + 1)
-          : repeatEveryDays(first, c.everyDays, end, tz, MAX_CALLS + 1)
-        : [];
-    return { ...c, first, calls };
-  });
   const ls1 = schedule.learningSessions[0]?.start;
+  schedule.consultation = s.consultation.map((c, i) =>
+    consultationSeries(c, {
+      timeZone: tz,
+      ls1,
+      end: schedule.end,
+      dayMs,
+      ctx,
+      path: ['schedule', 'consultation', i],
+    }),
+  );
+  const months = s.reporting;
+  const reportingProblem = (field: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['schedule', 'reporting', field], message });
+  if (months && !raw.metrics) reportingProblem('firstMonth', 'reporting months need metrics to report');
+  else if (months && dayMs)
+    reportingProblem(
+      'firstMonth',
+      'a rehearsal in compressed time (timeScale) reports from the first session on',
+    );
   if (raw.metrics && ls1 && schedule.end)
     schedule.periods = dayMs
       ? scaledPeriods(ls1, schedule.end, raw.metrics.dueDay, dayMs, tz)
-      : monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
+      : months
+        ? reportingPeriods(ls1, schedule.end, raw.metrics.dueDay, tz, months, reportingProblem)
+        : monthlyPeriods(ls1, schedule.end, raw.metrics.dueDay, tz);
   return { ...raw, schedule };
 }
 
@@ -179,7 +183,7 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
     if (series.calls.length > MAX_CALLS)
       ctx.addIssue({
         code: 'custom',
-        path: ['schedule', 'consultation', i, 'everyDays'],
+        path: ['schedule', 'consultation', i, series.recurrence ? 'count' : 'everyDays'],
         message: `more than ${MAX_CALLS} calls in this series; call less often`,
       });
   });

@@ -15,12 +15,33 @@ export interface LearningSession {
 }
 export interface ConsultationSeries {
   kind: 'all-collaborative' | 'clinical';
+  /** The first call. */
   first: string;
-  everyDays: number;
+  /** Set when the config gives the series as `first` + `everyDays`. */
+  everyDays?: number;
   durationMinutes: number;
   link?: string;
-  /** Every call of the series, from `first` every `everyDays` days (same local time) until the end. */
+  /**
+   * Every call of the series in time order: from `first` every `everyDays` days (same local
+   * time), or the recurrence's occurrences with its exceptions applied, until the end.
+   */
   calls: string[];
+  /** Set when the config gives the series as a recurrence rule (`rrule` or `every`). */
+  recurrence?: Recurrence;
+}
+/** A consultation series' recurrence rule as a calendar needs it (RFC 5545). */
+export interface Recurrence {
+  /** The RRULE value (no DTSTART), with UNTIL in UTC or COUNT. */
+  rrule: string;
+  /** The first occurrence of the rule (DTSTART), before exceptions. */
+  start: string;
+  /** The local time of day the calls start, 'HH:MM' in the collaborative's zone. */
+  time: string;
+  /** Occurrences left out (EXDATE): holidays skipped, and calls cancelled. */
+  skipped: string[];
+  cancelled: string[];
+  /** Occurrences moved: the rule's date (RECURRENCE-ID) and where the call is instead. */
+  moved: { from: string; to: string }[];
 }
 /** A metrics reporting period ('YYYY-MM'), when it starts and when its data is due. */
 export interface ReportingPeriod {
@@ -36,7 +57,11 @@ export interface Schedule {
   applicationsOpen: string;
   applicationsClose: string;
   decisionsDue: string;
+  /** When the decisions reach the sites and accepted teams start; when decisions are due if absent. */
+  notification?: string;
   prework?: string;
+  /** When pre-work should be done: its weekly reminders stop there; the first session if absent. */
+  preworkEnd?: string;
   learningSessions: LearningSession[];
   consultation: ConsultationSeries[];
   end: string;
@@ -124,6 +149,16 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
     problem(['prework'], 'pre-work starts before the first learning session');
   if (!before(s.decisionsDue, ls1))
     problem(['learningSessions', 0, 'start'], 'the first learning session comes after decisions are due');
+  if (!notAfter(s.decisionsDue, s.notification))
+    problem(['notification'], 'the notification comes no earlier than decisions are due');
+  if (!before(s.notification, ls1))
+    problem(['notification'], 'the notification comes before the first learning session');
+  if (s.prework && !notAfter(s.notification, s.prework))
+    problem(['prework'], 'pre-work starts no earlier than the notification');
+  if (!before(s.prework ?? s.notification ?? s.decisionsDue, s.preworkEnd))
+    problem(['preworkEnd'], 'pre-work ends after it begins');
+  if (!notAfter(s.preworkEnd, ls1))
+    problem(['preworkEnd'], 'pre-work ends no later than the first learning session');
   s.learningSessions.forEach((ls, i) => {
     if (!before(ls.start, ls.end))
       problem(['learningSessions', i, 'end'], 'a learning session must end after it starts');
@@ -143,13 +178,12 @@ export function scheduleProblems(s: Schedule, rules: ScheduleRules): Problem[] {
   if (last && !before(last.end, s.end))
     problem(['end'], 'the last learning session must end before the end date');
   s.consultation.forEach((series, i) => {
+    // A series by rule starts `from` a date (its first call is where the rule puts it).
+    const start = series.recurrence ? 'from' : 'first';
     if (!notAfter(ls1, series.first))
-      problem(
-        ['consultation', i, 'first'],
-        'consultation calls start at or after the first learning session',
-      );
+      problem(['consultation', i, start], 'consultation calls start at or after the first learning session');
     if (!before(series.first, s.end))
-      problem(['consultation', i, 'first'], 'consultation calls start before the end date');
+      problem(['consultation', i, start], 'consultation calls start before the end date');
   });
   if (rules.strictSpan) {
     const months = (ms(s.end) - ms(s.announcement ?? s.applicationsOpen)) / (30.4375 * DAY);

@@ -44,7 +44,7 @@ export async function noticeData(
         data: {
           siteName,
           decisionNotes: app?.decision?.notes || undefined,
-          preworkStart: s.prework ?? s.decisionsDue,
+          preworkStart: s.prework ?? s.notification ?? s.decisionsDue,
         },
       };
     }

@@ -10,7 +10,9 @@ export function timelineRows(s: Schedule, timeZone: string): [string, string][] 
     ['Applications open', d(s.applicationsOpen)],
     ['Applications close', t(s.applicationsClose)],
     ['Decisions by', d(s.decisionsDue)],
+    ...(s.notification ? [['Notification', d(s.notification)] as [string, string]] : []),
     ...(s.prework ? [['Pre-work begins', d(s.prework)] as [string, string]] : []),
+    ...(s.preworkEnd ? [['Pre-work ends', d(s.preworkEnd)] as [string, string]] : []),
     ...s.learningSessions.map((ls, i): [string, string] => [
       `Learning session ${i + 1}`,
       `${d(ls.start)} — ${ls.venue}`,

@@ -266,7 +266,10 @@ export async function teamWorkflow(input: TeamInput): Promise<TeamResult> {
   if (!carry.roster.length) carry.roster = await records.loadRoster(slug, siteId);
 
   const maxEvents = input.maxHistoryEvents ?? 2_000;
-  const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
+  const agendaOptions = {
+    remindersAfterInvitation: patched('reminders-after-invitation'),
+    ownDates: patched('notification-and-prework-end'),
+  };
   // A team is in pre-work until LS1 begins, though its LS1 invitation goes out when it joins.
   const phaseAtSessions = patched('team-phase-at-first-session');
   const ls1 = () => ms(schedule.learningSessions[0]!.start);

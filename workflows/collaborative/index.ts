@@ -65,7 +65,10 @@ export async function collaborativeWorkflow(
     await enter(run, 'scheduled');
   }
 
-  const agendaOptions = { remindersAfterInvitation: patched('reminders-after-invitation') };
+  const agendaOptions = {
+    remindersAfterInvitation: patched('reminders-after-invitation'),
+    ownDates: patched('notification-and-prework-end'),
+  };
   const performOptions = { waitlistNotices: patched('waitlist-notices') };
   const budget = config.limits.collaborativeHistoryEvents ?? 3000;
   const end = await runAgenda({
