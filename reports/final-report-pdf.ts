@@ -14,7 +14,8 @@ export interface PdfChart {
   periods: string[];
   series: RunChartSeries[];
   median: number | null;
-  target?: number;
+  /** null or absent: no target (a chart read back from MongoDB has null) */
+  target?: number | null;
   signals?: { text: string }[];
 }
 
@@ -44,6 +45,7 @@ const COLOURS = [
   '#bab0ac',
 ];
 const MARGIN = 50;
+const CHART_HEIGHT = 150;
 const FOOTER = 30;
 const FONT = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
@@ -91,7 +93,7 @@ export function finalReportPdf(input: FinalReportPdfInput): Promise<Buffer> {
     }
   }
   if (input.charts.length) {
-    heading(doc, 'Run charts');
+    heading(doc, 'Run charts', CHART_HEIGHT + 130);
     doc
       .font(FONT)
       .fontSize(10)
@@ -113,9 +115,10 @@ function room(doc: PDFKit.PDFDocument, h: number) {
   if (doc.y + h > bottom(doc)) doc.addPage();
 }
 
-function heading(doc: PDFKit.PDFDocument, text: string) {
+/** A heading with at least `need` points below it on its page (never alone at the foot of one). */
+function heading(doc: PDFKit.PDFDocument, text: string, need = 60) {
   doc.moveDown(0.8);
-  room(doc, 60); // never a heading alone at the foot of a page
+  room(doc, need);
   doc.x = MARGIN;
   doc.font(BOLD).fontSize(15).fillColor('black').text(printable(text), { paragraphGap: 6 });
 }
@@ -173,14 +176,17 @@ const fmt = (v: number | null, unit: PdfChart['unit']) =>
 
 /** A run chart drawn with lines (the page's is SVG): axes, a line per series, median and target; then its numbers. */
 function chart(doc: PDFKit.PDFDocument, c: PdfChart) {
-  const plotH = 150;
+  const plotH = CHART_HEIGHT;
   doc.moveDown(0.8);
   room(doc, plotH + 90);
   doc.x = MARGIN;
   doc.font(BOLD).fontSize(12).fillColor('black').text(printable(c.title), { paragraphGap: 4 });
+  const target = c.target ?? undefined;
   const values = c.series.flatMap((s) => s.points.map((p) => p.value)).filter((v): v is number => v !== null);
   const lo = Math.min(0, ...values);
-  const hi = Math.max(c.unit === 'percentage' ? 100 : 1, ...values, c.target ?? 0);
+  // Four steps of a round size (1, 2, 2.5 or 5 × a power of ten) from the lowest value or 0.
+  const step = roundStep((Math.max(c.unit === 'percentage' ? 100 : 1, ...values, target ?? 0) - lo) / 4);
+  const hi = lo + 4 * step;
   const left = MARGIN + 36;
   const w = width(doc) - 36;
   const top = doc.y + 4;
@@ -196,8 +202,8 @@ function chart(doc: PDFKit.PDFDocument, c: PdfChart) {
     .stroke();
   doc.font(FONT).fontSize(7).fillColor('#444444');
   for (let k = 0; k <= 4; k++) {
-    const v = lo + ((hi - lo) * k) / 4;
-    doc.text(fmt(Math.round(v * 10) / 10, c.unit), MARGIN, yOf(v) - 3, { width: 32, align: 'right' });
+    const v = lo + step * k;
+    doc.text(fmt(v, c.unit), MARGIN, yOf(v) - 3, { width: 32, align: 'right' });
   }
   const every = Math.ceil(n / 8); // at most eight month labels
   c.periods.forEach((p, i) => {
@@ -213,7 +219,7 @@ function chart(doc: PDFKit.PDFDocument, c: PdfChart) {
     doc.undash();
   };
   if (c.median !== null) line(c.median, '#888888', true);
-  if (c.target !== undefined) line(c.target, '#2e7d32', false);
+  if (target !== undefined) line(target, '#2e7d32', false);
   c.series.forEach((s, k) => {
     const colour = COLOURS[k % COLOURS.length]!;
     doc.lineWidth(1.5).strokeColor(colour).fillColor(colour);
@@ -236,7 +242,7 @@ function chart(doc: PDFKit.PDFDocument, c: PdfChart) {
   const legend = [
     ...c.series.map((s, k) => ({ name: s.name, colour: COLOURS[k % COLOURS.length]! })),
     ...(c.median !== null ? [{ name: `median ${fmt(c.median, c.unit)}`, colour: '#888888' }] : []),
-    ...(c.target !== undefined ? [{ name: `target ${fmt(c.target, c.unit)}`, colour: '#2e7d32' }] : []),
+    ...(target !== undefined ? [{ name: `target ${fmt(target, c.unit)}`, colour: '#2e7d32' }] : []),
   ];
   for (const item of legend) {
     const label = printable(item.name);
@@ -275,6 +281,12 @@ function chart(doc: PDFKit.PDFDocument, c: PdfChart) {
     ]),
     8,
   );
+}
+
+/** The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least `raw`. */
+function roundStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((k) => k * power).find((s) => s >= raw - 1e-9)!;
 }
 
 /** 'Page i of n' and the title at the foot of every page (written once all pages exist). */
