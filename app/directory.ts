@@ -4,6 +4,7 @@
  * Every change records who made it and when (`updatedBy`, `updatedAt` on the site).
  */
 import type { Db } from 'mongodb';
+import { z } from 'zod';
 import { siteIdSchema } from '../domain/common';
 import { type LaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
@@ -56,6 +57,25 @@ export async function importSitesText(
 export async function importUploadedSites(db: Db, filename: string, text: string, by: string) {
   return importSitesText(db, text, formatFromFileName(filename), by, filename);
 }
+
+/** A file of sites sent as text (the JSON API's import): its name or format says CSV or YAML. */
+export const siteImportSchema = z
+  .object({
+    text: z.string().min(1, 'the file is empty: send its text'),
+    format: z.enum(['csv', 'yaml']).optional(),
+    filename: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** Imports a sent file of sites with the rules of `lc sites import` (all rows or none). */
+export async function importSitesRequest(db: Db, input: unknown, by: string) {
+  const r = validate(siteImportSchema, input, 'the import');
+  const format = r.format ?? (r.filename ? formatFromFileName(r.filename) : 'csv');
+  return importSitesText(db, r.text, format, by, r.filename ?? `the ${format.toUpperCase()} text`);
+}
+
+/** Deactivates or reactivates a site, as the API sends it: `{ active: true | false }`. */
+export const siteActiveSchema = z.object({ active: z.boolean() }).strict();
 
 const unavailable = (err: Error): never => {
   throw new OperationError(`cannot write the network directory to MongoDB (${err.message})`);
@@ -113,7 +133,7 @@ export async function addSite(db: Db, input: unknown, by: string): Promise<Site>
 }
 
 /** What an edit may change: everything but the id (a site's id is how every programme names it). */
-const siteEditSchema = siteSchema.omit({ siteId: true, active: true }).strict();
+export const siteEditSchema = siteSchema.omit({ siteId: true, active: true }).strict();
 
 /** Edits a site's name, PI and time zone (a blank zone removes it). */
 export async function updateSite(db: Db, siteId: string, input: unknown, by: string): Promise<SiteDoc> {

@@ -19,3 +19,4 @@ export * from './csv';
 export * from './exports';
 export * from './personal-feed';
 export * from './email-failures';
+export * from './final-report';

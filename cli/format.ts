@@ -6,6 +6,7 @@ import { agendaItemLabel } from '../domain/agenda-labels';
 import { CELLS, COMPLIANCE_LABELS, COMPLIANCE_SYMBOLS, ComplianceReport } from '../app/compliance';
 import { EMAIL_STATUSES, EmailLog } from '../app/email-log';
 import { OperationError } from '../app/errors';
+import type { FinalReportView } from '../app/final-report';
 import { formatInZone } from '../domain/time';
 
 export const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : '—');
@@ -48,7 +49,7 @@ export function complianceLines(r: ComplianceReport): string[] {
   return out;
 }
 
-export function writeFileOrFail(file: string, content: string): string {
+export function writeFileOrFail(file: string, content: string | Uint8Array): string {
   const full = path.resolve(file);
   try {
     fs.mkdirSync(path.dirname(full), { recursive: true });
@@ -112,4 +113,24 @@ export function communityStatusLines(s: CommunityStatusReport): string[] {
     for (const r of s.rejected) out.push(`    ${when(r.at)}  ${r.input}: ${r.message}`);
   }
   return out;
+}
+
+/** The final report as the terminal shows it: its state, the summary, the teams' table, the signals. */
+export function finalReportLines(v: FinalReportView): string[] {
+  const t = v.teamTable;
+  const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i]!.length)));
+  const row = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    `Final report: ${v.title} (lc/${v.slug})`,
+    v.status,
+    '',
+    ...v.report.summary,
+    '',
+    ...(t.rows.length ? [row(t.header), ...t.rows.map(row)] : ['No team took part.']),
+    ...v.report.signalSections.flatMap((s) => ['', `${s.heading}:`, ...s.items.map((i) => `  - ${i}`)]),
+  ];
 }

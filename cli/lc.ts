@@ -72,6 +72,8 @@ Examples:
   npm run lc -- submit-metrics tf-cbt-2027 bayview 2027-06 examples/metrics.yaml --by lena.weiss@bayview.example.org
   npm run lc -- status demo
   npm run lc -- compliance tf-cbt-2027 --csv .data/tf-cbt-2027-compliance.csv
+  npm run lc -- export tf-cbt-2027 applications --out .data/tf-cbt-2027-applications.csv
+  npm run lc -- report tf-cbt-2027 --pdf .data/tf-cbt-2027-report.pdf
   npm run lc -- emails demo --status failed
   npm run lc -- preview decision
 

@@ -80,7 +80,28 @@ export interface FinalReport {
   csv: string;
 }
 
+/** Computes, stores (`reports`, once per collaborative) and returns the final report: what the workflow sends. */
 export async function buildFinalReport(db: Db, slug: string): Promise<FinalReport> {
+  const report = await computeFinalReport(db, slug);
+  await upsertById(
+    db,
+    COLLECTIONS.reports,
+    ids.report(slug, 'final'),
+    { collaborative: slug, kind: 'final' },
+    { $set: { ...report } },
+  );
+  return report;
+}
+
+/** The final report stored when the collaborative ended, or null before that. */
+export async function storedFinalReport(db: Db, slug: string): Promise<FinalReport | null> {
+  return db
+    .collection<FinalReport & { _id: string }>(COLLECTIONS.reports)
+    .findOne({ _id: ids.report(slug, 'final') }, { projection: { _id: 0 } });
+}
+
+/** The final report as of now, from the records, without storing it (a report so far, before the end). */
+export async function computeFinalReport(db: Db, slug: string): Promise<FinalReport> {
   const doc = await getCollaborative(db, slug);
   const schedule = currentSchedule(doc);
   const apps = await db
@@ -174,13 +195,6 @@ export async function buildFinalReport(db: Db, slug: string): Promise<FinalRepor
     signalSections: signalSections(signals),
     csv: toCsv(measures, subs, names),
   };
-  await upsertById(
-    db,
-    COLLECTIONS.reports,
-    ids.report(slug, 'final'),
-    { collaborative: slug, kind: 'final' },
-    { $set: { ...report } },
-  );
   return report;
 }
 

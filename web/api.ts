@@ -23,6 +23,10 @@ import {
 } from './actions';
 import type { WebDeps } from './app';
 import { allows, collaborativesOf, csrfValid, LAUNCHERS, mayLaunch, type Role, type User } from './auth';
+import { siteSchema } from '../domain/sites';
+import { EXPORT_ROLES } from './exports';
+import { DIRECTORY_ADMINS } from './routes/directory';
+import { REPORT_ROLES } from './routes/report';
 import { nextMilestone } from './pages/home';
 
 type Form = Record<string, unknown>;
@@ -50,7 +54,12 @@ interface Route {
   summary: string;
   auth: 'public' | 'session' | 'apply-link' | 'team-link';
   roles?: Role[];
+  /** Network administrators only (LC_WEB_ADMINS): the directory. */
+  admin?: boolean;
   body?: z.ZodTypeAny;
+  /** What a successful answer is, when not JSON: a CSV or a PDF file. */
+  produces?: 'text/csv' | 'application/pdf';
+  query?: string[];
 }
 
 export const API_ROUTES: Route[] = [
@@ -95,6 +104,79 @@ export const API_ROUTES: Route[] = [
     summary: 'The email log (filters: status, purpose, to, limit)',
     auth: 'session',
     roles: ['coordinator'],
+  },
+  ...ops.EXPORT_KINDS.map((k): Route => ({
+    method: 'GET',
+    path: `/api/collaboratives/{slug}/exports/${k}.csv`,
+    summary: `The ${ops.EXPORT_TITLES[k]} as a CSV file (UTF-8 with BOM; a cell that would run as a spreadsheet formula starts with ')`,
+    auth: 'session',
+    roles: EXPORT_ROLES[k],
+    produces: 'text/csv',
+  })),
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}/report',
+    summary:
+      'The final report (state "final" once the collaborative ended; before that "so-far", computed from the records)',
+    auth: 'session',
+    roles: [...REPORT_ROLES],
+  },
+  {
+    method: 'GET',
+    path: '/api/collaboratives/{slug}/report.pdf',
+    summary: 'The final report as a PDF',
+    auth: 'session',
+    roles: [...REPORT_ROLES],
+    produces: 'application/pdf',
+  },
+  {
+    method: 'GET',
+    path: '/api/sites',
+    summary:
+      'The network directory, searched: q matches the id, name, PI or PI email (any case); show: active, inactive or all',
+    auth: 'session',
+    admin: true,
+    query: ['q', 'show'],
+  },
+  {
+    method: 'POST',
+    path: '/api/sites',
+    summary: 'Add a site to the network directory (201; 422 if its id is taken)',
+    auth: 'session',
+    admin: true,
+    body: siteSchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/sites/{siteId}',
+    summary: 'One site of the directory, with who changed it last and when',
+    auth: 'session',
+    admin: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/sites/{siteId}',
+    summary: "Edit a site's name, PI and time zone (an absent zone removes it)",
+    auth: 'session',
+    admin: true,
+    body: ops.siteEditSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/sites/{siteId}/active',
+    summary: 'Deactivate (active: false) or reactivate (active: true) a site',
+    auth: 'session',
+    admin: true,
+    body: ops.siteActiveSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/sites/import',
+    summary:
+      'Import a CSV or YAML file of sites (its text), upserting by site id: every row is checked and one bad row imports nothing (422, each problem "line N: field: message")',
+    auth: 'session',
+    admin: true,
+    body: ops.siteImportSchema,
   },
   ...(Object.keys(ACTION_PATH) as ActionName[]).map((a): Route => ({
     method: 'POST',
@@ -142,15 +224,19 @@ function jsonSchemaOf(schema: z.ZodTypeAny): unknown {
 export function openApiDocument(baseUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of API_ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const params = [
+      ...[...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...(r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+    ];
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {
       summary: r.summary,
       ...(r.roles ? { description: `Roles: ${r.roles.join(', ')}` } : {}),
+      ...(r.admin ? { description: 'Network administrators only' } : {}),
       parameters: params,
       security: r.auth === 'session' ? [{ session: [] }, { bearer: [] }] : [],
       ...(r.body
@@ -162,7 +248,12 @@ export function openApiDocument(baseUrl: string) {
           }
         : {}),
       responses: {
-        200: { description: 'Done' },
+        200: {
+          description: 'Done',
+          ...(r.produces
+            ? { content: { [r.produces]: { schema: { type: 'string', format: 'binary' } } } }
+            : {}),
+        },
         401: { description: 'Not signed in' },
         403: { description: 'No role here, or a refused link' },
         422: { description: 'Invalid input: { problems: string[] }' },
@@ -282,6 +373,114 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       return ops.emailLog(db, c.doc!.slug, filter).catch((err: unknown) => guard(reply, err));
     },
   );
+
+  for (const kind of ops.EXPORT_KINDS) {
+    app.get<{ Params: { slug: string } }>(
+      `/api/collaboratives/:slug/exports/${kind}.csv`,
+      async (req, reply) => {
+        const c = await caller(req, reply, EXPORT_ROLES[kind]);
+        if (!c) return;
+        try {
+          const f = await ops.collaborativeExport(db, c.doc!.slug, kind, (deps.now ?? Date.now)());
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${f.filename}"`)
+            .header('cache-control', 'no-store')
+            .send(f.text);
+        } catch (err) {
+          return guard(reply, err);
+        }
+      },
+    );
+  }
+
+  app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/report', async (req, reply) => {
+    const c = await caller(req, reply, [...REPORT_ROLES]);
+    if (!c) return;
+    try {
+      const v = await ops.finalReportView(db, c.doc!.slug);
+      // The charts' SVG is for pages; their numbers are in `charts[].series`.
+      return { ...v, charts: v.charts.map(({ svg: _svg, ...chart }) => chart) };
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/collaboratives/:slug/report.pdf', async (req, reply) => {
+    const c = await caller(req, reply, [...REPORT_ROLES]);
+    if (!c) return;
+    try {
+      const f = await ops.finalReportPdfFile(db, c.doc!.slug);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${f.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(f.bytes);
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
+
+  // ---- the network directory, for its administrators (the pages' rules: app/directory.ts) -------
+  async function admin(req: FastifyRequest, reply: FastifyReply): Promise<User | undefined> {
+    const c = await caller(req, reply);
+    if (!c) return undefined;
+    if (!c.user.admin) return void fail(reply, 403, [DIRECTORY_ADMINS]);
+    return c.user;
+  }
+  const bodyOf = (req: FastifyRequest) => (req.body === undefined ? {} : req.body);
+
+  app.get<{ Querystring: { q?: string; show?: string } }>('/api/sites', async (req, reply) => {
+    if (!(await admin(req, reply))) return;
+    const q = req.query ?? {};
+    return ops
+      .searchSites(db, {
+        query: typeof q.q === 'string' ? q.q.slice(0, 200) : undefined,
+        show: typeof q.show === 'string' ? q.show : undefined,
+      })
+      .catch((err: unknown) => guard(reply, err));
+  });
+
+  app.post('/api/sites', async (req, reply) => {
+    const user = await admin(req, reply);
+    if (!user) return;
+    try {
+      const site = await ops.addSite(db, bodyOf(req), user.email);
+      return reply.code(201).send(await ops.getSite(db, site.siteId));
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
+
+  app.post('/api/sites/import', async (req, reply) => {
+    const user = await admin(req, reply);
+    if (!user) return;
+    return ops.importSitesRequest(db, bodyOf(req), user.email).catch((err: unknown) => guard(reply, err));
+  });
+
+  app.get<{ Params: { siteId: string } }>('/api/sites/:siteId', async (req, reply) => {
+    if (!(await admin(req, reply))) return;
+    return ops.getSite(db, req.params.siteId).catch((err: unknown) => guard(reply, err));
+  });
+
+  app.post<{ Params: { siteId: string } }>('/api/sites/:siteId', async (req, reply) => {
+    const user = await admin(req, reply);
+    if (!user) return;
+    return ops
+      .updateSite(db, req.params.siteId, bodyOf(req), user.email)
+      .catch((err: unknown) => guard(reply, err));
+  });
+
+  app.post<{ Params: { siteId: string } }>('/api/sites/:siteId/active', async (req, reply) => {
+    const user = await admin(req, reply);
+    if (!user) return;
+    try {
+      const { active } = ops.validate(ops.siteActiveSchema, bodyOf(req), 'the change');
+      return await ops.setSiteActive(db, req.params.siteId, active, user.email);
+    } catch (err) {
+      return guard(reply, err);
+    }
+  });
 
   for (const name of Object.keys(ACTION_PATH) as ActionName[]) {
     app.post<{ Params: { slug: string } }>(

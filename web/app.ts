@@ -23,6 +23,7 @@ import { registerDirectory } from './routes/directory';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
+import { registerReport } from './routes/report';
 import { registerSignin } from './routes/signin';
 
 export { problemsOf, type WebDeps } from './context';
@@ -161,6 +162,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const { launchFromText } = registerCoordination(app, ctx);
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
+  registerReport(app, ctx);
   registerDirectory(app, ctx);
 
   registerApi(app, {

@@ -46,7 +46,8 @@ function accessibleSvg(svg: string, id: string, title: string, desc: string): st
   return `${open} role="img" aria-labelledby="${id}-t ${id}-d"><title id="${id}-t">${esc(title)}</title><desc id="${id}-d">${esc(desc)}</desc>${svg.slice(at + 1)}`;
 }
 
-export function chartFigure(c: PageChart, id: string): Html {
+/** `open`: the numbers shown, not folded (the printable report prints them). */
+export function chartFigure(c: PageChart, id: string, o: { open?: boolean } = {}): Html {
   const desc = described(c);
   return html`<figure data-measure="${c.key}" data-scope="${c.scope}">
     <figcaption><strong>${c.title}</strong> — ${desc}</figcaption>
@@ -76,7 +77,7 @@ export function chartFigure(c: PageChart, id: string): Html {
           </p>`
         : ''
     }
-    <details>
+    ${trusted(o.open ? '<details open>' : '<details>')}
       <summary>The numbers of this chart</summary>
       ${scroll(
         `${c.title}, as a table`,

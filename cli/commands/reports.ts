@@ -1,11 +1,15 @@
-/** Metrics and reports: submitting metrics, compliance (and its CSV), the email log, template previews. */
+/**
+ * Metrics and reports: submitting metrics, compliance (and its CSV), the CSV exports, the final
+ * report (and its PDF), the email log, template previews.
+ */
 import { Command } from 'commander';
 import path from 'node:path';
 import * as ops from '../../app';
 import * as cliArgs from '../args';
 import type { CliContext } from '../context';
 import * as cliFormat from '../format';
-import { examples } from '../help';
+import { ValidationError } from '../../domain/errors';
+import { examples, list } from '../help';
 
 export function register(program: Command, { db, temporal }: CliContext): void {
   program
@@ -58,6 +62,72 @@ export function register(program: Command, { db, temporal }: CliContext): void {
       if (o.csv) {
         const file = cliFormat.writeFileOrFail(o.csv, ops.complianceCsv(r));
         console.log(`wrote ${r.teams.length * r.periods.length} rows (siteId,period,status) to ${file}`);
+      }
+    });
+
+  program
+    .command('export <slug> <kind>')
+    .usage(`<slug> <${ops.EXPORT_KINDS.join('|')}> [--out <file>]`)
+    .description("one of a collaborative's records as a CSV file, as the web app's downloads give it")
+    .option(
+      '--out <file>',
+      'write the file there (UTF-8 with a byte-order mark, as Excel wants); else print it',
+    )
+    .addHelpText(
+      'after',
+      `
+  The kinds, one row per:
+    applications  application (its latest version): the four criteria, the core team, the decision
+    decisions     application: its decision (or undecided), by whom, when, the notes sent
+    teams         team: its status, promoted from the waiting list or not, the pre-work done
+    attendance    person and learning session recorded: present or absent
+    compliance    team and reporting period: on-time, late, missing or not-yet-due (as of now)
+    metrics       submission (team × period): who sent it, when, late or not, one column per measure
+  Times are in the collaborative's time zone, which each time column's header names. A cell that a
+  spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is written
+  with a ' in front. compliance and metrics need a collaborative that collects metrics.
+  ${examples(
+    'export tf-cbt-2027 applications --out .data/tf-cbt-2027-applications.csv',
+    'export tf-cbt-2027 metrics > metrics.csv',
+  )}`,
+    )
+    .action(async (slug: string, kind: string, o: { out?: string }) => {
+      ops.checkSlug(slug);
+      if (!ops.isExportKind(kind))
+        throw new ValidationError('the export', [
+          `kind: "${kind}" is not an export; one of: ${list(ops.EXPORT_KINDS)}`,
+        ]);
+      const f = await ops.collaborativeExport(await db(), slug, kind, Date.now());
+      if (!o.out) return void process.stdout.write(f.text.replace(/^\uFEFF/, ''));
+      const written = cliFormat.writeFileOrFail(o.out, f.text);
+      console.log(`wrote ${f.rows} rows of ${ops.EXPORT_TITLES[kind]} to ${written}`);
+    });
+
+  program
+    .command('report <slug>')
+    .usage('<slug> [--pdf <file>] [--json]')
+    .description(
+      'the final report: the one sent when the collaborative ended, or (before that) the report so far',
+    )
+    .option('--pdf <file>', 'also write it as a PDF (headings, tables, run charts, page numbers)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+  Prints the summary (applications, decisions, teams, metrics submitted, run-chart signals), one row
+  per team (sessions attended, pre-work, feedback, metrics on time) and the signals by meaning. Before
+  the collaborative ends it is computed from the records as they are now, and says so; nothing is stored.
+  ${examples('report tf-cbt-2027', 'report tf-cbt-2027 --pdf .data/tf-cbt-2027-report.pdf')}`,
+    )
+    .action(async (slug: string, o: { pdf?: string; json?: boolean }) => {
+      const database = await db();
+      const v = await ops.finalReportView(database, slug);
+      if (o.json)
+        console.log(JSON.stringify({ ...v, charts: v.charts.map(({ svg: _svg, ...c }) => c) }, null, 2));
+      else for (const line of cliFormat.finalReportLines(v)) console.log(line);
+      if (o.pdf) {
+        const f = await ops.finalReportPdfFile(database, slug);
+        console.log(`wrote the report as a PDF to ${cliFormat.writeFileOrFail(o.pdf, f.bytes)}`);
       }
     });
 

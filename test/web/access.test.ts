@@ -316,6 +316,38 @@ describe('web access (real stack)', () => {
         status: 422,
         body: problem(/^siteId: required$/),
       },
+      // CSV and PDF answers are checked as text (their first bytes; decoding as text drops the BOM).
+      ...Object.fromEntries(
+        ops.EXPORT_KINDS.map((k) => [
+          `GET /api/collaboratives/{slug}/exports/${k}.csv`,
+          {
+            who: ['compliance', 'metrics'].includes(k) ? COORD_A : FACULTY_A,
+            status: 200,
+            body: (b: string) => expect(b).toMatch(/^siteId,site,/),
+          },
+        ]),
+      ),
+      'GET /api/collaboratives/{slug}/report': {
+        who: FACULTY_A,
+        status: 200,
+        body: (b) => expect(b).toMatchObject({ slug: 'web-a', state: 'so-far' }),
+      },
+      'GET /api/collaboratives/{slug}/report.pdf': {
+        who: FACULTY_A,
+        status: 200,
+        body: (b: string) => expect(b.slice(0, 5)).toBe('%PDF-'),
+      },
+      // The directory: administrators only (a coordinator gets 403, below).
+      'GET /api/sites': {
+        who: ADMIN,
+        status: 200,
+        body: (b) => expect(b.total).toBe(exampleSites.length),
+      },
+      'POST /api/sites': { who: ADMIN, status: 422, body: problem(/^siteId: required$/) },
+      'GET /api/sites/{siteId}': { who: ADMIN, status: 200, body: (b) => expect(b.siteId).toBe('bayview') },
+      'POST /api/sites/{siteId}': { who: ADMIN, status: 422, body: problem(/^name: required$/) },
+      'POST /api/sites/{siteId}/active': { who: ADMIN, status: 422, body: problem(/^active: required$/) },
+      'POST /api/sites/import': { who: ADMIN, status: 422, body: problem(/^text: required$/) },
     };
     // A route added to the API must say here what its right caller gets.
     expect(
@@ -326,7 +358,7 @@ describe('web access (real stack)', () => {
     const lines: string[] = [];
     for (const r of API_ROUTES.filter((x) => x.auth === 'session')) {
       const expected = RIGHT[`${r.method} ${r.path}`]!;
-      const url = r.path.replace('{slug}', 'web-a');
+      const url = r.path.replace('{slug}', 'web-a').replace('{siteId}', 'bayview');
       const hit = (who?: string) =>
         call({
           method: r.method,
@@ -343,11 +375,12 @@ describe('web access (real stack)', () => {
         expect((await hit(FACULTY_B)).statusCode).toBe(403);
         expect(expected.who).toBe(coordinatorOnly ? COORD_A : FACULTY_A);
       }
+      if (r.admin) expect((await hit(COORD_A)).statusCode).toBe(403);
       const right = await hit(expected.who);
       expect(`${r.method} ${r.path}: ${right.statusCode}`).toBe(`${r.method} ${r.path}: ${expected.status}`);
-      expected.body(right.json());
+      expected.body(r.produces ? right.body : right.json());
       lines.push(
-        `${r.method} ${r.path}: anonymous 401, ${r.roles ? `${coordinatorOnly ? 'faculty 403, ' : ''}${facultyOnly ? 'coordinator 403, ' : ''}other collaborative 403, ` : ''}right ${right.statusCode}`,
+        `${r.method} ${r.path}: anonymous 401, ${r.admin ? 'coordinator 403, ' : ''}${r.roles ? `${coordinatorOnly ? 'faculty 403, ' : ''}${facultyOnly ? 'coordinator 403, ' : ''}other collaborative 403, ` : ''}right ${right.statusCode}`,
       );
     }
     for (const r of API_ROUTES.filter((x) => x.auth === 'apply-link' || x.auth === 'team-link')) {
