@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import YAML from 'yaml';
 import { launchConfigProblems, parseLaunchConfig, type LaunchConfig, type Person } from '../domain/config';
 import { ValidationError } from '../domain/errors';
+import { requiredReadably } from './validate';
 
 /** What a form sends: each field's text, or a list for checkboxes. */
 export type DraftFields = Record<string, string | string[] | undefined>;
@@ -229,7 +230,7 @@ function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
 /** Every problem of the form at once, under its field names: its own and the config's, schedule rules included. */
 export function draftProblems(f: DraftFields, known: Person[] = []): string[] {
   const d = draftFromFields(f, known);
-  const fromConfig = launchConfigProblems(d.input).map(d.renamed);
+  const fromConfig = launchConfigProblems(d.input).map(requiredReadably).map(d.renamed);
   // A date the form says is missing needs no second "expected a date" beside it.
   const missing = new Set(d.problems.map((p) => p.split(':')[0]));
   return [...d.problems, ...fromConfig.filter((p) => !missing.has(p.split(':')[0]!))];
@@ -433,6 +434,13 @@ export function readLaunchText(source: string): unknown {
     // An alias bomb or an unresolved alias throws rather than listing.
     throw new ValidationError('the launch config', [(err as Error).message]);
   }
+}
+
+/** A config checked with every problem at once (schema and schedule rules), or a ValidationError. */
+export function checkedLaunchConfig(input: unknown): LaunchConfig {
+  const problems = launchConfigProblems(input).map(requiredReadably);
+  if (problems.length) throw new ValidationError('the launch config', problems);
+  return parseLaunchConfig(input);
 }
 
 /** The example config as the wizard's starting point. */

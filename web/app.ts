@@ -24,6 +24,7 @@ import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
 import { registerSignin } from './routes/signin';
+import { registerWizard } from './routes/wizard';
 
 export { problemsOf, type WebDeps } from './context';
 
@@ -158,7 +159,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   registerSignin(app, ctx);
   registerPublic(app, ctx);
-  const { launchFromText } = registerCoordination(app, ctx);
+  const { launchFromText, ...launching } = registerCoordination(app, ctx);
+  registerWizard(app, ctx, launching);
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
   registerDirectory(app, ctx);
