@@ -233,6 +233,8 @@ export function draftProblems(f: DraftFields, known: Person[] = []): string[] {
   const fromConfig = launchConfigProblems(d.input).map(requiredReadably).map(d.renamed);
   // A date the form says is missing needs no second "expected a date" beside it.
   const missing = new Set(d.problems.map((p) => p.split(':')[0]));
+  // The slug is made from the title when left empty: a missing title is the one problem to fix.
+  if (!text(f, 'slug') && !text(f, 'title')) missing.add('slug');
   return [...d.problems, ...fromConfig.filter((p) => !missing.has(p.split(':')[0]!))];
 }
 

@@ -501,7 +501,8 @@ export const WIZARD_JS = `(function () {
   box.addEventListener('input', function () {
     var q = box.value.trim().toLowerCase();
     document.querySelectorAll('#f-sites [data-site]').forEach(function (s) {
-      s.closest('label').hidden = q !== '' && s.getAttribute('data-site').indexOf(q) < 0;
+      // .choice sets display, which outweighs the hidden attribute
+      s.closest('label').style.display = q !== '' && s.getAttribute('data-site').indexOf(q) < 0 ? 'none' : '';
     });
   });
 })();`;
