@@ -419,14 +419,21 @@ const YAML_WORDS: Partial<Record<string, string>> = {
   MULTIPLE_DOCS: 'the text holds more than one document (a line of ---): keep one',
 };
 
+function yamlWords(e: { code: string; message: string }): string {
+  // The parser names the construct it was inside: an open bracket or quote is the usual slip.
+  if (/flow (map|sequence|collection)/i.test(e.message))
+    return 'a [ or { opened earlier is not closed (or a line inside it is not indented)';
+  if (/quote/i.test(e.message)) return 'a quote opened earlier is not closed';
+  return YAML_WORDS[e.code] ?? 'this line cannot be read';
+}
+
 /** Pasted YAML or JSON → a value, or a ValidationError whose problems say, in words, at which line. */
 export function readLaunchText(source: string): unknown {
   const doc = YAML.parseDocument(source, { prettyErrors: false });
   if (doc.errors.length) {
     const lineOf = (pos: number) => source.slice(0, pos).split('\n').length;
     const problems = doc.errors.map(
-      (e) =>
-        `line ${e.linePos?.[0].line ?? lineOf(e.pos[0])}: ${YAML_WORDS[e.code] ?? 'this line cannot be read'}`,
+      (e) => `line ${e.linePos?.[0].line ?? lineOf(e.pos[0])}: ${yamlWords(e)}`,
     );
     throw new ValidationError('the launch config', [...new Set(problems)]);
   }

@@ -165,3 +165,14 @@ describe('a pasted config with a syntax slip', () => {
     expect(readLaunchText('a: [1, 2]')).toEqual({ a: [1, 2] });
   });
 });
+
+describe('YAML slips in words', () => {
+  it.each([
+    ['slug: x\ncoordinators: [ { name: Sam\ntitle: T\n', 'line 3: a [ or { opened earlier is not closed'],
+    ['a: "x\nb: 2\n', 'line 3: a quote opened earlier is not closed'],
+    ['a: 1\n\tb: 2\n', 'line 2: a tab indents this line: use spaces'],
+    ['a: 1\na: 2\n', 'line 2: this field is given twice'],
+  ])('%j → %s', (source, words) => {
+    expect(problemsOfText(source)[0]).toContain(words);
+  });
+});
