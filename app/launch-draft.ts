@@ -29,6 +29,15 @@ export const MIN_ROWS = {
   'metrics.measures': 4,
 } as const;
 export type ListName = keyof typeof MIN_ROWS;
+/** Blank rows offered past the last filled one: none where the count is set (three sessions). */
+const EXTRA_ROWS: Record<ListName, number> = {
+  coordinators: 1,
+  faculty: 1,
+  'schedule.informationalCalls': 1,
+  'schedule.learningSessions': 0,
+  'schedule.consultation': 0,
+  'metrics.measures': 1,
+};
 
 export const SESSION_FIELDS = ['start', 'end', 'venue'] as const;
 export const CALL_FIELDS = ['start', 'durationMinutes', 'link'] as const;
@@ -62,7 +71,7 @@ const list = (f: DraftFields, name: string): string[] => {
 };
 
 /** How many rows of a list the form holds: one past the last row with a field, at least MIN_ROWS. */
-export function rowCount(f: DraftFields, name: ListName, extra = 1): number {
+export function rowCount(f: DraftFields, name: ListName, extra = EXTRA_ROWS[name]): number {
   const re = new RegExp(`^${name.replace(/\./g, '\\.')}\\[(\\d+)\\]\\.`);
   let last = -1;
   for (const [k, v] of Object.entries(f)) {

@@ -177,7 +177,7 @@ function people(f: DraftFields, e: FormErrors, who: 'coordinators' | 'faculty', 
     }
     ${Array.from({ length: rowCount(f, who) }, (_, i) => {
       const p = `${who}[${i}]`;
-      return html`<fieldset>
+      return html`<fieldset class="cols">
         <legend>${label} ${i + 1}${i ? ' (optional)' : ''}</legend>
         ${textField({ name: `${p}.name`, label: 'Name', value: value(f, `${p}.name`), errors: e, autocomplete: 'off' })}
         ${textField({
@@ -236,7 +236,9 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
   return html`<p class="hint">Every date and time is in the collaborative’s time zone (${zone}).</p>
     ${dateField(f, e, 'schedule.announcement', 'Announcement', `${inZone} The PIs hear of it then.`)}
     <p>
-      <button name="_action" value="defaults">Fill in the empty dates from the announcement</button>
+      <button name="_action" value="defaults" formnovalidate>
+        Fill in the empty dates from the announcement
+      </button>
     </p>
     <p class="hint">
       Uses typical spacing: applications close 7 weeks on, the first learning session 18 weeks on, the end
@@ -250,7 +252,7 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
     ${rows(
       'schedule.informationalCalls',
       (p, i) =>
-        html`<fieldset>
+        html`<fieldset class="cols">
           <legend>Informational call ${i + 1}</legend>
           ${dateField(f, e, `${p}.start`, 'Starts')}
           ${numberField(f, e, `${p}.durationMinutes`, 'Minutes (60 if left empty)')}
@@ -262,7 +264,7 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
     ${rows(
       'schedule.learningSessions',
       (p, i) =>
-        html`<fieldset id="${fieldId(`${p}`)}">
+        html`<fieldset class="cols" id="${fieldId(`${p}`)}">
           <legend>Learning session ${i + 1}</legend>
           ${dateField(f, e, `${p}.start`, 'Starts')}
           ${dateField(f, e, `${p}.end`, 'Ends', 'Eight hours after the start if left empty.')}
@@ -273,7 +275,7 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
     ${rows(
       'schedule.consultation',
       (p, i) =>
-        html`<fieldset>
+        html`<fieldset class="cols">
           <legend>Consultation series ${i + 1}</legend>
           ${selectField({
             name: `${p}.kind`,
@@ -307,7 +309,7 @@ function metricsSection(f: DraftFields, e: FormErrors): Html {
     ${numberField(f, e, 'metrics.graceDays', 'Grace days still counted on time (0 if left empty)')}
     ${Array.from({ length: rowCount(f, 'metrics.measures') }, (_, i) => {
       const p = `metrics.measures[${i}]`;
-      return html`<fieldset>
+      return html`<fieldset class="cols">
         <legend>Measure ${i + 1}</legend>
         ${textField({ name: `${p}.name`, label: 'Name', value: value(f, `${p}.name`), errors: e })}
         ${textField({
@@ -426,7 +428,12 @@ function startForm(v: WizardView): Html {
 
 export function wizardPage(v: WizardView): Html {
   const f = v.fields;
-  const e = formErrors('wizard', v.problems, fieldSpecs(f));
+  // The summary lists problems in the order of the form's sections, not the order they were found.
+  const order = SECTIONS.map(([id]) => id as string);
+  const problems = [...(v.problems ?? [])].sort(
+    (a, b) => order.indexOf(sectionOf(a.split(':')[0])!) - order.indexOf(sectionOf(b.split(':')[0])!),
+  );
+  const e = formErrors('wizard', problems, fieldSpecs(f));
   const zones =
     ZONES.includes(value(f, 'timeZone')) || !value(f, 'timeZone') ? ZONES : [value(f, 'timeZone'), ...ZONES];
   return html`<p>
@@ -434,6 +441,7 @@ export function wizardPage(v: WizardView): Html {
       field; nothing you typed is lost. Engineers can also
       <a href="/launch">paste a config (YAML or JSON)</a>.
     </p>
+    <link rel="stylesheet" href="/static/wizard.css" />
     ${startForm(v)} ${errorSummary(e)}
     <nav aria-label="Sections of the form">
       <ul class="jump">
@@ -483,6 +491,12 @@ export function wizardPage(v: WizardView): Html {
     </form>
     <script src="/static/wizard.js"></script>`;
 }
+
+/** The form's rows lay their fields side by side where there is room. */
+export const WIZARD_CSS = `.cols{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-start}
+.cols>legend{width:100%}.cols>.field{flex:1 1 14em;min-width:0}
+.cols input,.cols select{width:100%}
+ul.jump{display:flex;flex-wrap:wrap;gap:4px 18px;padding-left:0;list-style:none}`;
 
 function sectionOf(name: string | undefined): string | undefined {
   if (!name) return undefined;

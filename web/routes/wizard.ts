@@ -9,7 +9,7 @@ import type { LaunchConfig } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
 import { collaborativesOf, csrfToken, mayLaunch, type User } from '../auth';
 import { problemsOf, type Form, type WebContext } from '../context';
-import { wizardPage, WIZARD_JS } from '../pages/wizard';
+import { wizardPage, WIZARD_CSS, WIZARD_JS } from '../pages/wizard';
 
 const PATH = '/launch/wizard';
 const CHECKED = 'checked';
@@ -42,6 +42,7 @@ export function registerWizard(
   }
 
   app.get('/static/wizard.js', (_q, r) => r.type('application/javascript').send(WIZARD_JS));
+  app.get('/static/wizard.css', (_q, r) => r.type('text/css').send(WIZARD_CSS));
 
   app.get<{ Querystring: { from?: string; announcement?: string } }>(PATH, async (req, reply) => {
     const l = await launcher(req, reply);
