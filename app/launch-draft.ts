@@ -70,9 +70,19 @@ const list = (f: DraftFields, name: string): string[] => {
   return (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
 };
 
-/** How many rows of a list the form holds: one past the last row with a field, at least MIN_ROWS. */
+/** The fields that make a row filled in (a select always holds a value, so it does not count). */
+const TYPED: Record<ListName, string> = {
+  coordinators: 'name|email',
+  faculty: 'name|email',
+  'schedule.informationalCalls': 'start|durationMinutes|link',
+  'schedule.learningSessions': 'start|end|venue',
+  'schedule.consultation': 'first|everyDays|durationMinutes|link',
+  'metrics.measures': 'key|name|min|max|target',
+};
+
+/** How many rows of a list the form holds: `extra` past the last row typed in, at least MIN_ROWS. */
 export function rowCount(f: DraftFields, name: ListName, extra = EXTRA_ROWS[name]): number {
-  const re = new RegExp(`^${name.replace(/\./g, '\\.')}\\[(\\d+)\\]\\.`);
+  const re = new RegExp(`^${name.replace(/\./g, '\\.')}\\[(\\d+)\\]\\.(${TYPED[name]})$`);
   let last = -1;
   for (const [k, v] of Object.entries(f)) {
     const m = re.exec(k);

@@ -8,6 +8,7 @@ import {
   exampleFields,
   fieldsFromConfig,
   readLaunchText,
+  rowCount,
   shiftedCopy,
   withScheduleDefaults,
   type DraftFields,
@@ -174,5 +175,18 @@ describe('YAML slips in words', () => {
     ['a: 1\na: 2\n', 'line 2: this field is given twice'],
   ])('%j → %s', (source, words) => {
     expect(problemsOfText(source)[0]).toContain(words);
+  });
+});
+
+describe('rows offered', () => {
+  it('one blank row past the last typed in; a select alone does not fill a row', () => {
+    const f: DraftFields = {
+      'metrics.measures[4].name': 'Fifth',
+      'metrics.measures[5].type': 'count',
+      'metrics.measures[5].required': 'yes',
+    };
+    expect(rowCount(f, 'metrics.measures')).toBe(6);
+    expect(rowCount({}, 'metrics.measures')).toBe(4);
+    expect(rowCount({ 'schedule.learningSessions[2].venue': 'x' }, 'schedule.learningSessions')).toBe(3);
   });
 });
