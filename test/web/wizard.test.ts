@@ -166,6 +166,7 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     expect(await page.inputValue('#f-title')).toBe(earlier.title);
     expect(await page.inputValue('#f-schedule-announcement')).toBe('2031-05-05T09:00');
     expect(await page.inputValue('#f-slug')).toBe('');
+    expect(await page.textContent('.notice')).toContain(`A copy of ${earlier.title}`);
     await check(page, 'wizard-from-copy');
 
     // ---- a blank form, filled in by a person -------------------------------------------------------

@@ -29,6 +29,8 @@ export interface WizardView {
   review?: LaunchConfig;
   sites: SiteDoc[];
   known: { coordinators: Person[]; faculty: Person[] };
+  /** Where the form started from, when not blank ("A copy of …"). */
+  notice?: string;
   /** Earlier collaboratives one may copy: slug and title. */
   earlier: { slug: string; title: string }[];
 }
@@ -442,7 +444,8 @@ export function wizardPage(v: WizardView): Html {
       <a href="/launch">paste a config (YAML or JSON)</a>.
     </p>
     <link rel="stylesheet" href="/static/wizard.css" />
-    ${startForm(v)} ${errorSummary(e)}
+    ${startForm(v)} ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+    ${errorSummary(e)}
     <nav aria-label="Sections of the form">
       <ul class="jump">
         ${SECTIONS.map(

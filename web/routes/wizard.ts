@@ -51,12 +51,18 @@ export function registerWizard(
     let fields: ops.DraftFields =
       (flash.values as ops.DraftFields | undefined) ?? ops.blankLaunchFields(l.user.email);
     let startProblems: string[] | undefined;
+    let notice: string | undefined;
     const from = typeof req.query.from === 'string' ? req.query.from : '';
     try {
-      if (from === 'example') fields = ops.exampleLaunchFields();
-      else if (from.startsWith('copy:')) {
+      if (from === 'example') {
+        fields = ops.exampleLaunchFields();
+        notice = 'The example collaborative: change what differs, then check.';
+      } else if (from.startsWith('copy:')) {
         const doc = l.docs.find((d) => d.slug === from.slice(5));
-        if (doc) fields = ops.copiedLaunchFields(doc, String(req.query.announcement ?? ''));
+        if (doc) {
+          fields = ops.copiedLaunchFields(doc, String(req.query.announcement ?? ''));
+          notice = `A copy of ${doc.config.title}, every date moved with its announcement. Give it a short name of its own.`;
+        }
       }
     } catch (err) {
       startProblems = problemsOf(err).problems;
@@ -79,6 +85,7 @@ export function registerWizard(
         fields,
         problems: flash.form === 'wizard' ? flash.problems : undefined,
         startProblems,
+        notice,
         review,
         sites,
         known: l.known,
