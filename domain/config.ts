@@ -4,7 +4,7 @@
  * returns them as UTC instants, which is what the workflow sleeps until.
  */
 import { z } from 'zod';
-import { formatIssues, parseOrThrow } from './errors';
+import { formatIssues, ValidationError } from './errors';
 import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
@@ -218,7 +218,9 @@ export function launchConfigProblems(input: unknown): string[] {
 
 /** Parses and validates; throws a ValidationError listing every bad field. */
 export function parseLaunchConfig(input: unknown): LaunchConfig {
-  return parseOrThrow(launchConfigSchema, input, 'the launch config');
+  const r = launchConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  throw new ValidationError('the launch config', launchConfigProblems(input));
 }
 
 export { workflowIdFor } from './common';

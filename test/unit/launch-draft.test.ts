@@ -190,3 +190,25 @@ describe('rows offered', () => {
     expect(rowCount({ 'schedule.learningSessions[2].venue': 'x' }, 'schedule.learningSessions')).toBe(3);
   });
 });
+
+describe('a config with mistakes in its fields and its schedule', () => {
+  it('is refused with every problem at once, by the CLI’s parser too', () => {
+    const bad = YAML.parse(EXAMPLE);
+    bad.title = '';
+    bad.coordinators[0].email = 'nobody@';
+    bad.metrics.measures[0].type = 'number';
+    bad.schedule.applicationsOpen = '2027-03-05';
+    let problems: string[] = [];
+    try {
+      parseLaunchConfig(bad);
+    } catch (err) {
+      problems = (err as ValidationError).problems;
+    }
+    expect(problems).toEqual([
+      'title: a title is required',
+      'coordinators[0].email: not a valid email address',
+      'metrics.measures[0].type: type is count, percentage, yesno or text',
+      'schedule.applicationsClose: applications must close after they open',
+    ]);
+  });
+});
