@@ -20,3 +20,5 @@ export * from './exports';
 export * from './personal-feed';
 export * from './email-failures';
 export * from './final-report';
+export * from './launch-draft';
+export * from './launch-start';

@@ -4,7 +4,7 @@
  * returns them as UTC instants, which is what the workflow sleeps until.
  */
 import { z } from 'zod';
-import { parseOrThrow } from './errors';
+import { formatIssues, ValidationError } from './errors';
 import { emailSchema, personNameSchema, siteSelectionSchema } from './common';
 import { DAY, scheduleProblems, type Schedule } from './schedule';
 import { metricsConfigSchema } from './metrics';
@@ -200,9 +200,31 @@ function checkSchedule(c: LaunchConfig, ctx: z.RefinementCtx): void {
 
 export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefine(checkSchedule);
 
+/**
+ * The schedule's part of a config alone, with its cross-field rules: the whole schema's superRefine
+ * runs only once every field passes, so without this a wrong close date shows only after a wrong
+ * email is fixed.
+ */
+const scheduleAloneSchema = rawConfigSchema
+  .pick({ timeZone: true, learningSessionCount: true, scheduleChecks: true, timeScale: true, schedule: true })
+  .strip()
+  .transform((raw, ctx) => normalise(raw as Raw, ctx))
+  .superRefine(checkSchedule);
+
+/** Every problem of a config at once, as `path: message` lines: the schema's and the schedule's rules. */
+export function launchConfigProblems(input: unknown): string[] {
+  const whole = launchConfigSchema.safeParse(input);
+  if (whole.success) return [];
+  const schedule = scheduleAloneSchema.safeParse(input);
+  const issues = [...whole.error.issues, ...(schedule.success ? [] : schedule.error.issues)];
+  return [...new Set(formatIssues(new z.ZodError(issues)))];
+}
+
 /** Parses and validates; throws a ValidationError listing every bad field. */
 export function parseLaunchConfig(input: unknown): LaunchConfig {
-  return parseOrThrow(launchConfigSchema, input, 'the launch config');
+  const r = launchConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  throw new ValidationError('the launch config', launchConfigProblems(input));
 }
 
 export { workflowIdFor } from './common';

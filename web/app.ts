@@ -25,6 +25,7 @@ import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
 import { registerReport } from './routes/report';
 import { registerSignin } from './routes/signin';
+import { registerWizard } from './routes/wizard';
 
 export { problemsOf, type WebDeps } from './context';
 
@@ -159,7 +160,8 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   registerSignin(app, ctx);
   registerPublic(app, ctx);
-  const { launchFromText } = registerCoordination(app, ctx);
+  const { launchFromText, ...launching } = registerCoordination(app, ctx);
+  registerWizard(app, ctx, launching);
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
   registerReport(app, ctx);

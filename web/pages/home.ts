@@ -46,7 +46,7 @@ export interface DashboardRow {
 }
 
 export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: boolean, admin = false): Html {
-  return html`${mayLaunch ? html`<p><a href="/launch">Launch a collaborative</a></p>` : ''}
+  return html`${mayLaunch ? html`<p><a href="/launch/wizard">Launch a collaborative</a> (a form, step by step)</p>` : ''}
   ${admin ? html`<p><a href="/directory">Network directory: sites and PIs</a></p>` : ''}
   ${
     rows.length
@@ -87,7 +87,8 @@ export function launchPage(o: { csrf: string; text?: string; problems?: string[]
     o.problems?.map((p) => `config: ${p}`),
     [{ name: 'config', label: 'Config' }],
   );
-  return html`<p>
+  return html`<p>Not an engineer? <a href="/launch/wizard">Launch with the step-by-step form</a> instead.</p>
+    <p>
       Paste the launch config (YAML or JSON, as for <code>npm run lc -- launch</code>) or choose its file. You
       must be one of its coordinators.
     </p>

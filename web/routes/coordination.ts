@@ -4,7 +4,6 @@
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CollaborativeDoc } from '../../app';
 import * as ops from '../../app';
-import { launchConfigSchema } from '../../domain/config';
 import { ValidationError } from '../../domain/errors';
 import { ACTION_PATH, ACTION_ROLES, runAction, type ActionName } from '../actions';
 import { collaborativesOf, csrfToken, LAUNCHERS, mayLaunch, rolesIn, type Role, type User } from '../auth';
@@ -113,15 +112,12 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
   async function launchFromText(text: string, user: User): Promise<string> {
     if (!text.trim())
       throw new ValidationError('the launch config', ['config: paste the config or choose its file']);
-    let input: unknown;
-    try {
-      input = ops.parseStructuredText(text, 'the launch config');
-    } catch (err) {
-      // The YAML parser throws (rather than lists) on an alias bomb or an unresolved alias.
-      if (err instanceof ValidationError) throw err;
-      throw new ValidationError('the launch config', [`config: ${(err as Error).message}`]);
-    }
-    const config = ops.validate(launchConfigSchema, input, 'the launch config');
+    return launchInput(ops.readLaunchText(text), user);
+  }
+
+  /** Checks a config (every problem at once), then launches it; the user must coordinate it (or administer). */
+  async function launchInput(input: unknown, user: User): Promise<string> {
+    const config = ops.checkedLaunchConfig(input);
     if (!user.admin && !config.coordinators.some((c) => c.email === user.email))
       throw new ValidationError('the launch config', [
         `coordinators: add yourself (${user.email}) as a coordinator to launch it`,
@@ -168,5 +164,5 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       }
     });
   }
-  return { launchFromText };
+  return { launchFromText, launchInput, notAllowedToLaunch };
 }
