@@ -18,6 +18,7 @@ import { html, PAGE_JS, SITE_CSS } from './html';
 import { loggerOptions, logRequest, registerRequestLog } from './request-log';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
+import { registerCommunity } from './routes/community';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
 import { registerExports } from './routes/exports';
@@ -162,6 +163,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
   registerDirectory(app, ctx);
+  registerCommunity(app, ctx);
 
   registerApi(app, {
     deps,
