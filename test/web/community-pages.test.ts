@@ -12,6 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findCommunity } from '../../app';
 import { upsertSites } from '../../store/sites';
 import { communityStatusQuery } from '../../workflows';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
@@ -158,7 +159,7 @@ describe('a Learning Community launched and run from the web (real stack, headle
     await admin.fill('#f-facilitators-0--email', 'not-an-email');
     await admin.check('input[name=sitesMode][value=some]');
     await admin.check('input[name=sites][value=bayview]');
-    await admin.fill('#f-start', local(t0 - 10 * minute));
+    await admin.fill('#f-start', local(t0 + minute)); // after the launch: announced, then started
     await admin.fill('#f-end', local(t0 - 20 * minute)); // before the start
     await admin.selectOption('#f-meetings-0--kind', 'remote');
     await admin.fill('#f-meetings-0--first', local(firstMeeting));
@@ -212,6 +213,27 @@ describe('a Learning Community launched and run from the web (real stack, headle
       'Bayview Child Trauma Center',
     );
     await check(facilitator, 'community-member');
+    // What `lc lcom join` and `leave` do: a member added by hand (a bad address first), then removed.
+    await facilitator.fill('#f-name', 'Marcus Lee');
+    await facilitator.fill('#f-email', 'marcus.lee@bayview');
+    await press(facilitator, 'Add the member');
+    await expectProblem(facilitator, 'f-email', /not a valid email address/);
+    expect(await facilitator.inputValue('#f-name')).toBe('Marcus Lee');
+    await check(facilitator, 'community-add-member-error');
+    await facilitator.fill('#f-email', 'marcus.lee@bayview.example.org');
+    await facilitator.selectOption('#f-siteId', 'bayview');
+    await press(facilitator, 'Add the member');
+    await facilitator.getByText('Added marcus.lee@bayview.example.org').waitFor();
+    await mailTo('marcus.lee@bayview.example.org', /^Welcome to the /);
+    await press(facilitator, 'Remove Marcus Lee');
+    await facilitator.getByText('Removed marcus.lee@bayview.example.org').waitFor();
+    expect(await facilitator.textContent('#members')).toMatch(
+      /Former members \(1\)[\s\S]*Marcus Lee[\s\S]*left/,
+    );
+    await check(facilitator, 'community-member-removed');
+    // Nobody signed in: the sign-in page; an unknown community: the refusal a stranger's gets.
+    expect((await web.call({ url: `/communities/${SLUG}` })).headers.get('location')).toBe('/signin');
+    expect((await admin.goto(`${base}/communities/nowhere`))!.status()).toBe(403);
 
     // ---- the first meeting, once it has begun: attendance (nobody ticked first), then the summary ---
     await waitFor(
@@ -229,11 +251,12 @@ describe('a Learning Community launched and run from the web (real stack, headle
     await press(facilitator, 'Record the attendance');
     await facilitator.getByText('Attendance of meeting 1 recorded: 1 present.').waitFor();
     expect(await facilitator.textContent('[data-testid=present]')).toContain(MEMBER);
-    expect(await facilitator.isChecked(`input[name=emails][value="${MEMBER}"]`)).toBe(true);
+    // Recorded: no longer offered (attendance adds to what was recorded).
+    expect(await facilitator.locator(`input[name=emails][value="${MEMBER}"]`).count()).toBe(0);
     const summary = 'We mapped where consent forms go missing, and agreed to try a one-page form.';
     await facilitator.fill('#f-text', summary);
     await press(facilitator, 'Send the summary');
-    await facilitator.getByText('Summary of meeting 1 sent to 1 members.').waitFor();
+    await facilitator.getByText('Summary of meeting 1 sent to 1 member.').waitFor();
     expect(await facilitator.textContent('[data-testid=summary]')).toBe(summary);
     expect(await facilitator.locator('#f-text').count()).toBe(0); // sent once: no second form
     await check(facilitator, 'meeting-summary-sent');
@@ -241,6 +264,9 @@ describe('a Learning Community launched and run from the web (real stack, headle
     expect(sent.parsed.text).toContain('one-page form');
 
     // ---- a share, added for the member, shown on the community's page ---------------------------
+    await waitFor('the community to have started', async () =>
+      (await findCommunity(h.db, SLUG))?.phase === 'active' ? true : undefined,
+    );
     await facilitator.goto(`${base}/communities/${SLUG}#shares`);
     await facilitator.selectOption('#f-by', MEMBER);
     await facilitator.selectOption('#f-kind', 'solution');
@@ -248,6 +274,7 @@ describe('a Learning Community launched and run from the web (real stack, headle
     await facilitator.fill('#f-text', 'Parents return a single page far more often than five.');
     await press(facilitator, 'Add the share');
     await facilitator.getByText('Shared (solution #1): it goes out in the next digest.').waitFor();
+    expect(await facilitator.textContent('[data-testid=phase]')).toBe('active');
     const shared = facilitator.locator('[data-share="1"]');
     expect(await shared.textContent()).toMatch(/A one-page consent form[\s\S]*solution[\s\S]*priya\.shah/);
     // The past meeting's row says what was recorded.
@@ -256,7 +283,12 @@ describe('a Learning Community launched and run from the web (real stack, headle
     );
     await check(facilitator, 'community-shared');
     const after = await env.client.workflow.getHandle(`lcom/${SLUG}`).query(communityStatusQuery);
-    expect(after).toMatchObject({ members: 1, summaries: [0], shares: { solution: 1, total: 1 } });
+    expect(after).toMatchObject({
+      members: 1,
+      formerMembers: 1,
+      summaries: [0],
+      shares: { solution: 1, total: 1 },
+    });
 
     expect(findings).toEqual([]);
   }, 900_000);

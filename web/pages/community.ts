@@ -25,7 +25,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : typeof v === 'string' ? [v] : []);
 
 export const COORDINATOR_ROWS = 2;
-export const FACILITATOR_ROWS = 4;
+export const FACILITATOR_ROWS = 3;
 export const MEETING_ROWS = 3;
 const PERSON_KEYS = ['name', 'email'];
 const MEETING_KEYS = ['kind', 'first', 'everyDays', 'durationMinutes', 'venue', 'link'];
@@ -133,6 +133,8 @@ export const LAUNCH_FIELDS: FieldSpec[] = [
   ]),
   { name: 'digestEveryDays', label: 'Digest every' },
 ];
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const when = (at: string | Date, zone: string) =>
   formatInZone(at instanceof Date ? at.toISOString() : at, zone);
@@ -374,7 +376,7 @@ export function communityPage(v: CommunityView, roles: CommunityRole[], csrf: st
     ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
     <p>
       A Learning Community on ${c.topic}. <span data-testid="phase">${v.doc.phase}</span> · from
-      ${when(c.start, zone)} to ${when(c.end, zone)} (${zone}) · your role: ${roles.join(' and ')}
+      ${when(c.start, zone)} to ${when(c.end, zone)} · your role: ${roles.join(' and ')}
     </p>
     <nav aria-label="Sections">
       <a href="#members">Members</a> · <a href="#meetings">Meetings</a> · <a href="#shares">Shares</a>
@@ -382,8 +384,8 @@ export function communityPage(v: CommunityView, roles: CommunityRole[], csrf: st
     <section id="members">
       <h2>Members (${v.members.length})</h2>
       <p>
-        Announced to ${v.doc.announcedTo ? `${v.doc.announcedTo.length} sites` : 'no site yet'}; each PI's
-        email carries the link their people join with.
+        Announced to ${v.doc.announcedTo ? plural(v.doc.announcedTo.length, 'site') : 'no site yet'}; each
+        PI's email carries the link their people join with.
       </p>
       ${v.members.length ? membersTable('Members', v.members, v, csrf) : html`<p>No one has joined yet.</p>`}
       ${
@@ -488,15 +490,15 @@ export function meetingPage(
   const facilitator = roles.includes('facilitator');
   const att = errorsFor(flash, 'attendance', ATTENDANCE_FIELDS);
   const sum = errorsFor(flash, 'summary', SUMMARY_FIELDS);
-  const present = new Set(flash.form === 'attendance' ? list(flash.values?.emails) : m.present);
-  // Whoever was recorded present stays listed, even once they have left.
-  const people = [...v.members, ...v.former.filter((f) => m.present.includes(f.email))];
+  const ticked = new Set(flash.form === 'attendance' ? list(flash.values?.emails) : []);
+  // Attendance adds to what was recorded: the form lists the members not yet recorded present.
+  const people = v.members.filter((p) => !m.present.includes(p.email));
   const base = `/communities/${v.doc.slug}/meetings/${m.n + 1}`;
   return html`${errorSummary(flash.form === 'attendance' ? att : flash.form === 'summary' ? sum : undefined)}
     ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
     <p>
       ${m.kind === 'in-person' ? `In person at ${m.venue ?? 'the venue'}` : html`Remote${m.link ? html`: <span class="wrap">${m.link}</span>` : ''}`},
-      ${when(m.start, zone)} to ${when(m.end, zone)} (${zone}).
+      ${when(m.start, zone)} to ${when(m.end, zone)}.
     </p>
     <section id="attendance">
       <h2>Attendance</h2>
@@ -518,13 +520,15 @@ export function meetingPage(
                         options: people.map((p) => ({
                           value: p.email,
                           label: `${p.name} (${p.email})`,
-                          checked: present.has(p.email),
+                          checked: ticked.has(p.email),
                         })),
                       })}
                       <button>Record the attendance</button>
                     </form>`
                   : facilitator
-                    ? html`<p>No one has joined the community yet.</p>`
+                    ? html`<p>
+                        ${v.members.length ? 'Every member is recorded present.' : 'No one has joined the community yet.'}
+                      </p>`
                     : html`<p>Attendance is taken by the community's facilitators.</p>`
               }`
       }

@@ -16,6 +16,7 @@ import {
   communityPage,
   compactLaunchForm,
   meetingPage,
+  plural,
 } from '../pages/community';
 
 export const COMMUNITY_LAUNCHERS =
@@ -197,11 +198,11 @@ export function registerCommunity(app: FastifyInstance, ctx: WebContext) {
       email: text(b.email).trim(),
       ...(text(b.siteId) ? { siteId: text(b.siteId) } : {}),
     });
-    return `Added ${r.email}: they are sent a welcome email. ${r.members} members.`;
+    return `Added ${r.email}: they are sent a welcome email. ${plural(r.members, 'member')} now.`;
   });
   action('/communities/:slug/members/leave', 'leave', home, async (slug, b) => {
     const r = await ops.leaveCommunity(client, slug, { email: text(b.email) });
-    return `Removed ${r.email}: they hear nothing more from the community. ${r.members} members.`;
+    return `Removed ${r.email}: they hear nothing more from the community. ${plural(r.members, 'member')} now.`;
   });
   action('/communities/:slug/shares', 'share', home, async (slug, b) => {
     const r = await ops.shareWithCommunity(client, slug, {
@@ -222,6 +223,6 @@ export function registerCommunity(app: FastifyInstance, ctx: WebContext) {
   });
   action('/communities/:slug/meetings/:n/summary', 'summary', meeting, async (slug, b, by, p) => {
     const r = await ops.recordMeetingSummary(client, slug, { meeting: index(p.n), text: text(b.text), by });
-    return `Summary of meeting ${r.meeting + 1} sent to ${r.sentTo} members.`;
+    return `Summary of meeting ${r.meeting + 1} sent to ${plural(r.sentTo, 'member')}.`;
   });
 }
