@@ -1,7 +1,7 @@
 /** The use cases of a Learning Community: launch, joining and leaving, sharing, meetings, status. */
 import { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
-import { parseCommunityConfig } from '../domain/community';
+import { communityWorkflowId, parseCommunityConfig, type CommunityConfig } from '../domain/community';
 import { ValidationError } from '../domain/errors';
 import {
   joinSchema,
@@ -11,7 +11,7 @@ import {
   shareSchema,
 } from '../domain/inputs';
 import { communityMeetings, ms, type Meeting } from '../domain/schedule';
-import { findProgramme } from '../store/collaboratives';
+import { findProgramme, recordProgramme } from '../store/collaboratives';
 import { membersAt, type CommunityDoc, type MemberDoc, type ShareDoc } from '../store/community';
 import { COLLECTIONS } from '../store/db';
 import {
@@ -142,22 +142,21 @@ export async function launchCommunityBy(
   const coordinators = (input as { coordinators?: { email?: unknown }[] } | undefined)?.coordinators ?? [];
   const mine = launcher.admin || coordinators.some((c) => c.email === launcher.email);
   let problems: string[] = [];
+  let config: CommunityConfig | undefined;
   try {
-    parseCommunityConfig(input);
+    config = parseCommunityConfig(input);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     problems = err.problems;
   }
   if (!mine) problems.push(`coordinators: add yourself (${launcher.email}) as a coordinator to launch it`);
-  if (problems.length) throw new ValidationError('the community config', problems);
+  if (!config || problems.length) throw new ValidationError('the community config', problems);
   const workflowId = await launchCommunity(client, db, taskQueue, input);
-  // The workflow records itself in its first activity; waiting for it lets its page show at once.
-  for (let i = 0; i < 100 && !(await findProgramme(db, COLLECTIONS.communities, slugOf(input))); i++)
-    await new Promise((r) => setTimeout(r, 100));
+  // The workflow records itself in its first activity; recording here too (the same idempotent
+  // upsert) lets its page show at once.
+  await recordProgramme(db, COLLECTIONS.communities, config, communityWorkflowId(config.slug));
   return workflowId;
 }
-
-const slugOf = (input: unknown) => String((input as { slug?: unknown }).slug);
 
 export interface CommunityMeetingView extends Meeting {
   /** Numbered from 0 in time order, as the workflow numbers them. */

@@ -139,8 +139,15 @@ export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' :
 const when = (at: string | Date, zone: string) =>
   formatInZone(at instanceof Date ? at.toISOString() : at, zone);
 
+/** A list's problems as a whole ("name at least one facilitator"), where its summary link leads. */
+function groupErrors(name: string, e: FormErrors): Html {
+  return html`<div id="f-${name}" tabindex="-1">
+    ${e.of(name).length ? html`<p class="field-error" id="f-${name}-error">${e.of(name).join(' ')}</p>` : ''}
+  </div>`;
+}
+
 function personRows(prefix: string, n: number, who: string, v: Form, e: FormErrors): Html {
-  return html`${[...Array(n).keys()].map(
+  return html`${groupErrors(prefix, e)}${[...Array(n).keys()].map(
     (i) =>
       html`<fieldset>
         <legend>${who} ${i + 1}${i ? ' (optional)' : ''}</legend>
@@ -258,9 +265,8 @@ export function communityLaunchPage(o: {
         ${textField({ name: 'end', label: 'End', type: 'datetime-local', value: v.end, errors: e })}
       </section>
       <section>
-        <h2 id="f-meetings">Meetings</h2>
-        ${e.of('meetings').length ? html`<p class="field-error" id="f-meetings-error">${e.of('meetings').join(' ')}</p>` : ''}
-        ${meetingRows(v, e)}
+        <h2>Meetings</h2>
+        ${groupErrors('meetings', e)} ${meetingRows(v, e)}
         ${textField({
           name: 'digestEveryDays',
           label: 'Digest every (days)',
