@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { personSchema, programmeFields, recurringSchema } from './config';
-import { parseOrThrow } from './errors';
+import { formatIssues, parseOrThrow, ValidationError } from './errors';
 import { ms, type CommunitySchedule, type MeetingSeries } from './schedule';
 import { dateInputSchema, instantReader, repeatEveryDays } from './time';
 
@@ -115,9 +115,27 @@ function checkDates(c: CommunityConfig, ctx: z.RefinementCtx): void {
 
 export const communityConfigSchema = rawCommunitySchema.transform(normalise).superRefine(checkDates);
 
-/** Parses and validates; throws a ValidationError listing every bad field. */
+/**
+ * The dates alone, with their cross-field rules: zod runs those only once every field reads, so
+ * a config with a bad title would hide that it ends before it starts.
+ */
+const datesSchema = rawCommunitySchema
+  .pick({ timeZone: true, announcement: true, start: true, end: true, meetings: true })
+  .strip()
+  .transform((raw, ctx) => normalise(raw as Raw, ctx))
+  .superRefine(checkDates);
+
+/** Parses and validates; throws a ValidationError listing every bad field, date rules included. */
 export function parseCommunityConfig(input: unknown): CommunityConfig {
-  return parseOrThrow(communityConfigSchema, input, 'the community config');
+  try {
+    return parseOrThrow(communityConfigSchema, input, 'the community config');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const r = datesSchema.safeParse(input);
+    const more = r.success ? [] : formatIssues(r.error).filter((p) => !err.problems.includes(p));
+    if (!more.length) throw err;
+    throw new ValidationError(err.what, [...err.problems, ...more]);
+  }
 }
 
 export function communityWorkflowId(slug: string): string {

@@ -18,6 +18,7 @@ import { html, PAGE_JS, SITE_CSS } from './html';
 import { loggerOptions, logRequest, registerRequestLog } from './request-log';
 import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
+import { registerCommunity } from './routes/community';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
 import { registerExports } from './routes/exports';
@@ -166,6 +167,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerExports(app, ctx);
   registerReport(app, ctx);
   registerDirectory(app, ctx);
+  registerCommunity(app, ctx);
 
   registerApi(app, {
     deps,

@@ -9,6 +9,7 @@ import type { Db } from 'mongodb';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   collaborativesNaming,
+  communitiesNaming,
   recordSignin,
   signinState,
   spendSigninRecord,
@@ -96,11 +97,11 @@ export function mayLaunch(user: User, mine: { role: Role }[]): boolean {
   return user.admin || mine.some((c) => c.role === 'coordinator');
 }
 
-/** Whether a sign-in link may be sent: the address is an administrator, or has a role somewhere. */
+/** Whether a sign-in link may be sent: the address is an administrator, or has a role somewhere (a community's too). */
 export async function maySignIn(db: Db, email: string, admins: string[]): Promise<boolean> {
   if (admins.includes(email)) return true;
   const probe: User = { email, nonce: '', admin: false };
-  return (await collaborativesOf(db, probe)).length > 0;
+  return (await collaborativesOf(db, probe)).length > 0 || (await communitiesNaming(db, email)).length > 0;
 }
 
 /** A one-time sign-in link's token, recorded so it can be spent once. */

@@ -66,7 +66,8 @@ textarea{width:100%}button{font:inherit;padding:6px 14px;margin:6px 0}
 figure{margin:12px 0;max-width:100%}figure svg{max-width:100%;height:auto}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.legend li,figcaption,.signals{overflow-wrap:anywhere;min-width:0}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 dl.explain dt{font-weight:600}dl.explain dd{margin:0 0 8px 0}
-code,.wrap{overflow-wrap:anywhere}`;
+code,.wrap{overflow-wrap:anywhere}
+input[type=url],input[type=datetime-local]{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}input[type=url]{width:24em}`;
 
 export interface PageUser {
   email: string;

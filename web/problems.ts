@@ -43,6 +43,8 @@ const PATH = /^([A-Za-z_$][\w$-]*(?:\.[\w$-]+|\[\d+\])*): ([\s\S]+)$/;
 /** Shared words for what zod says without a message of ours. */
 function words(message: string): string {
   if (message === 'required' || message === 'Required') return 'fill this in';
+  // A number field holding words (zod's own message names types, not what to do).
+  if (/^Expected number, received (string|nan)$/.test(message)) return 'write a number';
   return message;
 }
 

@@ -77,6 +77,29 @@ describe('community config', () => {
     expect(problemsOf(backwards)).toContain('end: the community must end after it starts');
   });
 
+  it('lists the date rules with the other problems, not only once the rest reads', () => {
+    const bad = example();
+    bad.title = '';
+    bad.facilitators[0].email = 'nope';
+    bad.end = '2027-02-01';
+    bad.meetings[1].first = '2027-02-15';
+    expect(problemsOf(bad)).toEqual([
+      'title: a title is required',
+      'facilitators[0].email: not a valid email address',
+      'end: the community must end after it starts',
+      'meetings[0].first: the first meeting must come before the end date',
+      'meetings[1].first: meetings take place once the community has started',
+    ]);
+    // A bad meeting is named once, though both passes read it.
+    const meeting = example();
+    meeting.title = '';
+    meeting.meetings[0].kind = 'hybrid';
+    expect(problemsOf(meeting)).toEqual([
+      'title: a title is required',
+      'meetings[0].kind: kind is in-person or remote',
+    ]);
+  });
+
   it('derives the agenda: invitations a week before (never before the announcement), reminders, digests', () => {
     const raw = example();
     raw.meetings[1].first = '2027-03-01T12:00'; // the first meeting comes four weeks after the announcement…

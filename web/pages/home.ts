@@ -1,5 +1,5 @@
 /** Sign-in, the coordinator's and faculty's list of collaboratives, and the launch form. */
-import { currentSchedule, type CollaborativeDoc } from '../../app';
+import { currentSchedule, type CollaborativeDoc, type CommunityDoc } from '../../app';
 import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/schedule';
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
@@ -45,8 +45,22 @@ export interface DashboardRow {
   accepted: number;
 }
 
-export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: boolean, admin = false): Html {
+/** A Learning Community on the dashboard: the person's role in it and its members now. */
+export interface CommunityRow {
+  doc: CommunityDoc;
+  roles: string[];
+  members: number;
+}
+
+export function dashboardPage(
+  rows: DashboardRow[],
+  now: number,
+  mayLaunch: boolean,
+  admin = false,
+  communities: CommunityRow[] = [],
+): Html {
   return html`${mayLaunch ? html`<p><a href="/launch/wizard">Launch a collaborative</a> (a form, step by step)</p>` : ''}
+  ${mayLaunch ? html`<p><a href="/communities/new">Launch a Learning Community</a></p>` : ''}
   ${admin ? html`<p><a href="/directory">Network directory: sites and PIs</a></p>` : ''}
   ${
     rows.length
@@ -77,7 +91,37 @@ export function dashboardPage(rows: DashboardRow[], now: number, mayLaunch: bool
           </table>`,
         )
       : html`<p>You have no role in any collaborative yet.</p>`
-  }`;
+  }
+  ${communities.length ? communitiesTable(communities) : ''}`;
+}
+
+function communitiesTable(rows: CommunityRow[]): Html {
+  return html`<h2>Your Learning Communities</h2>
+    ${scroll(
+      'Your Learning Communities',
+      html`<table id="communities">
+        <tr>
+          <th>Community</th>
+          <th>Your role</th>
+          <th>Phase</th>
+          <th>Dates</th>
+          <th>Members</th>
+        </tr>
+        ${rows.map(
+          (r) =>
+            html`<tr data-community="${r.doc.slug}">
+              <td><a href="/communities/${r.doc.slug}">${r.doc.config.title}</a></td>
+              <td>${r.roles.join(' and ')}</td>
+              <td>${r.doc.phase}</td>
+              <td>
+                ${formatInZone(r.doc.config.start, r.doc.config.timeZone)} to
+                ${formatInZone(r.doc.config.end, r.doc.config.timeZone)}
+              </td>
+              <td>${r.members}</td>
+            </tr>`,
+        )}
+      </table>`,
+    )}`;
 }
 
 export function launchPage(o: { csrf: string; text?: string; problems?: string[] }): Html {

@@ -62,7 +62,7 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       reply,
       200,
       'Your collaboratives',
-      html`${dashboardPage(rows, now(), mayLaunch(user, mine), user.admin)}
+      html`${dashboardPage(rows, now(), mayLaunch(user, mine), user.admin, await ops.communitiesOf(db, user, now()))}
       ${rows.length ? calendarSection(ctx.feedUrl(user.email)) : ''}`,
       user,
     );

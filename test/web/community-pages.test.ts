@@ -1,0 +1,295 @@
+/// <reference lib="dom" />
+/**
+ * A Learning Community launched and run from the web, in headless Chromium against the real stack
+ * (Temporal dev server, FerretDB, an SMTP sink, the worker and the web app): an administrator
+ * launches it through the form (a first submit with mistakes, each shown beside its field, what was
+ * typed kept); a member joins through the link in the PI's announcement; a facilitator signs in,
+ * sees it on the dashboard, takes the first meeting's attendance (nobody ticked first) and sends
+ * its summary (which reaches the member), and adds a share. Every page at 1280 and 390 px:
+ * axe-clean, no sideways scroll, a screenshot in .data/screenshots/community/.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { findCommunity } from '../../app';
+import { upsertSites } from '../../store/sites';
+import { communityStatusQuery } from '../../workflows';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { exampleSites, piOf } from '../helpers/people';
+import type { ReceivedMail } from '../helpers/smtp-sink';
+import { waitFor } from '../helpers/wait';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
+
+const ROOT = path.join(__dirname, '../..');
+const SHOTS = path.join(ROOT, '.data/screenshots/community');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const KEY = 'community-pages-signing-key-'.padEnd(48, 'c');
+const ADMIN = 'admin.lcom@network.example.org';
+const FACILITATOR = 'facilitator.lcom@faculty.example.org';
+const MEMBER = 'priya.shah@bayview.example.org';
+const SLUG = 'lcom-pages';
+const TITLE = 'Trauma-Informed Schools Learning Community';
+const WIDTHS = [1280, 390];
+
+describe('a Learning Community launched and run from the web (real stack, headless Chromium)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let web: ServedWeb;
+  let browser: Browser;
+  let base: string;
+  let shot = 0;
+  const findings: string[] = [];
+
+  /** Screenshot, axe-core and sideways scrolling at each width; findings are asserted at the end. */
+  async function check(page: Page, name: string): Promise<void> {
+    const n = String(++shot).padStart(2, '0');
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+      const violations = await page.evaluate(async () => {
+        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map(
+          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
+        );
+      });
+      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
+      if (width === 390) {
+        const wide = await page.evaluate(() => ({
+          scroll: document.scrollingElement!.scrollWidth,
+          inner: window.innerWidth,
+        }));
+        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  /** After a bad post: the summary has the focus, and the field's problem is beside it. */
+  async function expectProblem(page: Page, fieldId: string, words: RegExp): Promise<void> {
+    await page.locator('#error-summary').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    expect(await page.locator(`#${fieldId}-error`).textContent()).toMatch(words);
+    const input = page.locator(`#${fieldId}`);
+    if ((await input.evaluate((e) => e.tagName)) !== 'FIELDSET')
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#error-summary a[href="#${fieldId}"]`).count()).toBe(1);
+  }
+
+  async function press(page: Page, button: string): Promise<void> {
+    await Promise.all([
+      page.waitForEvent('framenavigated'),
+      page.getByRole('button', { name: button }).click(),
+    ]);
+    await page.waitForLoadState('domcontentloaded');
+  }
+
+  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
+    waitFor(
+      `an email to ${to} matching ${subject}`,
+      async () =>
+        h.sink.received.find((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? '')),
+      120_000,
+    );
+  const linkIn = (mail: ReceivedMail, kind: string): string => {
+    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/${kind}/[\\w.-]+`).exec(mail.parsed.text ?? '');
+    if (!m) throw new Error(`no ${kind} link in "${mail.parsed.subject}":\n${mail.parsed.text}`);
+    return m[0];
+  };
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    const before = h.sink.received.length;
+    await page.goto(`${base}/signin`);
+    await page.fill('#f-email', email);
+    await press(page, 'Email me a sign-in link');
+    const mail = await waitFor(`the sign-in email to ${email}`, async () =>
+      h.sink.received.slice(before).find((m) => m.envelopeTo.includes(email)),
+    );
+    await page.goto(linkIn(mail, 'signin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
+  }
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
+    env = await devServerEnv();
+    h = await harness(env, 'web-lcom-pages', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
+    h.startWorker();
+    await upsertSites(h.db, exampleSites);
+    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port, admins: [ADMIN] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.app.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('launches a community through its form, then a member joins and a facilitator runs a meeting and adds a share', async () => {
+    // ---- the administrator launches it: mistakes first, each beside its field ---------------------
+    const admin = await browser.newPage();
+    await signIn(admin, ADMIN);
+    await check(admin, 'dashboard-admin');
+    await admin.getByRole('link', { name: 'Launch a Learning Community' }).click();
+    await admin.getByRole('heading', { name: 'Launch a Learning Community' }).waitFor();
+    expect(await admin.inputValue('#f-coordinators-0--email')).toBe(ADMIN);
+    await check(admin, 'launch');
+
+    // In UTC, to the minute, as a datetime-local field holds it. The first meeting is a few minutes
+    // ahead, so it is seen upcoming, then held.
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const minute = 60_000;
+    const t0 = Math.ceil(Date.now() / minute) * minute;
+    const firstMeeting = t0 + 3 * minute;
+    await admin.fill('#f-title', TITLE);
+    await admin.fill('#f-slug', SLUG);
+    await admin.fill('#f-topic', 'trauma-informed practice in schools');
+    await admin.fill('#f-timeZone', 'UTC');
+    await admin.fill('#f-coordinators-0--name', 'Network Admin');
+    await admin.fill('#f-facilitators-0--name', 'Dr. Ruth Gerson');
+    await admin.fill('#f-facilitators-0--email', 'not-an-email');
+    await admin.check('input[name=sitesMode][value=some]');
+    await admin.check('input[name=sites][value=bayview]');
+    await admin.fill('#f-start', local(t0 + minute)); // after the launch: announced, then started
+    await admin.fill('#f-end', local(t0 - 20 * minute)); // before the start
+    await admin.selectOption('#f-meetings-0--kind', 'remote');
+    await admin.fill('#f-meetings-0--first', local(firstMeeting));
+    await admin.fill('#f-meetings-0--everyDays', '1');
+    await admin.fill('#f-meetings-0--durationMinutes', '30');
+    await admin.fill('#f-meetings-0--link', 'https://meet.example.org/tis');
+    await press(admin, 'Launch the community');
+    await expectProblem(admin, 'f-facilitators-0--email', /not a valid email address/);
+    await expectProblem(admin, 'f-end', /must end after it starts/);
+    // Both at once, and what was typed is kept.
+    expect(await admin.locator('#error-summary li').count()).toBeGreaterThanOrEqual(2);
+    expect(await admin.inputValue('#f-title')).toBe(TITLE);
+    expect(await admin.inputValue('#f-facilitators-0--email')).toBe('not-an-email');
+    expect(await admin.inputValue('#f-meetings-0--first')).toBe(local(firstMeeting));
+    expect(await admin.isChecked('input[name=sites][value=bayview]')).toBe(true);
+    await check(admin, 'launch-errors');
+
+    await admin.fill('#f-facilitators-0--email', FACILITATOR);
+    await admin.fill('#f-end', local(t0 + 3 * 24 * 60 * minute));
+    await press(admin, 'Launch the community');
+    expect(admin.url()).toBe(`${base}/communities/${SLUG}`);
+    await admin.getByText('Launched: the community is running.').waitFor();
+    const status = await env.client.workflow.getHandle(`lcom/${SLUG}`).query(communityStatusQuery);
+    expect(status.meetings).toBe(3); // daily for three days from the first
+    await check(admin, 'community-launched');
+    await admin.goto(`${base}/communities/${SLUG}/meetings/1`);
+    await admin.getByText('Attendance is taken once the meeting has begun.').waitFor();
+    await check(admin, 'meeting-upcoming');
+
+    // ---- a member joins through the link in the PI's announcement ---------------------------------
+    const announcement = await mailTo(piOf('bayview'), /^Join the /);
+    const member = await browser.newPage();
+    await member.goto(linkIn(announcement, 'join'));
+    await check(member, 'join');
+    await member.fill('#f-name', 'Priya Shah');
+    await member.fill('#f-email', MEMBER);
+    await press(member, 'Join the community');
+    await member.getByText('you have joined').waitFor();
+    await check(member, 'joined');
+    await mailTo(MEMBER, /^Welcome to the /);
+
+    // ---- the facilitator: the dashboard, the community with its member ----------------------------
+    const facilitator = await browser.newPage();
+    await signIn(facilitator, FACILITATOR);
+    const row = facilitator.locator(`#communities tr[data-community="${SLUG}"]`);
+    expect(await row.textContent()).toMatch(/facilitator[\s\S]*1\s*$/);
+    await check(facilitator, 'dashboard-facilitator');
+    await row.getByRole('link', { name: TITLE }).click();
+    await facilitator.locator(`tr[data-member="${MEMBER}"]`).waitFor();
+    expect(await facilitator.locator(`tr[data-member="${MEMBER}"]`).textContent()).toContain(
+      'Bayview Child Trauma Center',
+    );
+    await check(facilitator, 'community-member');
+    // What `lc lcom join` and `leave` do: a member added by hand (a bad address first), then removed.
+    await facilitator.fill('#f-name', 'Marcus Lee');
+    await facilitator.fill('#f-email', 'marcus.lee@bayview');
+    await press(facilitator, 'Add the member');
+    await expectProblem(facilitator, 'f-email', /not a valid email address/);
+    expect(await facilitator.inputValue('#f-name')).toBe('Marcus Lee');
+    await check(facilitator, 'community-add-member-error');
+    await facilitator.fill('#f-email', 'marcus.lee@bayview.example.org');
+    await facilitator.selectOption('#f-siteId', 'bayview');
+    await press(facilitator, 'Add the member');
+    await facilitator.getByText('Added marcus.lee@bayview.example.org').waitFor();
+    await mailTo('marcus.lee@bayview.example.org', /^Welcome to the /);
+    await press(facilitator, 'Remove Marcus Lee');
+    await facilitator.getByText('Removed marcus.lee@bayview.example.org').waitFor();
+    expect(await facilitator.textContent('#members')).toMatch(
+      /Former members \(1\)[\s\S]*Marcus Lee[\s\S]*left/,
+    );
+    await check(facilitator, 'community-member-removed');
+    // Nobody signed in: the sign-in page; an unknown community: the refusal a stranger's gets.
+    expect((await web.call({ url: `/communities/${SLUG}` })).headers.get('location')).toBe('/signin');
+    expect((await admin.goto(`${base}/communities/nowhere`))!.status()).toBe(403);
+
+    // ---- the first meeting, once it has begun: attendance (nobody ticked first), then the summary ---
+    await waitFor(
+      'the first meeting to begin',
+      async () => (Date.now() >= firstMeeting ? true : undefined),
+      600_000,
+    );
+    await facilitator.goto(`${base}/communities/${SLUG}/meetings/1`);
+    await facilitator.getByRole('button', { name: 'Record the attendance' }).waitFor();
+    await check(facilitator, 'meeting-held');
+    await press(facilitator, 'Record the attendance');
+    await expectProblem(facilitator, 'f-emails', /list the members who attended/);
+    await check(facilitator, 'meeting-attendance-error');
+    await facilitator.check(`input[name=emails][value="${MEMBER}"]`);
+    await press(facilitator, 'Record the attendance');
+    await facilitator.getByText('Attendance of meeting 1 recorded: 1 present.').waitFor();
+    expect(await facilitator.textContent('[data-testid=present]')).toContain(MEMBER);
+    // Recorded: no longer offered (attendance adds to what was recorded).
+    expect(await facilitator.locator(`input[name=emails][value="${MEMBER}"]`).count()).toBe(0);
+    const summary = 'We mapped where consent forms go missing, and agreed to try a one-page form.';
+    await facilitator.fill('#f-text', summary);
+    await press(facilitator, 'Send the summary');
+    await facilitator.getByText('Summary of meeting 1 sent to 1 member.').waitFor();
+    expect(await facilitator.textContent('[data-testid=summary]')).toBe(summary);
+    expect(await facilitator.locator('#f-text').count()).toBe(0); // sent once: no second form
+    await check(facilitator, 'meeting-summary-sent');
+    const sent = await mailTo(MEMBER, /^Summary of meeting 1 /);
+    expect(sent.parsed.text).toContain('one-page form');
+
+    // ---- a share, added for the member, shown on the community's page ---------------------------
+    await waitFor('the community to have started', async () =>
+      (await findCommunity(h.db, SLUG))?.phase === 'active' ? true : undefined,
+    );
+    await facilitator.goto(`${base}/communities/${SLUG}#shares`);
+    await facilitator.selectOption('#f-by', MEMBER);
+    await facilitator.selectOption('#f-kind', 'solution');
+    await facilitator.fill('#f-title', 'A one-page consent form');
+    await facilitator.fill('#f-text', 'Parents return a single page far more often than five.');
+    await press(facilitator, 'Add the share');
+    await facilitator.getByText('Shared (solution #1): it goes out in the next digest.').waitFor();
+    expect(await facilitator.textContent('[data-testid=phase]')).toBe('active');
+    const shared = facilitator.locator('[data-share="1"]');
+    expect(await shared.textContent()).toMatch(/A one-page consent form[\s\S]*solution[\s\S]*priya\.shah/);
+    // The past meeting's row says what was recorded.
+    expect(await facilitator.locator('tr[data-meeting="1"]').textContent()).toMatch(
+      /Meeting 1[\s\S]*1[\s\S]*sent/,
+    );
+    await check(facilitator, 'community-shared');
+    const after = await env.client.workflow.getHandle(`lcom/${SLUG}`).query(communityStatusQuery);
+    expect(after).toMatchObject({
+      members: 1,
+      formerMembers: 1,
+      summaries: [0],
+      shares: { solution: 1, total: 1 },
+    });
+
+    expect(findings).toEqual([]);
+  }, 900_000);
+});
