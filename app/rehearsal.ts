@@ -21,7 +21,7 @@ import { getSites, resolveSiteSelection } from '../store/sites';
 import { renderAnnouncement } from '../templates/announcement';
 import { renderNotice, type PreparedNotice } from '../templates/notices';
 import type { TemplateName } from '../templates/samples';
-import { csvTime, toCsv } from './csv';
+import { CSV_BOM, csvTime, toCsv } from './csv';
 import { collaborativeRecord, milestoneFromName } from './collaborative';
 import { parseStructuredText } from './reading';
 
@@ -30,12 +30,12 @@ export const SCENARIO_DELAY = 3_600_000;
 
 /** What the rehearsal assumes, in words (shown on the page and in the CSV). */
 export const SCENARIO = [
-  'every announced site applies 1 hour after applications open, and no site withdraws',
+  'every announced site applies 1 hour after applications open and no site withdraws',
   'the faculty accept every application 1 hour after applications close',
   'each team finishes its pre-work 1 hour after the pre-work email',
   'each core team attends every learning session',
   'each team submits every period’s metrics 1 hour after the period starts',
-  'every email is delivered; the schedule does not change',
+  'every email is delivered and the schedule does not change',
   'people not yet named (core teams before they apply) are shown by role at example.invalid addresses',
 ];
 
