@@ -5,6 +5,7 @@ import { CommunityStatusReport } from '../app/community';
 import { CELLS, COMPLIANCE_LABELS, COMPLIANCE_SYMBOLS, ComplianceReport } from '../app/compliance';
 import { EMAIL_STATUSES, EmailLog } from '../app/email-log';
 import { OperationError } from '../app/errors';
+import type { Rehearsal } from '../app/rehearsal';
 import { formatInZone } from '../domain/time';
 
 export const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : '—');
@@ -111,4 +112,19 @@ export function communityStatusLines(s: CommunityStatusReport): string[] {
     for (const r of s.rejected) out.push(`    ${when(r.at)}  ${r.input}: ${r.message}`);
   }
   return out;
+}
+
+/** A rehearsal: the scenario, then one line per email in time order (local time and zone of the recipient). */
+export function rehearsalLines(r: Rehearsal): string[] {
+  return [
+    `Rehearsal of ${r.slug} (${r.title}): ${r.emails.length} emails`,
+    'Scenario:',
+    ...r.scenario.map((s) => `  - ${s}`),
+    ...(r.unknownSites.length ? [`Not in the directory (skipped): ${r.unknownSites.join(', ')}`] : []),
+    '',
+    ...r.emails.map(
+      (e) =>
+        `${e.localTime} ${e.timeZone}  ${e.template}  ${e.role} ${e.name} <${e.email}>${e.siteId ? ` (${e.siteId})` : ''}  ${e.subject}`,
+    ),
+  ];
 }
