@@ -166,6 +166,18 @@ describe('the rehearsal lists exactly the emails a run of its scenario sends (ti
     expect(sent.length).toBeGreaterThan(500);
   });
 
+  it('sends each at the time rehearsed, under the outbox key of the same event (to the minute)', () => {
+    const key = (e: Rehearsal['emails'][number]) =>
+      e.template === 'announcement' ? `${SLUG}:${e.event}` : `${SLUG}:${e.event}:${e.email}`;
+    const rehearsed = new Map(rehearsal.emails.map((e) => [key(e), e]));
+    expect(rehearsed.size).toBe(rehearsal.emails.length);
+    const late = sent.filter((d) => {
+      const e = rehearsed.get(d.key);
+      return !e || Math.abs(d.eventTime!.getTime() - ms(e.at)) > 60_000;
+    });
+    expect(late.map((d) => `${d.key} at ${d.eventTime!.toISOString()}`)).toEqual([]);
+  });
+
   it("gives each person the zone of their site (staff the collaborative's)", () => {
     const siteZone = new Map(sites.map((x) => [x.siteId, x.timeZone ?? cfg.timeZone]));
     for (const e of rehearsal.emails)
