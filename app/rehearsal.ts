@@ -12,7 +12,16 @@ import { collaborativeAgenda, isStale, teamAgenda, type AgendaItem } from '../do
 import { ValidationError } from '../domain/errors';
 import type { CoreTeam } from '../domain/inputs';
 import { noticeKey, type CollaborativeNotice } from '../domain/notices';
-import { milestoneNames, moveMilestone, ms, plus, scheduleProblems, type Schedule } from '../domain/schedule';
+import {
+  milestoneDate,
+  milestoneLabel,
+  milestoneNames,
+  moveMilestone,
+  ms,
+  plus,
+  scheduleProblems,
+  type Schedule,
+} from '../domain/schedule';
 import type { Site } from '../domain/sites';
 import { toInstant } from '../domain/time';
 import { dbSource, recipientsFrom, type Addressee, type RecipientSource } from '../mail/recipients';
@@ -330,11 +339,9 @@ export function rehearsalCsv(r: Rehearsal): string {
     e.event,
     !!e.assumed,
   ]);
-  const csv = toCsv(REHEARSAL_CSV_HEADER, rows);
-  return csv.replace(
-    /^\uFEFF/,
-    `\uFEFF${toCsv([`# scenario: ${r.scenario.join('; ')}`], [], { bom: false })}`,
-  );
+  // The scenario's sentences hold no comma or quote, so the note is one cell as it stands.
+  const note = `# scenario: ${r.scenario.join('; ').replace(/[",\r\n]/g, ' ')}\r\n`;
+  return `${CSV_BOM}${note}${toCsv(REHEARSAL_CSV_HEADER, rows, { bom: false })}`;
 }
 
 // ---- what if a milestone moves -----------------------------------------------------------------
@@ -371,6 +378,35 @@ export function diffRehearsals(before: Rehearsal, after: Rehearsal, from: number
   return out.sort((x, y) => when(x) - when(y));
 }
 
+/** A running collaborative's rehearsal: its current schedule, its recorded applications where there are some. */
+export async function rehearseRunning(db: Db, slug: string): Promise<Rehearsal> {
+  const doc = await collaborativeRecord(db, slug);
+  const { sites, coreTeams } = await runningWorld(db, doc);
+  return rehearseWith(doc.config, sites, [], {
+    launchedAt: doc.createdAt.toISOString(),
+    coreTeams,
+    schedule: currentSchedule(doc),
+  });
+}
+
+/** The milestones a what-if may move (those still ahead), with their labels and dates. */
+export async function whatIfChoices(
+  db: Db,
+  slug: string,
+  now = Date.now(),
+): Promise<{ name: string; label: string; at: string }[]> {
+  const s = currentSchedule(await collaborativeRecord(db, slug));
+  return milestoneNames(s)
+    .map((name) => ({ name, label: milestoneLabel(name), at: milestoneDate(s, name)! }))
+    .filter((m) => ms(m.at) > now);
+}
+
+async function runningWorld(db: Db, doc: CollaborativeDoc) {
+  const siteIds = doc.announcedTo ?? (await resolveSiteSelection(db, doc.config.sites)).siteIds;
+  const sites = await getSites(db, siteIds);
+  return { sites, coreTeams: await recordedCoreTeams(db, doc.slug, siteIds) };
+}
+
 /**
  * "If this milestone moves to this date, who is told what", for a running collaborative: its
  * current schedule rehearsed with and without the move (its recorded applications where there
@@ -405,9 +441,7 @@ export async function whatIf(
       `date: the new schedule does not hold: ${held.map((p) => p.message).join('; ')}`,
     ]);
 
-  const siteIds = doc.announcedTo ?? (await resolveSiteSelection(db, doc.config.sites)).siteIds;
-  const sites = await getSites(db, siteIds);
-  const coreTeams = await recordedCoreTeams(db, slug, siteIds);
+  const { sites, coreTeams } = await runningWorld(db, doc);
   const o = { launchedAt: doc.createdAt.toISOString(), coreTeams };
   const before = await rehearseWith(doc.config, sites, [], { ...o, schedule: s });
   const after = await rehearseWith(doc.config, sites, [], { ...o, schedule: moved });

@@ -23,6 +23,7 @@ import { registerDirectory } from './routes/directory';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
+import { registerRehearsal } from './routes/rehearsal';
 import { registerSignin } from './routes/signin';
 
 export { problemsOf, type WebDeps } from './context';
@@ -162,6 +163,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
   registerDirectory(app, ctx);
+  registerRehearsal(app, ctx);
 
   registerApi(app, {
     deps,
