@@ -167,8 +167,8 @@ export function runningRehearsalPage(o: {
   const e: FormErrors = formErrors('what-if', o.problems, WHAT_IF_FIELDS);
   return html`<p><a href="/c/${o.slug}">Back to the collaborative</a></p>
     ${errorSummary(e)}
-    <section aria-labelledby="what-if">
-      <h2 id="what-if">What if a milestone moves?</h2>
+    <section aria-labelledby="what-if-heading">
+      <h2 id="what-if-heading">What if a milestone moves?</h2>
       <p>
         Nothing is changed: this shows who would be told what. To move it, use Reschedule on the
         collaborative's page.
