@@ -37,10 +37,23 @@ import { parseStructuredText } from './reading';
 /** The scenario's inputs come this long after what makes them possible (a window opening, an email). */
 export const SCENARIO_DELAY = 3_600_000;
 
+/**
+ * When the scenario's sites apply and the faculty decide: an hour into each window, or halfway
+ * through one shorter than two hours (a compressed schedule), so both happen while it is open.
+ */
+export function scenarioTimes(s: Pick<Schedule, 'applicationsOpen' | 'applicationsClose' | 'decisionsDue'>) {
+  const into = (from: string, to: string) =>
+    plus(from, Math.min(SCENARIO_DELAY, Math.floor((ms(to) - ms(from)) / 2)));
+  return {
+    applyAt: into(s.applicationsOpen, s.applicationsClose),
+    decideAt: into(s.applicationsClose, s.decisionsDue),
+  };
+}
+
 /** What the rehearsal assumes, in words (shown on the page and in the CSV). */
 export const SCENARIO = [
-  'every announced site applies 1 hour after applications open and no site withdraws',
-  'the faculty accept every application 1 hour after applications close',
+  'every announced site applies 1 hour after applications open (halfway through a shorter window) and no site withdraws',
+  'the faculty accept every application 1 hour after applications close (halfway to the decisions’ due date if sooner)',
   'each team finishes its pre-work 1 hour after the pre-work email',
   'each core team attends every learning session',
   'each team submits every period’s metrics 1 hour after the period starts',
@@ -145,8 +158,7 @@ export async function rehearseWith(
 
   const options = { remindersAfterInvitation: true };
   const ladder = config.metrics?.ladder;
-  const applyAt = plus(s.applicationsOpen, SCENARIO_DELAY);
-  const decideAt = plus(s.applicationsClose, SCENARIO_DELAY);
+  const { applyAt, decideAt } = scenarioTimes(s);
   const notifyAt = ms(decideAt) > ms(s.decisionsDue) ? decideAt : s.decisionsDue;
   let reportSent = false;
   for (const item of live(collaborativeAgenda(s, launchedAt, ladder, options))) {

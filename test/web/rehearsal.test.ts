@@ -225,6 +225,11 @@ describe('the rehearsal pages (real stack, headless Chromium)', () => {
       expect(answer).toMatch(/If Learning Session 2 moves to/);
       expect(answer).toMatch(/Told now, by the schedule-change email: \d+ people/);
       expect(answer).toContain('Dr. Faculty');
+      // LS3's invitations go out as LS2 ends: they move with it.
+      expect(answer).toMatch(/Emails still to come that change: [1-9]/);
+      expect(await page.getByRole('region', { name: 'Emails that change' }).textContent()).toMatch(
+        /moves[\s\S]*Invitation: Learning Session 3/,
+      );
       await check(page, 'running-what-if');
     } finally {
       await browser.close();

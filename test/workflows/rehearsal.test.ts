@@ -7,7 +7,7 @@
  * the same day in the recipient's zone.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { rehearse, SCENARIO_DELAY, type Rehearsal } from '../../app/rehearsal';
+import { rehearse, SCENARIO_DELAY, scenarioTimes, type Rehearsal } from '../../app/rehearsal';
 import { parseLaunchConfig } from '../../domain/config';
 import { PREWORK_ITEMS } from '../../domain/inputs';
 import { ms, plus } from '../../domain/schedule';
@@ -70,10 +70,10 @@ describe('the rehearsal lists exactly the emails a run of its scenario sends (ti
     const team = (siteId: string) => env.client.workflow.getHandle(teamWorkflowId(SLUG, siteId));
     const handle = () => env.client.workflow.getHandle(`lc/${SLUG}`);
     const step = (at: string, run: () => Promise<unknown>) => steps.push({ at, run });
-    step(plus(s.applicationsOpen, SCENARIO_DELAY), () =>
+    step(scenarioTimes(s).applyAt, () =>
       Promise.all(SITES.map((id) => handle().signal('submitApplication', applicationFor(id, pi(id))))),
     );
-    step(plus(s.applicationsClose, SCENARIO_DELAY), () =>
+    step(scenarioTimes(s).decideAt, () =>
       Promise.all(
         SITES.map((siteId) => handle().signal('recordDecision', { siteId, decision: 'accept', by: FACULTY })),
       ),
