@@ -11,7 +11,7 @@ import { csrfField, errorSummary, html, scroll, selectField, textField, type Htm
 import { formErrors, type FormErrors } from '../problems';
 import { launchForm } from './home';
 
-/** The emails of one moment and template, to the people they go to. */
+/** The emails of one moment, template and subject, to the people they go to. */
 interface Moment {
   at: string;
   template: string;
@@ -23,7 +23,9 @@ function moments(emails: RehearsedEmail[]): Moment[] {
   const out: Moment[] = [];
   for (const e of emails) {
     const last = out.at(-1);
-    if (last && last.at === e.at && last.template === e.template) last.emails.push(e);
+    // One entry per email as written: the same template at the same moment for another site reads differently.
+    if (last && last.at === e.at && last.template === e.template && last.subject === e.subject)
+      last.emails.push(e);
     else out.push({ at: e.at, template: e.template, subject: e.subject, emails: [e] });
   }
   return out;
