@@ -156,6 +156,7 @@ export async function rehearseWith(
   const add = (at: string, notice: CollaborativeNotice | 'announcement') => events.push({ at, notice });
   const live = <T extends AgendaItem>(items: T[]) => items.filter((i) => !isStale(i, ms(i.at)));
 
+  // What `patched()` gives a collaborative launched now (workflows/collaborative/index.ts, team.ts).
   const options = { remindersAfterInvitation: true };
   const ladder = config.metrics?.ladder;
   const { applyAt, decideAt } = scenarioTimes(s);
@@ -169,10 +170,8 @@ export async function rehearseWith(
         s.informationalCalls.forEach((c, call) => {
           if (ms(c.start) > ms(item.at)) add(item.at, { kind: 'info-call-invite', call, sequence: 0 });
         });
-        if (ms(applyAt) > ms(item.at)) {
-          // Each site applies once the window opens: "application received" to its PI and contact.
-          for (const siteId of siteIds) add(applyAt, { kind: 'application-received', siteId, version: 1 });
-        }
+        // Each site applies in the window (which opens after the announcement): "received" to its PI and contact.
+        for (const siteId of siteIds) add(applyAt, { kind: 'application-received', siteId, version: 1 });
         break;
       case 'info-call-reminder':
         add(item.at, { kind: 'info-call-reminder', call: item.index! });
@@ -458,7 +457,12 @@ export async function whatIf(
   const before = await rehearseWith(doc.config, sites, [], { ...o, schedule: s });
   const after = await rehearseWith(doc.config, sites, [], { ...o, schedule: moved });
   const toldNow = await toldOfChange(doc, sites, coreTeams, milestone, moved, now);
-  return { milestone, at: moved && at!, toldNow, changes: diffRehearsals(before, after, now) };
+  return {
+    milestone,
+    at: new Date(ms(at!)).toISOString(),
+    toldNow,
+    changes: diffRehearsals(before, after, now),
+  };
 }
 
 /** The schedule-change email's recipients and subject, as the reschedule would send it now. */
