@@ -22,3 +22,4 @@ export * from './email-failures';
 export * from './final-report';
 export * from './launch-draft';
 export * from './launch-start';
+export * from './rehearsal';

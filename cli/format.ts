@@ -7,6 +7,7 @@ import { CELLS, COMPLIANCE_LABELS, COMPLIANCE_SYMBOLS, ComplianceReport } from '
 import { EMAIL_STATUSES, EmailLog } from '../app/email-log';
 import { OperationError } from '../app/errors';
 import type { FinalReportView } from '../app/final-report';
+import type { Rehearsal } from '../app/rehearsal';
 import { formatInZone } from '../domain/time';
 
 export const pct = (n: number, of: number) => (of ? `${((100 * n) / of).toFixed(1)}%` : '—');
@@ -132,5 +133,20 @@ export function finalReportLines(v: FinalReportView): string[] {
     '',
     ...(t.rows.length ? [row(t.header), ...t.rows.map(row)] : ['No team took part.']),
     ...v.report.signalSections.flatMap((s) => ['', `${s.heading}:`, ...s.items.map((i) => `  - ${i}`)]),
+  ];
+}
+
+/** A rehearsal: the scenario, then one line per email in time order (local time and zone of the recipient). */
+export function rehearsalLines(r: Rehearsal): string[] {
+  return [
+    `Rehearsal of ${r.slug} (${r.title}): ${r.emails.length} emails`,
+    'Scenario:',
+    ...r.scenario.map((s) => `  - ${s}`),
+    ...(r.unknownSites.length ? [`Not in the directory (skipped): ${r.unknownSites.join(', ')}`] : []),
+    '',
+    ...r.emails.map(
+      (e) =>
+        `${e.localTime} ${e.timeZone}  ${e.template}  ${e.role} ${e.name} <${e.email}>${e.siteId ? ` (${e.siteId})` : ''}  ${e.subject}`,
+    ),
   ];
 }

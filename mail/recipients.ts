@@ -1,11 +1,16 @@
-/** Who receives what: the people each notice goes to, from the directory, the applications and the config. */
+/**
+ * Who receives what: the people each notice goes to, from the directory, the applications and the
+ * config. The rules read their data through a `RecipientSource`, so the rehearsal (app/rehearsal.ts)
+ * runs these same rules over the applications it assumes instead of those in MongoDB.
+ */
 import type { Db } from 'mongodb';
+import type { Site } from '../domain/sites';
 import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
 import { type CollaborativeDoc } from '../store/collaboratives';
 import { membersAt, type CommunityDoc, type MemberDoc } from '../store/community';
 import { COLLECTIONS, findByKey, findEachById } from '../store/db';
 import { ids } from '../store/keys';
-import { applicationOf, type ApplicationDoc } from '../store/lifecycle';
+import { type ApplicationDoc } from '../store/lifecycle';
 import { getSites } from '../store/sites';
 import { type Recipient } from '../templates/notices';
 
@@ -22,21 +27,34 @@ export function dedupe(list: Addressee[]): Addressee[] {
   return list.filter((a) => !seen.has(a.email) && seen.add(a.email));
 }
 
-/**
- * The applications of those sites (sites without one are absent): one lookup by `_id` each, and
- * those that missed once more by business key (an application in the old shape, or none).
- */
-function applicationsOf(db: Db, slug: string, siteIds: string[]): Promise<ApplicationDoc[]> {
-  return findEachById(
-    db.collection<ApplicationDoc>(COLLECTIONS.applications),
-    siteIds,
-    (siteId) => ids.application(slug, siteId),
-    (missed) => ({ collaborative: slug, siteId: { $in: missed } }),
-  );
+/** What the rules read: the directory's sites and the collaborative's applications. */
+export interface RecipientSource {
+  sites(siteIds: string[]): Promise<Site[]>;
+  /** The applications of those sites (sites without one are absent). */
+  applications(slug: string, siteIds: string[]): Promise<Pick<ApplicationDoc, 'siteId' | 'coreTeam'>[]>;
 }
 
-export async function pis(db: Db, siteIds: string[]): Promise<Addressee[]> {
-  return (await getSites(db, siteIds)).map((s) => ({
+/** The collaborative being rehearsed or run: what the rules read of its record. */
+export type RecipientDoc = Pick<CollaborativeDoc, 'slug' | 'config' | 'announcedTo'>;
+
+/** The records in MongoDB, as the `notify` activity reads them. */
+export function dbSource(db: Db): RecipientSource {
+  return {
+    sites: (siteIds) => getSites(db, siteIds),
+    // One lookup by `_id` each, and those that missed once more by business key (an application
+    // in the old shape, or none).
+    applications: (slug, siteIds) =>
+      findEachById(
+        db.collection<ApplicationDoc>(COLLECTIONS.applications),
+        siteIds,
+        (siteId) => ids.application(slug, siteId),
+        (missed) => ({ collaborative: slug, siteId: { $in: missed } }),
+      ),
+  };
+}
+
+export async function pis(db: RecipientSource, siteIds: string[]): Promise<Addressee[]> {
+  return (await db.sites(siteIds)).map((s) => ({
     name: s.piName,
     email: s.piEmail,
     siteId: s.siteId,
@@ -46,8 +64,12 @@ export async function pis(db: Db, siteIds: string[]): Promise<Addressee[]> {
 }
 
 /** The PI and the contact person named in the application of each site. */
-export async function applicants(db: Db, doc: CollaborativeDoc, siteIds: string[]): Promise<Addressee[]> {
-  const apps = await applicationsOf(db, doc.slug, siteIds);
+export async function applicants(
+  db: RecipientSource,
+  doc: RecipientDoc,
+  siteIds: string[],
+): Promise<Addressee[]> {
+  const apps = await db.applications(doc.slug, siteIds);
   const contacts = new Map(apps.map((a) => [a.siteId, a.coreTeam.contactPerson]));
   return (await pis(db, siteIds)).flatMap((pi) => {
     const contact = contacts.get(pi.siteId!);
@@ -57,13 +79,13 @@ export async function applicants(db: Db, doc: CollaborativeDoc, siteIds: string[
 
 /** The core team, data manager and contact person of each site (with the PI when `withPi`). */
 export async function teams(
-  db: Db,
-  doc: CollaborativeDoc,
+  db: RecipientSource,
+  doc: RecipientDoc,
   siteIds: string[],
   withPi: boolean,
 ): Promise<Addressee[]> {
-  const apps = await applicationsOf(db, doc.slug, siteIds);
-  const sites = new Map((await getSites(db, siteIds)).map((s) => [s.siteId, s]));
+  const apps = await db.applications(doc.slug, siteIds);
+  const sites = new Map((await db.sites(siteIds)).map((s) => [s.siteId, s]));
   const out: Addressee[] = [];
   for (const app of apps.sort((a, b) => a.siteId.localeCompare(b.siteId))) {
     const site = sites.get(app.siteId);
@@ -87,7 +109,7 @@ export async function teams(
   return out;
 }
 
-export function staff(doc: CollaborativeDoc, who: 'faculty' | 'coordinators' | 'both'): Addressee[] {
+export function staff(doc: RecipientDoc, who: 'faculty' | 'coordinators' | 'both'): Addressee[] {
   const list =
     who === 'faculty'
       ? doc.config.faculty
@@ -102,6 +124,15 @@ export async function recipients(
   doc: CollaborativeDoc,
   n: CollaborativeNotice,
 ): Promise<Addressee[]> {
+  return recipientsFrom(dbSource(db), doc, n);
+}
+
+/** The rules of `recipients`, over any source of sites and applications. */
+export async function recipientsFrom(
+  db: RecipientSource,
+  doc: RecipientDoc,
+  n: CollaborativeNotice,
+): Promise<Addressee[]> {
   const announced = doc.announcedTo ?? [];
   let list: Addressee[];
   switch (n.kind) {
@@ -113,7 +144,7 @@ export async function recipients(
       list = await pis(db, n.siteIds);
       break;
     case 'application-received': {
-      const app = await applicationOf(db, doc.slug, n.siteId);
+      const [app] = await db.applications(doc.slug, [n.siteId]);
       const pi = await pis(db, [n.siteId]);
       list = [
         ...pi,
@@ -180,7 +211,7 @@ export async function recipients(
       list = staff(doc, 'both');
       break;
     case 'metrics-reminder': {
-      const app = await applicationOf(db, doc.slug, n.siteId);
+      const [app] = await db.applications(doc.slug, [n.siteId]);
       if (!app) throw new Error(`no application of ${n.siteId} in ${doc.slug}`);
       const t = app.coreTeam;
       const people =
@@ -210,7 +241,7 @@ export async function communityRecipients(
   });
   switch (n.kind) {
     case 'community-announcement':
-      return pis(db, n.siteIds);
+      return pis(dbSource(db), n.siteIds);
     case 'community-welcome': {
       const m = await findByKey(
         db.collection<MemberDoc>(COLLECTIONS.members),

@@ -25,6 +25,7 @@ import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
 import { registerReport } from './routes/report';
+import { registerRehearsal } from './routes/rehearsal';
 import { registerSignin } from './routes/signin';
 import { registerWizard } from './routes/wizard';
 
@@ -168,6 +169,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerReport(app, ctx);
   registerDirectory(app, ctx);
   registerCommunity(app, ctx);
+  registerRehearsal(app, ctx);
 
   registerApi(app, {
     deps,

@@ -1,7 +1,9 @@
-/** The network directory (`sites import`, `sites list`) and `launch`. */
+/** The network directory (`sites import`, `sites list`), `launch` and its `rehearse`. */
 import { Command } from 'commander';
 import * as ops from '../../app';
 import type { CliContext } from '../context';
+import * as cliFormat from '../format';
+import { examples } from '../help';
 
 export function register(program: Command, { config, db, temporal }: CliContext): void {
   const sites = program.command('sites').description('the network directory of sites and their PIs');
@@ -46,5 +48,32 @@ export function register(program: Command, { config, db, temporal }: CliContext)
       const input = ops.readStructuredFile(file);
       const id = await ops.launch(await temporal(), await db(), config().TASK_QUEUE, input);
       console.log(id);
+    });
+
+  program
+    .command('rehearse <config>')
+    .usage('<config.yaml|json> [--csv [file]]')
+    .description(
+      'list every email a launch config will send — when, to whom, which template — without launching it',
+    )
+    .option('--csv [file]', 'write the list as CSV to the file (to standard output when no file is named)')
+    .addHelpText(
+      'after',
+      `
+  The rehearsal reads the network directory for the config's sites and walks the same agendas,
+  recipient rules and templates the running collaborative uses, under one scenario (printed first):
+  every site applies and is accepted, teams do their pre-work, attend and report on time, nothing
+  bounces. Core-team members are not known until a site applies: they are listed by role
+  (e.g. data-manager@bayview.example.invalid). Times are in each recipient's own zone.
+  ${examples('rehearse examples/collaborative.yaml', 'rehearse examples/collaborative.yaml --csv .data/rehearsal.csv', 'rehearse examples/collaborative.yaml --csv > rehearsal.csv')}`,
+    )
+    .action(async (file: string, o: { csv?: string | boolean }) => {
+      const r = await ops.rehearse(await db(), ops.parseConfigText(ops.readTextFile(file), file));
+      if (o.csv === true) return void process.stdout.write(ops.rehearsalCsv(r));
+      if (o.csv) {
+        const out = cliFormat.writeFileOrFail(o.csv, ops.rehearsalCsv(r));
+        return console.log(`${r.emails.length} emails written to ${out}`);
+      }
+      for (const line of cliFormat.rehearsalLines(r)) console.log(line);
     });
 }

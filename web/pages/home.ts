@@ -125,18 +125,23 @@ function communitiesTable(rows: CommunityRow[]): Html {
 }
 
 export function launchPage(o: { csrf: string; text?: string; problems?: string[] }): Html {
+  return html`<p>Not an engineer? <a href="/launch/wizard">Launch with the step-by-step form</a> instead.</p>
+    <p>
+      Paste the launch config (YAML or JSON, as for <code>npm run lc -- launch</code>) or choose its file. You
+      must be one of its coordinators. Rehearse it first to see every email it will send, to whom and when.
+    </p>
+    ${launchForm(o)}`;
+}
+
+/** The config's form: Launch, or Rehearse (web/routes/rehearsal.ts), the same text either way. */
+export function launchForm(o: { csrf: string; text?: string; problems?: string[] }): Html {
   // Every problem of a config is about the text in the one box: beside it, with its path in the config.
   const e = formErrors(
     'launch',
     o.problems?.map((p) => `config: ${p}`),
     [{ name: 'config', label: 'Config' }],
   );
-  return html`<p>Not an engineer? <a href="/launch/wizard">Launch with the step-by-step form</a> instead.</p>
-    <p>
-      Paste the launch config (YAML or JSON, as for <code>npm run lc -- launch</code>) or choose its file. You
-      must be one of its coordinators.
-    </p>
-    ${errorSummary(e)}
+  return html`${errorSummary(e)}
     <form method="post" action="/launch" id="launch" novalidate>
       ${csrfField(o.csrf)}
       <div class="field">
@@ -145,6 +150,7 @@ export function launchPage(o: { csrf: string; text?: string; problems?: string[]
       </div>
       ${textareaField({ name: 'config', label: 'Config', value: o.text ?? '', errors: e, rows: 24 })}
       <button>Launch</button>
+      <button formaction="/launch/rehearse">Rehearse</button>
     </form>
     <script src="/static/launch.js"></script>`;
 }
