@@ -205,19 +205,34 @@ export const launchConfigSchema = rawConfigSchema.transform(normalise).superRefi
  * runs only once every field passes, so without this a wrong close date shows only after a wrong
  * email is fixed.
  */
-const scheduleAloneSchema = rawConfigSchema
-  .pick({ timeZone: true, learningSessionCount: true, scheduleChecks: true, timeScale: true, schedule: true })
-  .strip()
-  .transform((raw, ctx) => normalise(raw as Raw, ctx))
-  .superRefine(checkSchedule);
+const SCHEDULE_FIELDS = {
+  timeZone: true,
+  learningSessionCount: true,
+  scheduleChecks: true,
+  timeScale: true,
+  schedule: true,
+} as const;
+const scheduleAlone = (withMetrics: boolean) =>
+  rawConfigSchema
+    .pick(withMetrics ? { ...SCHEDULE_FIELDS, metrics: true } : SCHEDULE_FIELDS)
+    .strip()
+    .transform((raw, ctx) => normalise(raw as Raw, ctx))
+    .superRefine(checkSchedule);
+const scheduleAloneSchema = scheduleAlone(false);
+const scheduleWithMetricsSchema = scheduleAlone(true);
 
 /** Every problem of a config at once, as `path: message` lines: the schema's and the schedule's rules. */
 export function launchConfigProblems(input: unknown): string[] {
   const whole = launchConfigSchema.safeParse(input);
   if (whole.success) return [];
-  const schedule = scheduleAloneSchema.safeParse(input);
-  const issues = [...whole.error.issues, ...(schedule.success ? [] : schedule.error.issues)];
-  return [...new Set(formatIssues(new z.ZodError(issues)))];
+  // The reporting months are read against the metrics: with the metrics wrong, the schedule is
+  // checked without them, and what it says of the reporting months waits for them to be fixed.
+  const metricsWrong = whole.error.issues.some((i) => i.path[0] === 'metrics');
+  const schedule = (metricsWrong ? scheduleAloneSchema : scheduleWithMetricsSchema).safeParse(input);
+  const scheduleIssues = schedule.success
+    ? []
+    : schedule.error.issues.filter((i) => !(metricsWrong && i.path[1] === 'reporting'));
+  return [...new Set(formatIssues(new z.ZodError([...whole.error.issues, ...scheduleIssues])))];
 }
 
 /** Parses and validates; throws a ValidationError listing every bad field. */
