@@ -89,3 +89,57 @@ export function attentionItems(i: AttentionInput): AttentionItem[] {
       });
   return out;
 }
+
+// ---- every targeted site and where it stands ------------------------------------------------------
+
+export type SiteStage =
+  | 'announced'
+  | 'applied'
+  | 'accepted'
+  | 'waitlisted'
+  | 'declined'
+  | 'withdrawn'
+  | 'promoted'
+  | 'completed'
+  | 'cancelled';
+
+export interface SiteLine {
+  siteId: string;
+  stage: SiteStage;
+  /** The decision recorded, when there is one (a withdrawn team was accepted first). */
+  decision?: string;
+}
+
+/**
+ * Each site the collaborative was announced to (and any that applied without being on the list),
+ * at its furthest stage: the workflow's view of its team when it has one, else its application.
+ */
+export function siteLines(
+  announcedTo: string[],
+  apps: Pick<ApplicationDoc, 'siteId' | 'decision'>[],
+  teams: Pick<TeamLine, 'siteId' | 'state' | 'promoted'>[],
+): SiteLine[] {
+  const appOf = new Map(apps.map((a) => [a.siteId, a]));
+  const teamOf = new Map(teams.map((t) => [t.siteId, t]));
+  const ids = [...new Set([...announcedTo, ...apps.map((a) => a.siteId)])];
+  return ids.map((siteId) => {
+    const a = appOf.get(siteId);
+    const t = teamOf.get(siteId);
+    const decision = a?.decision?.decision;
+    const fromDecision: Record<string, SiteStage> = {
+      accept: 'accepted',
+      waitlist: 'waitlisted',
+      decline: 'declined',
+    };
+    const stage: SiteStage = t
+      ? t.state === 'accepted' && t.promoted
+        ? 'promoted'
+        : t.state
+      : decision
+        ? fromDecision[decision]!
+        : a
+          ? 'applied'
+          : 'announced';
+    return { siteId, stage, ...(decision ? { decision } : {}) };
+  });
+}

@@ -18,3 +18,4 @@ export * from './web-records';
 export * from './csv';
 export * from './exports';
 export * from './attention';
+export * from './resend-link';

@@ -2,7 +2,7 @@
  * app/attention.ts: what needs the coordinator's attention, over plain data. The instants are
  * fixed (no "today"); each rule is checked on both sides of its threshold.
  */
-import { attentionItems, DECISIONS_NEAR_DAYS, type AttentionInput } from '../../app/attention';
+import { attentionItems, DECISIONS_NEAR_DAYS, siteLines, type AttentionInput } from '../../app/attention';
 import type { TeamLine } from '../../app/collaborative';
 import type { Schedule } from '../../domain/schedule';
 import type { ApplicationDoc } from '../../store/lifecycle';
@@ -58,7 +58,7 @@ const team = (
 
 const input = (o: Partial<AttentionInput>): AttentionInput => ({
   slug: 'spring',
-  now: at(0),
+  now: T0,
   schedule,
   decisionsOpen: true,
   apps: [],
@@ -139,5 +139,40 @@ describe('attentionItems', () => {
         action: { label: 'Check the attendance', href: '/c/spring#team-delta' },
       },
     ]);
+  });
+});
+
+describe('siteLines', () => {
+  test('every announced site at its furthest stage, and a site that applied off the list', () => {
+    const decided = (siteId: string, decision: string) =>
+      ({ siteId, decision: { decision } }) as unknown as ApplicationDoc;
+    const lines = siteLines(
+      ['quiet', 'keen', 'yes', 'later', 'no', 'left', 'moved-up'],
+      [
+        { siteId: 'keen' } as ApplicationDoc,
+        decided('yes', 'accept'),
+        decided('later', 'waitlist'),
+        decided('no', 'decline'),
+        decided('left', 'accept'),
+        decided('moved-up', 'waitlist'),
+        { siteId: 'stray' } as ApplicationDoc,
+      ],
+      [
+        { siteId: 'yes', state: 'accepted' },
+        { siteId: 'left', state: 'withdrawn' },
+        { siteId: 'moved-up', state: 'accepted', promoted: true },
+      ],
+    );
+    expect(lines.map((l) => [l.siteId, l.stage])).toEqual([
+      ['quiet', 'announced'],
+      ['keen', 'applied'],
+      ['yes', 'accepted'],
+      ['later', 'waitlisted'],
+      ['no', 'declined'],
+      ['left', 'withdrawn'],
+      ['moved-up', 'promoted'],
+      ['stray', 'applied'],
+    ]);
+    expect(lines.find((l) => l.siteId === 'left')!.decision).toBe('accept');
   });
 });
