@@ -20,6 +20,7 @@ import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
+import { registerEmails } from './routes/emails';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
@@ -162,6 +163,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   const { teamActions } = registerLinks(app, ctx);
   registerExports(app, ctx);
   registerDirectory(app, ctx);
+  registerEmails(app, ctx);
 
   registerApi(app, {
     deps,
