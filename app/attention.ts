@@ -28,7 +28,7 @@ export interface AttentionInput {
   now: number;
   schedule: Schedule;
   ladder?: Ladder;
-  /** Decisions can still be made (app/windows.ts: `decisions.state` is not 'sent'). */
+  /** Decisions can be made now (app/windows.ts: `decisions.state` is 'open'). */
   decisionsOpen: boolean;
   apps: ApplicationDoc[];
   teams: TeamLine[];

@@ -316,6 +316,11 @@ describe('web access (real stack)', () => {
         status: 422,
         body: problem(/^siteId: required$/),
       },
+      'POST /api/collaboratives/{slug}/withdraw': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
     };
     // A route added to the API must say here what its right caller gets.
     expect(

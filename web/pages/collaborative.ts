@@ -129,7 +129,7 @@ export async function loadCollaborative(
           now,
           schedule: currentSchedule(doc),
           ladder: doc.config.metrics?.ladder,
-          decisionsOpen: windows.decisions.state !== 'sent' && !windows.over,
+          decisionsOpen: windows.decisions.state === 'open' && !windows.over,
           apps,
           teams,
           compliance,
