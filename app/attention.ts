@@ -117,29 +117,31 @@ export interface SiteLine {
 export function siteLines(
   announcedTo: string[],
   apps: Pick<ApplicationDoc, 'siteId' | 'decision'>[],
-  teams: Pick<TeamLine, 'siteId' | 'state' | 'promoted'>[],
+  teams: Pick<TeamLine, 'siteId' | 'state' | 'promoted' | 'decision'>[],
 ): SiteLine[] {
   const appOf = new Map(apps.map((a) => [a.siteId, a]));
   const teamOf = new Map(teams.map((t) => [t.siteId, t]));
   const ids = [...new Set([...announcedTo, ...apps.map((a) => a.siteId)])];
+  const fromDecision: Record<string, SiteStage> = {
+    accept: 'accepted',
+    waitlist: 'waitlisted',
+    decline: 'declined',
+  };
   return ids.map((siteId) => {
     const a = appOf.get(siteId);
     const t = teamOf.get(siteId);
-    const decision = a?.decision?.decision;
-    const fromDecision: Record<string, SiteStage> = {
-      accept: 'accepted',
-      waitlist: 'waitlisted',
-      decline: 'declined',
-    };
-    const stage: SiteStage = t
-      ? t.state === 'accepted' && t.promoted
-        ? 'promoted'
-        : t.state
-      : decision
-        ? fromDecision[decision]!
-        : a
-          ? 'applied'
-          : 'announced';
+    // The workflow's decision is ahead of the record of it (written by an activity after).
+    const decision = t?.decision ?? a?.decision?.decision;
+    const stage: SiteStage =
+      t && t.state !== 'applied'
+        ? t.state === 'accepted' && t.promoted
+          ? 'promoted'
+          : t.state
+        : decision
+          ? fromDecision[decision]!
+          : a || t
+            ? 'applied'
+            : 'announced';
     return { siteId, stage, ...(decision ? { decision } : {}) };
   });
 }

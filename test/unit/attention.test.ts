@@ -159,13 +159,15 @@ describe('siteLines', () => {
       ],
       [
         { siteId: 'yes', state: 'accepted' },
+        // Decided in the workflow, not yet in the records, not yet notified.
+        { siteId: 'keen', state: 'applied', decision: 'waitlist' },
         { siteId: 'left', state: 'withdrawn' },
         { siteId: 'moved-up', state: 'accepted', promoted: true },
       ],
     );
     expect(lines.map((l) => [l.siteId, l.stage])).toEqual([
       ['quiet', 'announced'],
-      ['keen', 'applied'],
+      ['keen', 'waitlisted'],
       ['yes', 'accepted'],
       ['later', 'waitlisted'],
       ['no', 'declined'],
