@@ -112,14 +112,15 @@ describe('the email centre and the collaborative organised for work (real stack,
   });
 
   it('overview, sites, email centre (filter, open, resend a link and use it), withdraw with promotion', async () => {
-    // Applications close 40 s after the launch; the first learning session is far ahead, so a
+    // Applications close 40 s after the launch, decisions go out at 2.5 min (once all are made); the
+    // first learning session is far ahead, so a
     // withdrawal promotes from the waiting list without being asked to.
     const t0 = Date.now();
     const config = compressedConfig(SLUG, t0, {
       info: 0.3,
       close: 0.7,
-      decisions: 30,
-      prework: 31,
+      decisions: 2.5,
+      prework: 2.6,
       ls: 40,
       end: 45 * 24 * 60,
     });
@@ -142,8 +143,10 @@ describe('the email centre and the collaborative organised for work (real stack,
     await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
 
     // ---- decisions open: two decided, one not; the overview says so, with its action --------------
-    await waitFor('applications closed', async () =>
-      Date.now() > t0 + 0.7 * 60_000 + 1000 ? true : undefined,
+    await waitFor(
+      'applications closed (the review phase)',
+      async () => ((await status()).phase === 'review' ? true : undefined),
+      180_000,
     );
     await waitFor('the accept', () =>
       ops.recordDecision(env.client, SLUG, {
