@@ -113,8 +113,7 @@ describe('the email centre and the collaborative organised for work (real stack,
 
   it('overview, sites, email centre (filter, open, resend a link and use it), withdraw with promotion', async () => {
     // Applications close 40 s after the launch, decisions go out at 2.5 min (once all are made); the
-    // first learning session is far ahead, so a
-    // withdrawal promotes from the waiting list without being asked to.
+    // first learning session is far ahead, so a withdrawal promotes from the waiting list unasked.
     const t0 = Date.now();
     const config = compressedConfig(SLUG, t0, {
       info: 0.3,
