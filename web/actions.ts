@@ -33,6 +33,11 @@ const emails = z
     }),
   })
   .default([]);
+/** A box ticked: 'yes' from a form, a boolean from the API; in words when it is neither. */
+const yesOrBoolean = (words: string) =>
+  z.union([z.literal('yes'), z.boolean()], {
+    errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? words : ctx.defaultError }),
+  });
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : ops.splitList(v));
 
 /** The body of each collaborative action as the API and the forms give it (before the domain schema). */
@@ -62,8 +67,8 @@ export const ACTION_BODIES = {
       siteId: text(64),
       reason: text(2000),
       // Forms send a checkbox's value, the API a boolean; both say the same.
-      promoteLate: z.union([z.literal('yes'), z.boolean()]).optional(),
-      confirm: z.union([z.literal('yes'), z.boolean()]).optional(),
+      promoteLate: yesOrBoolean('to promote after the sessions have begun, send yes or true').optional(),
+      confirm: yesOrBoolean('to confirm the withdrawal, tick the box (send yes or true)').optional(),
     })
     .strict(),
 } as const;
