@@ -7,7 +7,9 @@ import { findProgramme, type CollaborativeDoc } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
 import { isTemplateName, TEMPLATE_NAMES } from '../templates/samples';
 import { OperationError } from './errors';
-import { slugProblems } from './validate';
+import { checkSlug, slugProblems } from './validate';
+import { ids } from '../store/keys';
+import type { EmailBodyDoc } from '../mail/outbox';
 
 // ---- reports: the email log ----------------------------------------------------------------------
 
@@ -19,7 +21,13 @@ export interface EmailLogFilter {
   purpose?: string;
   to?: string;
   limit?: string | number;
+  /** Which page of `limit` emails, from 1 (the newest). */
+  page?: string | number;
 }
+
+/** Kinds of email sent outside the notices' templates, which the log can be filtered by too. */
+export const OTHER_PURPOSES = ['link-resent'] as const;
+export const EMAIL_PURPOSES: string[] = [...TEMPLATE_NAMES, ...OTHER_PURPOSES];
 
 export interface EmailLine {
   key: string;
@@ -47,29 +55,34 @@ export interface EmailLog {
   /** The emails matching the filter, and how many of them in each status. */
   matching: number;
   counts: Record<EmailStatus, number>;
-  /** The newest `limit` matching emails, newest first. */
+  /** The page's `limit` matching emails, newest first. */
   emails: EmailLine[];
+  page: number;
+  pages: number;
+  limit: number;
 }
 
 /** Checks the log's filter (before any connection); throws a ValidationError listing every problem. */
-export function checkEmailLogRequest(slug: string, f: EmailLogFilter = {}): { limit: number } {
+export function checkEmailLogRequest(slug: string, f: EmailLogFilter = {}): { limit: number; page: number } {
   const problems = slugProblems(slug);
   if (f.status !== undefined && !(EMAIL_STATUSES as readonly string[]).includes(f.status))
     problems.push(`status: "${f.status}" is not a status; one of: ${EMAIL_STATUSES.join(', ')}`);
-  if (f.purpose !== undefined && !isTemplateName(f.purpose))
-    problems.push(`purpose: "${f.purpose}" is not a kind of email; one of: ${TEMPLATE_NAMES.join(', ')}`);
+  if (f.purpose !== undefined && !isTemplateName(f.purpose) && !EMAIL_PURPOSES.includes(f.purpose))
+    problems.push(`purpose: "${f.purpose}" is not a kind of email; one of: ${EMAIL_PURPOSES.join(', ')}`);
   if (f.to !== undefined && !emailSchema.safeParse(f.to).success)
     problems.push(`to: "${f.to}" is not a valid email address`);
   const limit = f.limit === undefined ? EMAIL_LOG_DEFAULT_LIMIT : Number(f.limit);
   if (!Number.isInteger(limit) || limit < 1)
     problems.push(`limit: "${f.limit}" is not a whole number above 0`);
+  const page = f.page === undefined ? 1 : Number(f.page);
+  if (!Number.isInteger(page) || page < 1) problems.push(`page: "${f.page}" is not a whole number above 0`);
   if (problems.length) throw new ValidationError('the email log request', problems);
-  return { limit };
+  return { limit, page };
 }
 
 /** The outbox of a collaborative: every email it sent, is sending, or failed to send. */
 export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Promise<EmailLog> {
-  const { limit } = checkEmailLogRequest(slug, f);
+  const { limit, page } = checkEmailLogRequest(slug, f);
   const outbox = db.collection<OutboxDoc>(COLLECTIONS.outbox);
   const filter: Filter<OutboxDoc> = {
     collaborative: slug,
@@ -89,6 +102,8 @@ export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Pr
       outbox
         .find(filter, { projection: { _id: 0 } })
         .sort({ claimedAt: -1, key: 1 })
+        // The database pages: a log of 10,000 emails sends the app one page of them.
+        .skip((page - 1) * limit)
         .limit(limit)
         .toArray(),
       // A collaborative's emails, or a community's (whose record is in its own collection).
@@ -111,31 +126,17 @@ export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Pr
       );
     const counts: Record<EmailStatus, number> = { sent: 0, failed: 0, claimed: 0 };
     for (const g of grouped) counts[g._id] = g.n;
-    const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+    const matching = Object.values(counts).reduce((a, b) => a + b, 0);
     return {
       slug,
       timeZone: doc?.config?.timeZone ?? 'UTC',
       total,
-      matching: Object.values(counts).reduce((a, b) => a + b, 0),
+      matching,
       counts,
-      emails: docs.map((d) => ({
-        key: d.key,
-        purpose: d.purpose,
-        template: d.template,
-        to: d.to,
-        subject: d.subject,
-        status: d.status,
-        attempts: d.attempts,
-        at:
-          iso(d.status === 'sent' ? d.sentAt : d.status === 'failed' ? d.failedAt : d.claimedAt) ??
-          iso(d.claimedAt)!,
-        claimedAt: iso(d.claimedAt)!,
-        ...(d.sentAt ? { sentAt: iso(d.sentAt) } : {}),
-        ...(d.failedAt ? { failedAt: iso(d.failedAt) } : {}),
-        ...(d.eventTime ? { eventTime: iso(d.eventTime) } : {}),
-        ...(d.error ? { error: d.error } : {}),
-        messageId: d.messageId,
-      })),
+      page,
+      pages: Math.max(1, Math.ceil(matching / limit)),
+      limit,
+      emails: docs.map(emailLine),
     };
   } catch (err) {
     if (err instanceof OperationError) throw err;
@@ -143,4 +144,48 @@ export async function emailLog(db: Db, slug: string, f: EmailLogFilter = {}): Pr
       `cannot read the email log of "${slug}" from MongoDB (${(err as Error).message})`,
     );
   }
+}
+
+const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+function emailLine(d: OutboxDoc): EmailLine {
+  return {
+    key: d.key,
+    purpose: d.purpose,
+    template: d.template,
+    to: d.to,
+    subject: d.subject,
+    status: d.status,
+    attempts: d.attempts,
+    at:
+      iso(d.status === 'sent' ? d.sentAt : d.status === 'failed' ? d.failedAt : d.claimedAt) ??
+      iso(d.claimedAt)!,
+    claimedAt: iso(d.claimedAt)!,
+    ...(d.sentAt ? { sentAt: iso(d.sentAt) } : {}),
+    ...(d.failedAt ? { failedAt: iso(d.failedAt) } : {}),
+    ...(d.eventTime ? { eventTime: iso(d.eventTime) } : {}),
+    ...(d.error ? { error: d.error } : {}),
+    messageId: d.messageId,
+  };
+}
+
+export interface EmailDetail extends EmailLine {
+  /** The body as sent, personal links masked; absent for emails sent before bodies were kept. */
+  body?: { html: string; text: string; calendar?: string };
+}
+
+/** One email of the collaborative by its key: two reads by `_id` (the outbox record, its body). */
+export async function emailDetail(db: Db, slug: string, key: string): Promise<EmailDetail> {
+  checkSlug(slug);
+  const [doc, body] = await Promise.all([
+    db.collection<OutboxDoc & { _id: string }>(COLLECTIONS.outbox).findOne({ _id: ids.outbox(key) }),
+    db.collection<EmailBodyDoc>(COLLECTIONS.emailBodies).findOne({ _id: ids.outbox(key) }),
+  ]);
+  // Another collaborative's email is "not found" here, as one that does not exist.
+  if (!doc || doc.collaborative !== slug)
+    throw new OperationError(`no email "${key}" in the log of "${slug}"`, 'not-found');
+  return {
+    ...emailLine(doc),
+    ...(body ? { body: { html: body.html, text: body.text, calendar: body.calendar } } : {}),
+  };
 }

@@ -23,3 +23,5 @@ export * from './final-report';
 export * from './launch-draft';
 export * from './launch-start';
 export * from './rehearsal';
+export * from './attention';
+export * from './resend-link';

@@ -62,6 +62,25 @@ export interface OutboxDoc {
   leaseUntil?: Date;
 }
 
+/** An email's subject and body as sent, its personal links masked (see `Outbox.keepBody`). */
+export interface EmailBodyDoc {
+  _id: string;
+  collaborative: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** The calendar file it carried, if any. */
+  calendar?: string;
+}
+
+/** The text that stands for a signed link in a kept body. */
+export const MASKED_LINK = 'personal-link-not-shown';
+
+/** Replaces the token of every signed link (`/apply/<token>`, `/team/…`, `/join/…`, `/signin/…`). */
+export function maskLinks(s: string): string {
+  return s.replace(/(\/(?:apply|team|join|signin)\/)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, `$1${MASKED_LINK}`);
+}
+
 type OutboxRecord = OutboxDoc & { _id: string | ObjectId };
 
 /** What the outbox knows of a key before sending it (see `Outbox.statuses`). */
@@ -231,6 +250,7 @@ export class Outbox {
     const claim = await this.claim(email, messageId);
     if (claim === 'sent') return 'already-sent';
     const ref = claim.ref;
+    await this.keepBody(email);
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -265,6 +285,27 @@ export class Outbox {
       }),
     );
     return 'sent';
+  }
+
+  /**
+   * Keeps what is sent for the email centre, beside the outbox record (so the log's list reads
+   * none of it). The signed links in it are masked: they are the recipient's keys, not the
+   * coordinator's. Idempotent by the email's key: a retry rewrites the same record.
+   */
+  private async keepBody(email: OutgoingEmail): Promise<void> {
+    await this.db.collection<EmailBodyDoc>(COLLECTIONS.emailBodies).updateOne(
+      { _id: ids.outbox(email.key) },
+      {
+        $set: {
+          collaborative: email.collaborative,
+          subject: email.subject,
+          html: maskLinks(email.html),
+          text: maskLinks(email.text),
+          ...(email.icalEvent ? { calendar: email.icalEvent.filename } : {}),
+        },
+      },
+      { upsert: true },
+    );
   }
 
   /**

@@ -3,6 +3,8 @@ export const COLLECTIONS = {
   sites: 'sites',
   collaboratives: 'collaboratives',
   outbox: 'outbox',
+  /** Each email's subject and body as sent (personal links masked), by the outbox key. */
+  emailBodies: 'emailBodies',
   applications: 'applications',
   teams: 'teams',
   attendance: 'attendance',

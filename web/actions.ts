@@ -33,6 +33,11 @@ const emails = z
     }),
   })
   .default([]);
+/** A box ticked: 'yes' from a form, a boolean from the API; in words when it is neither. */
+const yesOrBoolean = (words: string) =>
+  z.union([z.literal('yes'), z.boolean()], {
+    errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? words : ctx.defaultError }),
+  });
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : ops.splitList(v));
 
 /** The body of each collaborative action as the API and the forms give it (before the domain schema). */
@@ -57,6 +62,15 @@ export const ACTION_BODIES = {
     })
     .strict(),
   feedback: z.object({ siteId: text(64), text: text(10_000) }).strict(),
+  withdraw: z
+    .object({
+      siteId: text(64),
+      reason: text(2000),
+      // Forms send a checkbox's value, the API a boolean; both say the same.
+      promoteLate: yesOrBoolean('to promote after the sessions have begun, send yes or true').optional(),
+      confirm: yesOrBoolean('to confirm the withdrawal, tick the box (send yes or true)').optional(),
+    })
+    .strict(),
 } as const;
 export type ActionName = keyof typeof ACTION_BODIES;
 
@@ -67,6 +81,7 @@ export const ACTION_PATH: Record<ActionName, string> = {
   cancel: 'cancel',
   attendance: 'attendance',
   feedback: 'feedback',
+  withdraw: 'withdraw',
 };
 
 export const ACTION_ROLES: Record<ActionName, Role[]> = {
@@ -76,6 +91,7 @@ export const ACTION_ROLES: Record<ActionName, Role[]> = {
   cancel: ['coordinator'],
   attendance: ['coordinator', 'faculty'],
   feedback: ['faculty'],
+  withdraw: ['coordinator'],
 };
 
 /** Parses an action's body; throws a ValidationError naming each bad field. */
@@ -119,6 +135,20 @@ export async function runAction(name: ActionName, c: ActionContext, body: unknow
       const b = actionBody('feedback', body);
       await ops.recordFeedback(c.client, c.slug, { ...b, by: c.by });
       return `Feedback sent to ${b.siteId}.`;
+    }
+    case 'withdraw': {
+      const b = actionBody('withdraw', body);
+      if (b.confirm !== 'yes' && b.confirm !== true)
+        throw new ValidationError('the withdrawal', ['confirm: tick the box to confirm the withdrawal']);
+      const late = b.promoteLate === 'yes' || b.promoteLate === true;
+      // The workflow promotes the first waitlisted team (after LS1 only when asked) and says which.
+      const r = await ops.withdraw(c.client, c.slug, {
+        siteId: b.siteId,
+        reason: b.reason,
+        by: c.by,
+        ...(late ? { promoteLate: true } : {}),
+      });
+      return `Withdrawn: ${r.siteId}. ${r.promoted ? `Promoted from the waiting list: ${r.promoted}.` : 'No team was promoted from the waiting list.'}`;
     }
   }
 }

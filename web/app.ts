@@ -21,6 +21,7 @@ import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCommunity } from './routes/community';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
+import { registerEmails } from './routes/emails';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
@@ -170,6 +171,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerDirectory(app, ctx);
   registerCommunity(app, ctx);
   registerRehearsal(app, ctx);
+  registerEmails(app, ctx);
 
   registerApi(app, {
     deps,

@@ -67,7 +67,9 @@ figure{margin:12px 0;max-width:100%}figure svg{max-width:100%;height:auto}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.legend li,figcaption,.signals{overflow-wrap:anywhere;min-width:0}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 dl.explain dt{font-weight:600}dl.explain dd{margin:0 0 8px 0}
 code,.wrap{overflow-wrap:anywhere}
-input[type=url],input[type=datetime-local]{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}input[type=url]{width:24em}`;
+input[type=url],input[type=datetime-local]{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}input[type=url]{width:24em}
+nav.sections ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px}.attention li{margin:4px 0}
+.email-body{width:100%;height:480px;border:1px solid #ccc}pre.email-text{white-space:pre-wrap;overflow-wrap:anywhere}`;
 
 export interface PageUser {
   email: string;
@@ -234,14 +236,16 @@ export function checkboxField(o: {
   errors: FormErrors;
   checked: boolean;
   value?: string;
+  /** Distinguishes the ids of the same box in several forms on a page. */
+  idSuffix?: string;
 }): Html {
-  const id = fieldId(o.name);
+  const id = fieldId(o.name, o.idSuffix);
   return html`<div class="field${o.errors.of(o.name).length ? ' has-error' : ''}">
-    ${messages(o.name, o.errors)}
+    ${messages(o.name, o.errors, o.idSuffix)}
     <label class="choice" for="${id}"
       ><input
         type="checkbox"
-        ${controlAttrs(o.name, o.errors, false)}
+        ${controlAttrs(o.name, o.errors, false, o.idSuffix)}
         value="${o.value ?? 'yes'}"
         ${o.checked ? 'checked' : ''}
       />${o.label}</label

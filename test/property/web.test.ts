@@ -363,6 +363,10 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
         const r = ACTION_BODIES[name].safeParse(b ?? {});
         if (!r.success) return true;
         if (name === 'cancel') return (r.data as { confirm?: string }).confirm !== 'yes';
+        if (name === 'withdraw') {
+          const confirm = (r.data as { confirm?: string | boolean }).confirm;
+          return confirm !== 'yes' && confirm !== true;
+        }
         if (name === 'reschedule') {
           const d = r.data as { milestone: string; date: string };
           return !toInstant(d.date.trim(), tz) || !names.includes(ops.milestoneFromName(d.milestone));
@@ -406,6 +410,7 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       cancel: [COORD, { reason: 'Funding withdrawn', confirm: 'yes' }],
       attendance: [FACULTY, { siteId: 'bayview', session: 0, present: [TEAM_MEMBER], absent: [] }],
       feedback: [FACULTY, { siteId: 'bayview', text: 'Good progress on the narratives.' }],
+      withdraw: [COORD, { siteId: 'bayview', reason: 'Staff left', confirm: 'yes' }],
     };
 
     // The API: every POST route of API_ROUTES, each with its spec.

@@ -348,6 +348,11 @@ describe('web access (real stack)', () => {
       'POST /api/sites/{siteId}': { who: ADMIN, status: 422, body: problem(/^name: required$/) },
       'POST /api/sites/{siteId}/active': { who: ADMIN, status: 422, body: problem(/^active: required$/) },
       'POST /api/sites/import': { who: ADMIN, status: 422, body: problem(/^text: required$/) },
+      'POST /api/collaboratives/{slug}/withdraw': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
     };
     // A route added to the API must say here what its right caller gets.
     expect(

@@ -380,6 +380,13 @@ describe('the web app in a browser, every role and page state (real stack, headl
     await team.getByRole('heading', { name: /^Team: / }).waitFor();
     expect(await team.textContent('main')).toContain(`for ${dataManager}`);
     await check(team, 'team-before-ls1');
+    // The pre-work email goes to the acceptance's recipients at the pre-work date, about now: all of
+    // it in first, so that the reload below counts only what the post caused.
+    const subjects = () => h.sink.received.map((m) => m.parsed.subject ?? '');
+    const acceptances = subjects().filter((s) => s.startsWith('Accepted: ')).length;
+    await waitFor('the pre-work emails', async () =>
+      subjects().filter((s) => s.startsWith('Pre-work for ')).length >= acceptances ? true : undefined,
+    );
     await press(team, team.getByRole('button', { name: 'Mark as done' }));
     await team.getByText('Marked checklist as done.').waitFor();
     await reloadPostsNothing(team, 'Marked checklist as done.');

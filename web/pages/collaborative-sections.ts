@@ -13,6 +13,7 @@ import { DECISIONS } from '../../domain/inputs';
 import { formatInZone } from '../../domain/time';
 import { chartFigure } from '../charts';
 import {
+  checkboxField,
   choiceGroup,
   csrfField,
   html,
@@ -141,9 +142,11 @@ export function teamsSection(
               </tr>
               ${teams.map(
                 (t) =>
-                  html`<tr>
+                  html`<tr id="team-row-${t.siteId}">
                     <td>${name(t.siteId)}</td>
-                    <td>${t.team?.state ?? t.state}</td>
+                    <td>
+                      ${t.team?.state ?? t.state}${t.promoted ? ' (promoted from the waiting list)' : ''}
+                    </td>
                     <td>${t.team?.preworkDone.join(', ') || '—'}</td>
                     <td>${t.team ? sessionsAttended(t.team).join(', ') || '—' : '—'} of ${sessions}</td>
                     <td>${Object.keys(t.team?.metrics ?? {}).join(', ') || '—'}</td>
@@ -158,9 +161,17 @@ export function teamsSection(
                   const none = { e: NO_ERRORS, values: {} as Record<string, unknown> };
                   const a = begun.length ? formOf(`attendance:${t.siteId}`) : none;
                   const fb = v.faculty ? formOf(`feedback:${t.siteId}`) : none;
+                  const coordinator = v.role === 'coordinator';
+                  const w = coordinator ? formOf(`withdraw:${t.siteId}`) : none;
                   const id = (n: string) => `${n}-${t.siteId}`;
-                  return html`<details ${a.e.all.length || fb.e.all.length ? 'open' : ''} id="${id('team')}">
-                    <summary>Attendance and feedback: ${name(t.siteId)}</summary>
+                  return html`<details
+                    ${a.e.all.length || fb.e.all.length || w.e.all.length ? 'open' : ''}
+                    id="${id('team')}"
+                  >
+                    <summary>
+                      ${coordinator ? 'Attendance, feedback and withdrawal' : 'Attendance and feedback'}:
+                      ${name(t.siteId)}
+                    </summary>
                     ${
                       begun.length
                         ? html`<form
@@ -225,12 +236,62 @@ export function teamsSection(
                           </form>`
                         : ''
                     }
+                    ${coordinator ? withdrawForm(v, csrf, t.siteId, name(t.siteId), w) : ''}
                   </details>`;
                 })
           }`
         : html`<p>No accepted teams yet.</p>`
     }
   </section>`;
+}
+
+/** Withdraws a team: a reason and a box to tick (the confirm step); the workflow promotes from the waiting list. */
+function withdrawForm(
+  v: CollaborativeView,
+  csrf: string,
+  siteId: string,
+  siteName: string,
+  f: ReturnType<FormOf>,
+): Html {
+  const waiting = v.status?.waitlist ?? [];
+  return html`<form method="post" action="/c/${v.doc.slug}/withdraw" id="withdraw-${siteId}" novalidate>
+    <h3>Withdraw ${siteName}</h3>
+    <p>
+      ${
+        waiting.length
+          ? `Its place goes to the first team on the waiting list (${waiting.length} waiting)${v.windows.sessionsBegun.length ? ' only if you tick the box below, as learning session 1 has begun' : ''}.`
+          : 'No team is on the waiting list to take its place.'
+      }
+    </p>
+    ${csrfField(csrf)}<input type="hidden" name="siteId" value="${siteId}" />
+    ${textareaField({
+      name: 'reason',
+      label: 'Reason for the withdrawal',
+      value: f.values.reason,
+      errors: f.e,
+      rows: 2,
+      idSuffix: siteId,
+    })}
+    ${
+      v.windows.sessionsBegun.length && waiting.length
+        ? checkboxField({
+            name: 'promoteLate',
+            label: 'Promote the first waitlisted team even though the sessions have begun',
+            errors: f.e,
+            checked: f.values.promoteLate === 'yes',
+            idSuffix: siteId,
+          })
+        : ''
+    }
+    ${checkboxField({
+      name: 'confirm',
+      label: `I confirm that ${siteName} withdraws from this collaborative`,
+      errors: f.e,
+      checked: f.values.confirm === 'yes',
+      idSuffix: siteId,
+    })}
+    <button>Withdraw the team</button>
+  </form>`;
 }
 
 const CELL_LABEL = { 'on-time': 'on time', late: 'late', missing: 'missing', 'not-yet-due': 'not yet due' };
@@ -273,9 +334,13 @@ export function chartsSection(charts: PageChart[]): Html {
   </section>`;
 }
 
-export function emailsSection(log: EmailLog, tz: string): Html {
+export function emailsSection(log: EmailLog, tz: string, slug: string): Html {
   return html`<section id="emails">
-    <h2>Email log (newest ${log.emails.length} of ${log.total})</h2>
+    <h2>Emails (newest ${log.emails.length} of ${log.total})</h2>
+    <p>
+      <a href="/c/${slug}/emails">Open the email centre</a>: every email with its body, filters, and lost
+      links resent.
+    </p>
     <p>
       ${Object.entries(log.counts)
         .map(([k, n]) => `${k}: ${n}`)
@@ -287,6 +352,7 @@ export function emailsSection(log: EmailLog, tz: string): Html {
         <tr>
           <th scope="col">When</th>
           <th scope="col">To</th>
+          <th scope="col">Subject</th>
           <th scope="col">Template</th>
           <th scope="col">Status</th>
           <th scope="col">Error</th>
@@ -296,6 +362,7 @@ export function emailsSection(log: EmailLog, tz: string): Html {
             html`<tr class="${l.status}">
               <td>${formatInZone(l.at, tz)}</td>
               <td>${l.to}</td>
+              <td><a href="/c/${slug}/email?key=${encodeURIComponent(l.key)}">${l.subject}</a></td>
               <td>${l.template}</td>
               <td>${l.status}</td>
               <td>${l.error ?? ''}</td>

@@ -9,6 +9,10 @@ import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import {
   applicationsOf,
+  attentionItems,
+  siteLines,
+  type AttentionItem,
+  type SiteLine,
   complianceReport,
   currentSchedule,
   dashboardCharts,
@@ -48,6 +52,7 @@ import {
   teamsSection,
 } from './collaborative-sections';
 import { downloadsSection } from './exports';
+import { overviewSection, sectionsNav, sitesSection } from './collaborative-overview';
 
 export interface CollaborativeView {
   doc: CollaborativeDoc;
@@ -63,6 +68,10 @@ export interface CollaborativeView {
   charts: PageChart[];
   emails?: EmailLog;
   windows: Windows;
+  /** What needs the coordinator's attention now (coordinators only). */
+  attention?: AttentionItem[];
+  /** Every targeted site and its stage. */
+  sites: SiteLine[];
 }
 
 /** Reads what the page shows; the workflow's status may be unavailable, the records still show. */
@@ -92,6 +101,15 @@ export async function loadCollaborative(
       sectionErrors.push(`${what}: ${err.message}`);
       return undefined;
     });
+  const compliance = metrics
+    ? await section('the compliance matrix', () => complianceReport(db, slug, now))
+    : undefined;
+  // The newest few; the email centre (/c/:slug/emails) pages through the rest.
+  const emails = coordinator
+    ? await section('the email log', () => emailLog(db, slug, { limit: 10 }))
+    : undefined;
+  const windows = windowsOf(doc, status.s?.phase ?? doc.phase, now);
+  const teams = status.s?.teams ?? [];
   return {
     doc,
     role: roles[0]!,
@@ -100,22 +118,32 @@ export async function loadCollaborative(
     statusError: status.e,
     apps,
     siteNames,
-    compliance: metrics
-      ? await section('the compliance matrix', () => complianceReport(db, slug, now))
-      : undefined,
+    compliance,
     charts: (metrics && (await section('the run charts', () => dashboardCharts(db, doc)))) || [],
-    emails: coordinator
-      ? await section('the email log', () => emailLog(db, slug, { limit: 200 }))
-      : undefined,
+    emails,
     sectionErrors,
-    windows: windowsOf(doc, status.s?.phase ?? doc.phase, now),
+    windows,
+    attention: coordinator
+      ? attentionItems({
+          slug,
+          now,
+          schedule: currentSchedule(doc),
+          ladder: doc.config.metrics?.ladder,
+          decisionsOpen: windows.decisions.state === 'open' && !windows.over,
+          apps,
+          teams,
+          compliance,
+          failedEmails: emails?.counts.failed ?? 0,
+        })
+      : undefined,
+    sites: siteLines(doc.announcedTo ?? [], apps, teams),
   };
 }
 
 /** The id of the form an action's post came from: `decision:bayview`, `reschedule`. */
 export function formIdOf(action: string, body: Record<string, unknown>): string {
   const site = typeof body.siteId === 'string' ? body.siteId : '';
-  return ['decide', 'attendance', 'feedback'].includes(action)
+  return ['decide', 'attendance', 'feedback', 'withdraw'].includes(action)
     ? `${action === 'decide' ? 'decision' : action}:${site}`
     : action;
 }
@@ -135,6 +163,10 @@ const FIELDS: Record<string, FieldSpec[]> = {
     { name: 'absent', label: 'Absent' },
   ],
   feedback: [{ name: 'text', label: 'Feedback' }],
+  withdraw: [
+    { name: 'reason', label: 'Reason' },
+    { name: 'confirm', label: 'Confirmation' },
+  ],
   cancel: [
     { name: 'reason', label: 'Reason' },
     { name: 'confirm', label: 'Confirmation' },
@@ -163,11 +195,13 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
       : { e: NO_ERRORS, values: {} };
   };
   const over = v.windows.over;
-  const sections = html`${timelineSection(v, csrf, now, coordinator, form)}
+  const sections = html`${sectionsNav(v.doc.slug, coordinator, !!v.compliance || v.charts.length > 0)}
+  ${coordinator && v.attention ? overviewSection(v.attention, name) : ''}
+  ${coordinator ? sitesSection(v.sites, name) : ''} ${timelineSection(v, csrf, now, coordinator, form)}
   ${applicationsSection(v, csrf, name, form)} ${teamsSection(v, csrf, name, form)}
   ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
   ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
-  ${coordinator && v.emails ? emailsSection(v.emails, tz) : ''}
+  ${coordinator && v.emails ? emailsSection(v.emails, tz, v.doc.slug) : ''}
   ${downloadsSection(v.doc, [...(coordinator ? ['coordinator' as const] : []), ...(v.faculty ? ['faculty' as const] : [])])}
   ${coordinator && !over ? cancelSection(v.doc.slug, csrf, form('cancel')) : ''}`;
   const posted = flash.form
