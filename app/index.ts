@@ -17,3 +17,4 @@ export * from './public';
 export * from './web-records';
 export * from './csv';
 export * from './exports';
+export * from './pdsa';
