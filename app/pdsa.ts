@@ -38,6 +38,7 @@ import { getSites } from '../store/sites';
 import { renderPdsaAnswer } from '../templates/pdsa';
 import { OperationError } from './errors';
 import { validate } from './validate';
+import { windowsOf } from './windows';
 
 export type { PdsaAnswerDoc, PdsaCycleDoc, ResourceDoc } from '../store/pdsa';
 
@@ -49,6 +50,16 @@ function defined<T extends object>(o: T): T {
 const measureKeys = (doc: CollaborativeDoc) => (doc.config.metrics?.measures ?? []).map((m) => m.key);
 const measureName = (doc: CollaborativeDoc, key: string) =>
   doc.config.metrics?.measures.find((m) => m.key === key)?.name ?? key;
+
+/** Teams log and edit cycles until the collaborative ends or is cancelled; the records stay to read. */
+function refuseWhenOver(doc: CollaborativeDoc, at: Date): void {
+  const over = windowsOf(doc, doc.phase, at.getTime()).over;
+  if (over)
+    throw new OperationError(
+      `the collaborative has ${over === 'cancelled' ? 'been cancelled' : 'ended'}: cycles can no longer be logged or edited`,
+      'refused',
+    );
+}
 
 function checkedCycle(doc: CollaborativeDoc, input: Record<string, unknown>, by: string) {
   const measure = typeof input.measure === 'string' ? input.measure.trim() : '';
@@ -89,6 +100,21 @@ export async function pdsaCycles(
   }));
 }
 
+/** The faculty's board: the cycles the filter keeps, and every team that logged one (for the filter). */
+export async function pdsaBoard(
+  db: Db,
+  doc: CollaborativeDoc,
+  filter: { siteId?: string; measure?: string },
+): Promise<{ cycles: CycleView[]; teams: { siteId: string; name: string }[] }> {
+  const all = await pdsaCycles(db, doc);
+  const teams = [...new Map(all.map((c) => [c.siteId, { siteId: c.siteId, name: c.siteName }])).values()];
+  const cycles = all.filter(
+    (c) =>
+      (!filter.siteId || c.siteId === filter.siteId) && (!filter.measure || c.measure === filter.measure),
+  );
+  return { cycles, teams };
+}
+
 /**
  * A team logs a new cycle. `request` names the form post (its one-time field): the same post
  * sent twice (a double click) logs one cycle.
@@ -102,6 +128,7 @@ export async function logPdsaCycle(
   at: Date,
   request?: string,
 ): Promise<PdsaCycleDoc> {
+  refuseWhenOver(doc, at);
   const c = checkedCycle(doc, input, by);
   const mine = await listCycles(db, doc.slug, siteId);
   const again = request && mine.find((x) => x.request === request);
@@ -125,6 +152,7 @@ export async function editPdsaCycle(
   by: string,
   at: Date,
 ): Promise<PdsaCycleDoc> {
+  refuseWhenOver(doc, at);
   const existing = await getCycle(db, doc.slug, siteId, n);
   if (!existing) throw new OperationError(`there is no PDSA cycle ${n} of this team`, 'not-found');
   if (!cycleOpen(existing))

@@ -20,6 +20,7 @@ import { LAUNCH_JS } from './pages/home';
 import { createContext, problemsOf, type WebDeps } from './context';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
+import { registerLearning } from './routes/learning';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
@@ -158,8 +159,9 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   registerSignin(app, ctx);
   registerPublic(app, ctx);
-  const { launchFromText } = registerCoordination(app, ctx);
-  const { teamActions } = registerLinks(app, ctx);
+  const { launchFromText, access } = registerCoordination(app, ctx);
+  const { teamActions, linkAccess } = registerLinks(app, ctx);
+  registerLearning(app, ctx, { staff: access, team: linkAccess });
   registerExports(app, ctx);
   registerDirectory(app, ctx);
 

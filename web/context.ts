@@ -23,6 +23,8 @@ export interface WebDeps {
   baseUrl: string;
   /** Network administrators: may launch collaboratives and coordinate all of them. */
   admins: string[];
+  /** How long the team links in the app's own emails (answers to PDSA cycles) last: LC_LINK_TTL_DAYS. */
+  linkTtlDays?: number;
   /** Sends the sign-in emails, exactly once per link. */
   outbox: Outbox;
   now?: () => number;

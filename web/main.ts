@@ -52,6 +52,7 @@ export async function startWeb(s: Settings, key: string): Promise<RunningWeb> {
     baseUrl,
     admins: adminsFrom(s.LC_WEB_ADMINS),
     outbox: mailer.outbox,
+    linkTtlDays: s.LC_LINK_TTL_DAYS,
     // The request log: one JSON line per request on stdout (web/request-log.ts).
     logger: true,
   });

@@ -166,5 +166,5 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       }
     });
   }
-  return { launchFromText };
+  return { launchFromText, access };
 }
