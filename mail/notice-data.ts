@@ -113,8 +113,10 @@ export async function noticeData(
             r.summary,
           ]),
           reportText: (report?.summary as string[] | undefined) ?? [],
-          reportSections:
-            (report?.signalSections as { heading: string; items: string[] }[] | undefined) ?? [],
+          reportSections: [
+            ...((report?.signalSections as { heading: string; items: string[] }[] | undefined) ?? []),
+            ...((report?.pdsaSections as { heading: string; items: string[] }[] | undefined) ?? []),
+          ],
           charts: ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
             caption: `${c.measure}: ${c.scope}`,
             svg: c.svg,
