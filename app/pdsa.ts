@@ -17,7 +17,7 @@ import {
   sessionProblems,
 } from '../domain/pdsa';
 import type { Outbox } from '../mail/outbox';
-import { teams } from '../mail/recipients';
+import { dedupe, teams } from '../mail/recipients';
 import { personalLink, type LinkMaker } from '../security/links';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import {
@@ -227,7 +227,7 @@ export async function emailAnswer(
   cycle: PdsaCycleDoc,
   answer: PdsaAnswerDoc,
 ): Promise<Omit<AnswerOutcome, 'answer'>> {
-  const people = await teams(db, doc, [cycle.siteId], true);
+  const people = dedupe(await teams(db, doc, [cycle.siteId], true));
   const siteName = (await getSites(db, [cycle.siteId]))[0]?.name ?? cycle.siteId;
   const faculty = doc.config.faculty.find((f) => f.email === answer.by);
   const out = { sent: 0, alreadySent: 0, failed: 0, notYet: [] as string[] };
