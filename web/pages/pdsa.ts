@@ -32,7 +32,7 @@ function stateOf(c: CycleView): string {
 function cycleArticle(c: CycleView, tz: string, extra: Html | string, showTeam: boolean): Html {
   const id = `cycle-${c.siteId}-${c.n}`;
   return html`<article class="cycle" id="${id}" data-cycle="${c.siteId}:${c.n}" aria-labelledby="${id}-h">
-    <h3 id="${id}-h">${showTeam ? html`${c.siteName}: ` : ''}cycle ${c.n} · ${c.measureName}</h3>
+    <h3 id="${id}-h">${showTeam ? html`${c.siteName}: cycle` : 'Cycle'} ${c.n} · ${c.measureName}</h3>
     <p><strong data-testid="state">${stateOf(c)}</strong> · logged by ${c.by}, ${at(c.createdAt, tz)}</p>
     <dl class="explain">
       <dt>The change</dt>
@@ -137,7 +137,6 @@ export function teamPdsaSection(o: {
         </form>`;
   return html`<section id="pdsa">
     <h2>Tests of change (PDSA cycles)</h2>
-    ${errorSummary(posted ? e : undefined)}
     <p>
       Each test of change your team runs: plan the change and predict its effect, try it, study what happened,
       then adopt, adapt or abandon it. The faculty read every team's cycles and answer them.
@@ -162,6 +161,12 @@ export function teamPdsaSection(o: {
     }
     ${form}
   </section>`;
+}
+
+/** The error summary of the team's PDSA form, for the top of the team's page. */
+export function teamPdsaSummary(flash: Flash): Html {
+  const posted = flash.form === 'pdsa' || flash.form?.startsWith('pdsa:');
+  return posted ? errorSummary(formErrors(flash.form!, flash.problems, CYCLE_FIELDS)) : html``;
 }
 
 export interface PdsaFilter {

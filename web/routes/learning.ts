@@ -88,7 +88,8 @@ export function registerLearning(
             problems: p.problems,
             values: again && n !== undefined ? {} : form,
           },
-          again ? '#pdsa-form' : `?edit=${n}#pdsa-form`,
+          // No fragment with problems: the error summary takes the focus (a fragment would move it).
+          again ? '' : `?edit=${n}`,
         );
       }
     },
@@ -159,7 +160,7 @@ export function registerLearning(
         reply,
         path,
         { form: `answer:${siteId}:${n}`, problems: p.problems, values: form },
-        suffix,
+        back ? `?${back}` : '',
       );
     }
   });
@@ -193,12 +194,7 @@ export function registerLearning(
       return ctx.flash.redirect(reply, path, { done: `Added “${r.title}”.` }, '#library');
     } catch (err) {
       const p = problemsOf(err);
-      return ctx.flash.redirect(
-        reply,
-        path,
-        { form: 'resource', problems: p.problems, values: form },
-        '#add',
-      );
+      return ctx.flash.redirect(reply, path, { form: 'resource', problems: p.problems, values: form });
     }
   });
   app.get<{ Params: { slug: string } }>('/c/:slug/resources/:n/remove', (req, reply) =>

@@ -19,7 +19,7 @@ import {
   submissionFromForm,
   teamPage,
 } from '../pages/links';
-import { teamPdsaSection } from '../pages/pdsa';
+import { teamPdsaSection, teamPdsaSummary } from '../pages/pdsa';
 import { teamResourcesSection } from '../pages/resources';
 
 import { FORM_EXPIRED, problemsOf, type Form, type WebContext } from '../context';
@@ -150,7 +150,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     const base = `/team/${token}`;
     const learning = html`${teamPdsaSection({ doc: l.doc, base, csrf: csrfToken(key, token), cycles, edit, over, flash })}
     ${teamResourcesSection(l.doc, resources)}`;
-    return html`${teamPage({
+    return html`${teamPdsaSummary(flash)}${teamPage({
       doc: l.doc,
       siteName: l.siteName,
       email: l.claims.e,
