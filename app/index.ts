@@ -25,3 +25,4 @@ export * from './launch-start';
 export * from './rehearsal';
 export * from './attention';
 export * from './resend-link';
+export * from './pdsa';

@@ -8,9 +8,10 @@ import { COLLECTIONS, findByKey } from '../store/db';
 import { ids } from '../store/keys';
 import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
+import { listResources, type ResourceDoc } from '../store/pdsa';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
 import type { CommunityLoadedData, PreparedCommunityNotice } from '../templates/community';
-import type { LoadedData, PreparedNotice } from '../templates/notices';
+import type { LoadedData, PreparedNotice, ResourceLink } from '../templates/notices';
 import type { OutboxDoc } from './outbox';
 
 /** The notice with what its template needs from the records (templates/notices.ts `LoadedData`). */
@@ -99,6 +100,27 @@ export async function noticeData(
         },
       };
     }
+    case 'session-invite':
+    case 'session-reminder': {
+      // A session's emails link the whole collaborative's resources and that session's own.
+      const resources = (await listResources(db, doc.slug)).filter(
+        (r) => r.session === undefined || r.session === n.session,
+      );
+      return {
+        kind: n.kind,
+        notice: n,
+        data: { siteName, resources: resources.map(resourceLink) },
+      } as PreparedNotice;
+    }
+    case 'consultation-invite':
+    case 'consultation-reminder': {
+      const resources = await listResources(db, doc.slug);
+      return {
+        kind: n.kind,
+        notice: n,
+        data: { siteName, resources: resources.map(resourceLink) },
+      } as PreparedNotice;
+    }
     case 'final-report': {
       const report = await findByKey(db.collection(COLLECTIONS.reports), ids.report(doc.slug, 'final'), {
         collaborative: doc.slug,
@@ -113,8 +135,10 @@ export async function noticeData(
             r.summary,
           ]),
           reportText: (report?.summary as string[] | undefined) ?? [],
-          reportSections:
-            (report?.signalSections as { heading: string; items: string[] }[] | undefined) ?? [],
+          reportSections: [
+            ...((report?.signalSections as { heading: string; items: string[] }[] | undefined) ?? []),
+            ...((report?.pdsaSections as { heading: string; items: string[] }[] | undefined) ?? []),
+          ],
           charts: ((report?.charts as ReportChart[] | undefined) ?? []).map((c) => ({
             caption: `${c.measure}: ${c.scope}`,
             svg: c.svg,
@@ -127,6 +151,8 @@ export async function noticeData(
       return plain(n, siteName);
   }
 }
+
+const resourceLink = (r: ResourceDoc): ResourceLink => ({ title: r.title, kind: r.kind, url: r.url });
 
 type PlainKind = Exclude<CollaborativeNotice['kind'], keyof LoadedData>;
 

@@ -11,12 +11,14 @@ import {
   type RunChartSignal,
   type SignalMeaning,
 } from '../domain/run-chart-rules';
+import type { PdsaDecision } from '../domain/pdsa';
 import { ms } from '../domain/schedule';
 import { currentSchedule, getCollaborative } from '../store/collaboratives';
 import { COLLECTIONS, upsertById } from '../store/db';
 import { ids } from '../store/keys';
 import type { ApplicationDoc, TeamDoc } from '../store/lifecycle';
 import { submissions, type SubmissionDoc } from '../store/metrics';
+import { listAnswers, listCycles } from '../store/pdsa';
 import { siteNames } from '../store/sites';
 import { renderRunChart } from './charts';
 
@@ -78,6 +80,25 @@ export interface FinalReport {
   signalSections: { heading: string; items: string[] }[];
   /** Every submission, one row per team × period. */
   csv: string;
+  /** Each team's PDSA cycles (#21), team by team; absent in reports stored before. */
+  pdsa?: ReportCycle[];
+  /** The cycles as headed lists for the email, one heading per team that logged any. */
+  pdsaSections?: { heading: string; items: string[] }[];
+}
+
+/** One PDSA cycle as the final report lists it. */
+export interface ReportCycle {
+  team: string;
+  n: number;
+  measure: string;
+  change: string;
+  prediction: string;
+  observed?: string;
+  learned?: string;
+  decision?: PdsaDecision;
+  answers: number;
+  /** 'Cycle 1 (Fidelity (%)): Daily huddles — predicted: …; happened: …; learned: …; adopt. 1 answer from the faculty.' */
+  text: string;
 }
 
 /** Computes, stores (`reports`, once per collaborative) and returns the final report: what the workflow sends. */
@@ -166,6 +187,7 @@ export async function computeFinalReport(db: Db, slug: string): Promise<FinalRep
     subs,
   );
   const signals = charts.flatMap((c) => c.signals ?? []);
+  const pdsa = await reportCycles(db, slug, measures, names);
   const metricsLine = (t: (typeof perTeam)[number]) =>
     periodsDue.length ? `; metrics ${t.submitted}/${periodsDue.length} (${t.onTime} on time)` : '';
   const report: FinalReport = {
@@ -181,6 +203,7 @@ export async function computeFinalReport(db: Db, slug: string): Promise<FinalRep
           ]
         : []),
       ...(charts.length ? [signalsLine(signals)] : []),
+      ...(pdsa.length ? [pdsaLine(pdsa)] : []),
     ],
     rows: perTeam.map((t) => ({
       team: t.name,
@@ -194,6 +217,8 @@ export async function computeFinalReport(db: Db, slug: string): Promise<FinalRep
     signals,
     signalSections: signalSections(signals),
     csv: toCsv(measures, subs, names),
+    pdsa,
+    pdsaSections: pdsaSections(pdsa),
   };
   return report;
 }
@@ -217,6 +242,51 @@ export function signalSections(signals: ReportSignal[]): { heading: string; item
     heading,
     items: signals.filter((s) => s.meaning === meaning).map((s) => s.text),
   })).filter((sec) => sec.items.length > 0);
+}
+
+async function reportCycles(
+  db: Db,
+  slug: string,
+  measures: Measure[],
+  names: Map<string, string>,
+): Promise<ReportCycle[]> {
+  const [cycles, answers] = await Promise.all([listCycles(db, slug), listAnswers(db, slug)]);
+  return cycles.map((c) => {
+    const measure = measures.find((m) => m.key === c.measure)?.name ?? c.measure;
+    const n = answers.filter((a) => a.siteId === c.siteId && a.cycle === c.n).length;
+    const parts = [
+      `predicted: ${c.prediction}`,
+      ...(c.observed ? [`happened: ${c.observed}`] : []),
+      ...(c.learned ? [`learned: ${c.learned}`] : []),
+    ];
+    return {
+      team: names.get(c.siteId) ?? c.siteId,
+      n: c.n,
+      measure,
+      change: c.change,
+      prediction: c.prediction,
+      ...(c.observed ? { observed: c.observed } : {}),
+      ...(c.learned ? { learned: c.learned } : {}),
+      ...(c.decision ? { decision: c.decision } : {}),
+      answers: n,
+      text: `Cycle ${c.n} (${measure}): ${c.change} — ${parts.join('; ')}; ${c.decision ?? 'still open'}.${n ? ` ${n} ${n === 1 ? 'answer' : 'answers'} from the faculty.` : ''}`,
+    };
+  });
+}
+
+function pdsaLine(cycles: ReportCycle[]): string {
+  const n = (d?: PdsaDecision) => cycles.filter((c) => c.decision === d).length;
+  const teams = new Set(cycles.map((c) => c.team)).size;
+  return `PDSA cycles: ${cycles.length} logged by ${teams} ${teams === 1 ? 'team' : 'teams'}; ${n('adopt')} adopted, ${n('adapt')} adapted, ${n('abandon')} abandoned, ${n()} still open.`;
+}
+
+/** The cycles as headed lists, one per team, in the report's order. */
+export function pdsaSections(cycles: ReportCycle[]): { heading: string; items: string[] }[] {
+  const teams = [...new Set(cycles.map((c) => c.team))];
+  return teams.map((t) => ({
+    heading: `PDSA cycles of ${t}`,
+    items: cycles.filter((c) => c.team === t).map((c) => c.text),
+  }));
 }
 
 function pct(n: number, of: number): string {

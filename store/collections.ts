@@ -22,6 +22,10 @@ export const COLLECTIONS = {
   shares: 'communityShares',
   meetingAttendance: 'communityMeetingAttendance',
   meetingSummaries: 'communityMeetingSummaries',
+  /** What a collaborative's teams share: their PDSA cycles, the faculty's answers, the resource library. */
+  pdsaCycles: 'pdsaCycles',
+  pdsaAnswers: 'pdsaAnswers',
+  resources: 'resources',
   /** The web app's one-time sign-in links, and the flash a form leaves for the page after it. */
   signins: 'signins',
   webFlash: 'webFlash',

@@ -46,6 +46,11 @@ export const ids = {
   share: (community: string, n: number) => idOf(community, n),
   meetingAttendance: (community: string, meeting: number, email: string) => idOf(community, meeting, email),
   meetingSummary: (community: string, meeting: number) => idOf(community, meeting),
+  /** A team's PDSA cycles, numbered from 1 per team; the faculty's answers, numbered from 1 per cycle. */
+  pdsaCycle: (slug: string, siteId: string, n: number) => idOf(slug, siteId, n),
+  pdsaAnswer: (slug: string, siteId: string, cycle: number, n: number) => idOf(slug, siteId, cycle, n),
+  /** A collaborative's resources, numbered from 1. */
+  resource: (slug: string, n: number) => idOf(slug, n),
 };
 
 type Doc = Record<string, unknown>;

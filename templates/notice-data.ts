@@ -54,7 +54,19 @@ export interface RecipientData {
  * What each kind's template needs from the records beyond the notice itself, loaded by
  * mail/notice-data.ts: the compiler holds the loader and the template to the same fields.
  */
+/** A resource of the collaborative's library, as an email links it. */
+export interface ResourceLink {
+  title: string;
+  kind: 'document' | 'recording' | 'link';
+  url: string;
+}
+
 export interface LoadedData {
+  /** The library's resources (#21), read when the email is rendered: none, no list. */
+  'session-invite': { resources?: ResourceLink[] };
+  'session-reminder': { resources?: ResourceLink[] };
+  'consultation-invite': { resources?: ResourceLink[] };
+  'consultation-reminder': { resources?: ResourceLink[] };
   'review-reminder': { undecidedNames: string[] };
   'decisions-overdue': { undecidedNames: string[] };
   decision: { decisionNotes?: string; preworkStart: string };

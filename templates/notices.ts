@@ -5,6 +5,7 @@
  * Long because it is one switch over every notice kind (about twenty), so the compiler checks
  * that each kind has its text and reads only the data loaded for it (notice-data.ts).
  */
+import { RESOURCE_KIND_WORDS } from '../domain/pdsa';
 import { letterTo, requireValues } from './layout';
 import { timelineRows } from './timeline';
 
@@ -16,6 +17,7 @@ import {
   type NoticeContext,
   type PreparedNotice,
   type RenderedNotice,
+  type ResourceLink,
 } from './notice-data';
 
 export type { Recipient } from './layout';
@@ -254,6 +256,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
             `Where: ${ls.venue}.`,
           ],
           action: data.teamUrl ? { label: 'Confirm who attends', url: data.teamUrl } : undefined,
+          sections: resourceSections(data.resources),
         }),
         calendar: invite
           ? entrySpec({ kind: 'session', index: n.session, sequence: n.sequence }, ctx, 'REQUEST')
@@ -285,6 +288,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
             `When: ${when(at)} (${series.durationMinutes} minutes).`,
             ...(series.link ? [`Join: ${series.link}`] : []),
           ],
+          sections: resourceSections(data.resources),
         }),
         calendar: invite
           ? entrySpec({ kind: 'call', series: n.series, index: n.call, sequence: 0 }, ctx, 'REQUEST')
@@ -423,4 +427,17 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
           : undefined,
       };
   }
+}
+
+/** The library's resources as the email's list, each with its address; none: no list. */
+function resourceSections(
+  list: ResourceLink[] | undefined,
+): { heading: string; items: string[] }[] | undefined {
+  if (!list?.length) return undefined;
+  return [
+    {
+      heading: 'Resources from the faculty',
+      items: list.map((r) => `${r.title} (${RESOURCE_KIND_WORDS[r.kind].toLowerCase()}): ${r.url}`),
+    },
+  ];
 }

@@ -22,6 +22,7 @@ import { registerCommunity } from './routes/community';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
 import { registerEmails } from './routes/emails';
+import { registerLearning } from './routes/learning';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
 import { registerPublic } from './routes/public';
@@ -163,9 +164,10 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
 
   registerSignin(app, ctx);
   registerPublic(app, ctx);
-  const { launchFromText, ...launching } = registerCoordination(app, ctx);
+  const { launchFromText, access, ...launching } = registerCoordination(app, ctx);
   registerWizard(app, ctx, launching);
-  const { teamActions } = registerLinks(app, ctx);
+  const { teamActions, linkAccess } = registerLinks(app, ctx);
+  registerLearning(app, ctx, { staff: access, team: linkAccess });
   registerExports(app, ctx);
   registerReport(app, ctx);
   registerDirectory(app, ctx);

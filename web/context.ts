@@ -26,7 +26,10 @@ export interface WebDeps {
   admins: string[];
   /** Sends the sign-in emails, exactly once per link. */
   outbox: Outbox;
-  /** How many days a resent link works (LC_LINK_TTL_DAYS); 45 when unset. */
+  /**
+   * How many days the links in the app's own emails work (a resent link, an answer to a PDSA
+   * cycle): LC_LINK_TTL_DAYS; 45 when unset.
+   */
   linkTtlDays?: number;
   now?: () => number;
   /** Requests per minute per client on sign-in and on signed links. */

@@ -60,13 +60,14 @@ label,legend,.hint,.field-error{overflow-wrap:anywhere}select{max-width:100%}
 .notice{background:#eef4fa;border:1px solid #9bc;padding:8px 14px;border-radius:4px}
 .on-time{background:#bfe5bf}.late{background:#ffe08a}.missing{background:#f4a6a6}.not-yet-due{background:#eee}
 .past{color:#555}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}label{display:block;margin:6px 0}
-input[type=text],input[type=email],textarea,select{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}
-input[type=text],input[type=email]{width:24em}
+input[type=text],input[type=email],input[type=url],textarea,select{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}
+input[type=text],input[type=email],input[type=url]{width:24em}
 textarea{width:100%}button{font:inherit;padding:6px 14px;margin:6px 0}
 figure{margin:12px 0;max-width:100%}figure svg{max-width:100%;height:auto}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.legend li,figcaption,.signals{overflow-wrap:anywhere;min-width:0}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 dl.explain dt{font-weight:600}dl.explain dd{margin:0 0 8px 0}
 code,.wrap{overflow-wrap:anywhere}
+article.cycle{border-top:1px solid #ccc;margin-top:16px}blockquote.answer{margin:8px 0;padding:4px 12px;border-left:4px solid #1f5f8b;background:#f4f8fb}
 input[type=url],input[type=datetime-local]{font:inherit;padding:4px;max-width:100%;border:1px solid #767676;border-radius:3px}input[type=url]{width:24em}
 nav.sections ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px}.attention li{margin:4px 0}
 .email-body{width:100%;height:480px;border:1px solid #ccc}pre.email-text{white-space:pre-wrap;overflow-wrap:anywhere}`;

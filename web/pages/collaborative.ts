@@ -51,6 +51,7 @@ import {
   emailsSection,
   teamsSection,
 } from './collaborative-sections';
+import { learningNav } from './pdsa';
 import { downloadsSection } from './exports';
 import { overviewSection, sectionsNav, sitesSection } from './collaborative-overview';
 
@@ -214,7 +215,8 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
       <strong data-testid="phase">${phase}</strong> · you are
       ${v.role}${v.faculty && coordinator ? ' and faculty' : ''}
     </p>
-    ${errorSummary(posted)} ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
+    ${learningNav(v.doc.slug)} ${errorSummary(posted)}
+    ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
     ${over === 'cancelled' ? html`<p class="notice" data-state="cancelled">This collaborative was cancelled. Its records stay here to read.</p>` : ''}
     ${over === 'ended' ? html`<p class="notice" data-state="ended">This collaborative has ended.</p>` : ''}
     ${v.statusError ? html`<div class="errors">The workflow did not answer: ${v.statusError}</div>` : ''}

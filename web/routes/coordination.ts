@@ -164,5 +164,5 @@ export function registerCoordination(app: FastifyInstance, ctx: WebContext) {
       }
     });
   }
-  return { launchFromText, launchInput, notAllowedToLaunch };
+  return { launchFromText, launchInput, notAllowedToLaunch, access };
 }

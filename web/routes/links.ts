@@ -19,6 +19,8 @@ import {
   submissionFromForm,
   teamPage,
 } from '../pages/links';
+import { teamPdsaSection, teamPdsaSummary } from '../pages/pdsa';
+import { teamResourcesSection } from '../pages/resources';
 
 import { FORM_EXPIRED, problemsOf, type Form, type WebContext } from '../context';
 import { calendarSection } from '../pages/feed';
@@ -131,8 +133,9 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     token: string,
     period: string,
     flash: Flash,
+    edit?: number,
   ) {
-    const [team, app, submissions, charts] = await Promise.all([
+    const [team, app, submissions, charts, cycles, resources] = await Promise.all([
       ops.teamStatus(client, l.doc.slug, l.claims.s).then(
         (t) => ({ t, e: undefined }),
         (e: Error) => ({ t: undefined, e: `The team's status is unavailable: ${e.message}` }),
@@ -140,9 +143,15 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       latestApplication(l.doc.slug, l.claims.s),
       ops.teamSubmissions(db, l.doc.slug, l.claims.s),
       ops.teamCharts(db, l.doc, l.claims.s, l.siteName).catch(() => []),
+      ops.pdsaCycles(db, l.doc, { siteId: l.claims.s }),
+      ops.pdsaResources(db, l.doc.slug),
     ]);
     const roster = app?.coreTeam.members ?? [];
-    const page = teamPage({
+    const over = !!windows(l.doc).over || (!!team.t?.state && team.t.state !== 'active');
+    const base = `/team/${token}`;
+    const learning = html`${teamPdsaSection({ doc: l.doc, base, csrf: csrfToken(key, token), cycles, edit, over, flash })}
+    ${teamResourcesSection(l.doc, resources)}`;
+    return html`${teamPdsaSummary(flash)}${teamPage({
       doc: l.doc,
       siteName: l.siteName,
       email: l.claims.e,
@@ -156,12 +165,13 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       windows: windows(l.doc),
       now: now(),
       period,
-      flash,
-    });
-    return html`${page}${calendarSection(ctx.feedUrl(l.claims.e))}`;
+      // The PDSA form's problems are shown by its own section.
+      flash: flash.form?.startsWith('pdsa') ? { ...flash, form: undefined, problems: undefined } : flash,
+    })}
+    ${learning} ${calendarSection(ctx.feedUrl(l.claims.e))}`;
   }
 
-  app.get<{ Params: { token: string }; Querystring: { period?: string } }>(
+  app.get<{ Params: { token: string }; Querystring: { period?: string; edit?: string } }>(
     '/team/:token',
     { config: limit(limits.links) },
     async (req, reply) => {
@@ -172,7 +182,13 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
         reply,
         200,
         `Team: ${l.doc.config.title}`,
-        await teamView(l, req.params.token, String(req.query.period ?? ''), flash),
+        await teamView(
+          l,
+          req.params.token,
+          String(req.query.period ?? ''),
+          flash,
+          /^\d{1,6}$/.test(String(req.query.edit ?? '')) ? Number(req.query.edit) : undefined,
+        ),
       );
     },
   );
@@ -284,5 +300,5 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       }
     },
   );
-  return { teamActions };
+  return { teamActions, linkAccess };
 }

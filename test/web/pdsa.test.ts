@@ -1,0 +1,304 @@
+/// <reference lib="dom" />
+/**
+ * Teams learn from each other (#21) against the real stack (Temporal dev server, FerretDB, an SMTP
+ * sink, the worker and the web app over HTTP) in headless Chromium: two sites apply and are
+ * accepted by the faculty through the workflow; a team logs a PDSA cycle from its page (bad, then
+ * good), edits it and closes it; faculty read both teams' cycles, filter them and answer one (bad,
+ * then good), and the team's people each receive the answer exactly once; a resource the faculty
+ * add (bad, then good) shows on the team page; the final report lists the cycles. Every page state
+ * is axe-checked, kept from scrolling sideways at 390 px and screenshot into .data/screenshots/pdsa/.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import * as ops from '../../app';
+import { buildFinalReport } from '../../reports/final-report';
+import { upsertSites } from '../../store/sites';
+import { SESSION_COOKIE } from '../../web/auth';
+import { compressedConfig } from '../helpers/configs';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { applicationFor, exampleSites, piOf } from '../helpers/people';
+import type { ReceivedMail } from '../helpers/smtp-sink';
+import { waitFor } from '../helpers/wait';
+import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+
+const ROOT = path.join(__dirname, '../..');
+const SHOTS = path.join(ROOT, '.data/screenshots/pdsa');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const KEY = 'pdsa-test-signing-key-'.padEnd(48, 'p');
+const COORD = 'coord.pdsa@network.example.org';
+const FACULTY = 'faculty.pdsa@faculty.example.org';
+const SLUG = 'pdsa-lc';
+const WIDTHS = [1280, 390];
+
+describe('PDSA cycles and the resource library in a browser (real stack, headless Chromium)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let web: ServedWeb;
+  let browser: Browser;
+  let base: string;
+  let shot = 0;
+  const findings: string[] = [];
+
+  /** Screenshots at each width, axe-core's violations, sideways scrolling at 390 px: collected, asserted at the end. */
+  async function check(page: Page, name: string): Promise<void> {
+    const n = String(++shot).padStart(2, '0');
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+      const violations: string[] = await page.evaluate(async () => {
+        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map(
+          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
+        );
+      });
+      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
+      if (width === 390) {
+        const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
+        if (wide > 0) findings.push(`${name} @390: ${wide} px too wide`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
+    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
+    await page.waitForLoadState('domcontentloaded');
+  }
+
+  /** After a bad post: the summary has the focus, and the field's problem is beside it. */
+  async function expectProblem(page: Page, fieldId: string, words: RegExp): Promise<void> {
+    await page.locator('#error-summary').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
+    expect(await page.locator(`#${fieldId}-error`).textContent()).toMatch(words);
+    expect(await page.locator(`#${fieldId}`).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#error-summary a[href="#${fieldId}"]`).count()).toBeGreaterThanOrEqual(1);
+  }
+
+  const mailsTo = (to: string, subject: RegExp): ReceivedMail[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
+  const teamLink = (mail: ReceivedMail): string => {
+    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/team/[\\w.-]+`).exec(mail.parsed.text ?? '');
+    if (!m) throw new Error(`no team link in "${mail.parsed.subject}"`);
+    return m[0];
+  };
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
+    env = await devServerEnv();
+    h = await harness(env, 'web-pdsa', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
+    h.startWorker();
+    await upsertSites(h.db, exampleSites);
+    web = await serveWeb(env, h, {
+      key: KEY,
+      baseUrl: base,
+      port,
+      rateLimits: { signin: 1000, links: 1000 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.app.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('a team logs a cycle, faculty answer it (emailed once), a resource reaches the team page, the final report lists the cycle', async () => {
+    // ---- a collaborative whose two teams the faculty accept through the workflow ------------------
+    const t0 = Date.now();
+    const minutes = { info: 0.2, close: 0.7, decisions: 3, prework: 3.1, ls: 3.2, end: 45 * 24 * 60 };
+    const config = compressedConfig(SLUG, t0, minutes);
+    config.sites = ['bayview', 'harbor'];
+    config.coordinators = [{ name: 'Coordinator', email: COORD }];
+    config.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
+    await ops.launch(env.client, h.db, h.taskQueue, config);
+    for (const siteId of ['bayview', 'harbor'])
+      await waitFor(
+        `the application of ${siteId}`,
+        () => ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
+        60_000,
+      );
+    await waitFor(
+      'applications to close',
+      async () => (Date.now() > t0 + minutes.close * 60_000 + 1000 ? true : undefined),
+      120_000,
+    );
+    for (const siteId of ['bayview', 'harbor'])
+      await waitFor(
+        `the decision on ${siteId}`,
+        () =>
+          ops.recordDecision(env.client, SLUG, {
+            siteId,
+            decision: 'accept',
+            notes: 'Welcome.',
+            by: FACULTY,
+          }),
+        60_000,
+      );
+    const accepted = (siteId: string) =>
+      waitFor(
+        `the acceptance of ${siteId}`,
+        async () => mailsTo(`data@${siteId}.example.org`, /^Accepted: /)[0],
+        180_000,
+      );
+    const bayviewUrl = teamLink(await accepted('bayview'));
+    const harborUrl = teamLink(await accepted('harbor'));
+
+    // ---- a team logs a cycle: nothing filled in first, then the plan ------------------------------
+    const team = await browser.newPage();
+    await team.goto(bayviewUrl);
+    await team.getByRole('heading', { name: 'Tests of change (PDSA cycles)' }).waitFor();
+    expect(await team.textContent('#pdsa')).toContain('No cycles logged yet.');
+    await check(team, 'team-no-cycles');
+    await team.selectOption('#f-measure', 'fidelity');
+    await team.fill('#f-prediction', 'Fidelity rises above 80% within two months.');
+    await team.selectOption('#f-decision', 'adopt');
+    await press(team, team.getByRole('button', { name: 'Log the cycle' }));
+    await expectProblem(team, 'f-change', /describe the change you are testing/);
+    expect(await team.textContent('#f-observed-error')).toMatch(/say what happened before deciding/);
+    expect(await team.inputValue('#f-prediction')).toBe('Fidelity rises above 80% within two months.');
+    await check(team, 'team-cycle-errors');
+    await team.fill('#f-change', 'A daily 10-minute huddle before clinic, led by the supervisor.');
+    await team.selectOption('#f-decision', '');
+    await press(team, team.getByRole('button', { name: 'Log the cycle' }));
+    await team.getByText('Cycle 1 is logged.').waitFor();
+    expect(await team.textContent('[data-cycle="bayview:1"]')).toContain('Open: still testing');
+    await check(team, 'team-cycle-logged');
+    // A reload posts nothing: still one cycle.
+    await team.reload();
+    expect(await team.locator('[data-cycle^="bayview:"]').count()).toBe(1);
+
+    // Edit the open cycle: what happened, what was learned, the decision; then it is closed.
+    await press(team, team.getByRole('link', { name: /Edit cycle 1/ }));
+    await team.getByRole('heading', { name: 'Edit cycle 1' }).waitFor();
+    expect(await team.inputValue('#f-change')).toContain('daily 10-minute huddle');
+    await check(team, 'team-cycle-edit');
+    await team.fill('#f-observed', 'Fidelity 84% in month 2; huddles skipped on Fridays.');
+    await team.fill('#f-learned', 'Huddles hold when the supervisor leads them.');
+    await team.selectOption('#f-decision', 'adapt');
+    await press(team, team.getByRole('button', { name: 'Save cycle 1' }));
+    await team.getByText('Cycle 1 is saved.').waitFor();
+    expect(await team.textContent('[data-cycle="bayview:1"]')).toContain('Adapt: change it and test again');
+    expect(await team.getByRole('link', { name: /Edit cycle 1/ }).count()).toBe(0);
+    // The other team logs one of its own (through the same form).
+    const other = await browser.newPage();
+    await other.goto(harborUrl);
+    await other.selectOption('#f-measure', 'children_served');
+    await other.fill('#f-change', 'Same-week intake appointments.');
+    await other.fill('#f-prediction', 'Ten more children served a month.');
+    await press(other, other.getByRole('button', { name: 'Log the cycle' }));
+    await other.getByText('Cycle 1 is logged.').waitFor();
+    expect(await other.textContent('#pdsa')).not.toContain('daily 10-minute huddle'); // its own cycles only
+
+    // ---- faculty: every team's cycles, filtered; an answer (empty first, then written) ------------
+    const s = await signInByEmail(web, h, KEY, FACULTY, base);
+    const faculty = await (await browser.newContext()).newPage();
+    await faculty.context().addCookies([{ name: SESSION_COOKIE, value: s.token, url: base }]);
+    await faculty.goto(`${base}/c/${SLUG}`);
+    await press(faculty, faculty.getByRole('link', { name: 'PDSA cycles of the teams' }));
+    await faculty.getByRole('heading', { name: 'Cycles (2)' }).waitFor();
+    await check(faculty, 'faculty-cycles');
+    await faculty.selectOption('#f-measure', 'fidelity');
+    await press(faculty, faculty.getByRole('button', { name: 'Show' }));
+    await faculty.getByRole('heading', { name: 'Cycles (1)' }).waitFor();
+    expect(await faculty.locator('[data-cycle="harbor:1"]').count()).toBe(0);
+    const cycle = faculty.locator('[data-cycle="bayview:1"]');
+    await cycle.locator('#f-text--bayview-1').fill('ok');
+    await press(faculty, cycle.getByRole('button', { name: /Send the answer/ }));
+    await expectProblem(faculty, 'f-text--bayview-1', /write the answer/);
+    expect(await faculty.inputValue('#f-text--bayview-1')).toBe('ok');
+    expect(faculty.url()).toContain('measure=fidelity'); // the filter is kept
+    await check(faculty, 'faculty-answer-errors');
+    const answer = 'Try the huddle on Fridays at noon instead; tell us what happens in cycle 2.';
+    await faculty.fill('#f-text--bayview-1', answer);
+    await press(
+      faculty,
+      faculty.locator('[data-cycle="bayview:1"]').getByRole('button', { name: /Send the answer/ }),
+    );
+    await faculty
+      .getByText(/Your answer to cycle 1 is recorded and emailed to 5 people of the team\./)
+      .waitFor();
+    expect(await faculty.textContent('[data-cycle="bayview:1"] .answer')).toContain(answer);
+    await check(faculty, 'faculty-answered');
+
+    // Each of the team's people (PI, core team, data manager; the contact is the supervisor) once.
+    const people = [
+      piOf('bayview'),
+      ...['leader', 'supervisor', 'clinician', 'data'].map((w) => `${w}@bayview.example.org`),
+    ];
+    const subject = /^An answer to your PDSA cycle 1 — /;
+    for (const p of people) await waitFor(`the answer's email to ${p}`, async () => mailsTo(p, subject)[0]);
+    const answerMails = h.sink.received.filter((m) => subject.test(m.parsed.subject ?? ''));
+    expect(answerMails.flatMap((m) => m.envelopeTo).sort()).toEqual([...people].sort());
+    expect(answerMails[0]!.parsed.text).toContain(answer);
+    expect(mailsTo('data@harbor.example.org', subject)).toEqual([]);
+    // Sending the same answer's emails again (a retry) sends none: they are keyed by the answer.
+    const doc = (await ops.findCollaborative(h.db, SLUG))!;
+    const [c1] = await ops.pdsaCycles(h.db, doc, { siteId: 'bayview' });
+    const again = await ops.emailAnswer(h.db, { outbox: h.outbox }, doc, c1!, c1!.answers[0]!);
+    expect(again).toEqual({ sent: 0, alreadySent: 5, failed: 0, notYet: [] });
+    await faculty.reload(); // and a reload of the page posts nothing
+    expect(h.sink.received.filter((m) => subject.test(m.parsed.subject ?? '')).length).toBe(5);
+    // The team reads the answer on its page, from the email's link.
+    await team.goto(teamLink(answerMails.find((m) => m.envelopeTo.includes('data@bayview.example.org'))!));
+    expect(await team.textContent('[data-cycle="bayview:1"] .answer')).toContain(answer);
+
+    // ---- the resource library: a bad address first, then a good one; it shows on the team page ----
+    await faculty.goto(`${base}/c/${SLUG}`);
+    await press(faculty, faculty.getByRole('link', { name: 'Resource library' }));
+    await check(faculty, 'resources-empty');
+    await faculty.fill('#f-title', 'TF-CBT fidelity checklist');
+    await faculty.fill('#f-url', 'javascript:alert(1)');
+    await faculty.selectOption('#f-session', '0');
+    await press(faculty, faculty.getByRole('button', { name: 'Add the resource' }));
+    await expectProblem(faculty, 'f-url', /give a web address starting with https:\/\//);
+    expect(await faculty.inputValue('#f-title')).toBe('TF-CBT fidelity checklist');
+    expect(await faculty.inputValue('#f-session')).toBe('0');
+    await check(faculty, 'resources-errors');
+    await faculty.fill('#f-url', 'https://example.org/tf-cbt/fidelity-checklist.pdf');
+    await press(faculty, faculty.getByRole('button', { name: 'Add the resource' }));
+    await faculty.getByText('Added “TF-CBT fidelity checklist”.').waitFor();
+    await faculty.fill('#f-title', 'An old link');
+    await faculty.selectOption('#f-kind', 'link');
+    await faculty.fill('#f-url', 'https://example.org/old');
+    await press(faculty, faculty.getByRole('button', { name: 'Add the resource' }));
+    await faculty.getByText('Added “An old link”.').waitFor();
+    await press(faculty, faculty.getByRole('button', { name: 'Remove An old link' }));
+    await faculty.getByText('Removed “An old link”.').waitFor();
+    expect(await faculty.locator('[data-resource]').count()).toBe(1);
+    await check(faculty, 'resources-added');
+    await team.reload();
+    const listed = team.locator('#resources a', { hasText: 'TF-CBT fidelity checklist' });
+    expect(await listed.getAttribute('href')).toBe('https://example.org/tf-cbt/fidelity-checklist.pdf');
+    expect(await team.textContent('#resources')).not.toContain('An old link');
+    await check(team, 'team-with-answer-and-resources');
+
+    // ---- the final report lists each team's cycles -------------------------------------------------
+    const report = await buildFinalReport(h.db, SLUG);
+    expect(report.summary).toContain(
+      'PDSA cycles: 2 logged by 2 teams; 0 adopted, 1 adapted, 0 abandoned, 1 still open.',
+    );
+    expect(report.pdsaSections!.map((x) => x.heading)).toEqual([
+      'PDSA cycles of Bayview Child Trauma Center',
+      'PDSA cycles of Harbor Behavioral Health',
+    ]);
+    expect(report.pdsaSections![0]!.items[0]).toBe(
+      'Cycle 1 (Fidelity (%)): A daily 10-minute huddle before clinic, led by the supervisor. — predicted: Fidelity rises above 80% within two months.; happened: Fidelity 84% in month 2; huddles skipped on Fridays.; learned: Huddles hold when the supervisor leads them.; adapt. 1 answer from the faculty.',
+    );
+
+    console.log(
+      `[web] pdsa walk in ${Math.round((Date.now() - t0) / 1000)} s: ${shot} page states, screenshots in ${SHOTS}`,
+    );
+    expect(findings).toEqual([]);
+  }, 600_000);
+});
