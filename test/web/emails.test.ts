@@ -2,9 +2,10 @@
 /**
  * The collaborative organised for work and the email centre, in headless Chromium against the
  * real stack (Temporal dev server, FerretDB, an SMTP sink, the worker, the web app): the Overview
- * shows an undecided application with its action; Sites shows a site that never applied; the email
- * centre filters by kind and by person, opens an email as sent, and resends a team member's lost
- * link, which opens the team page (the old link still does too); a team is withdrawn from its row
+ * shows an undecided application and a refused email with their actions; Sites shows a site that
+ * never applied; the email centre filters by kind and by person, opens an email as sent, and
+ * resends a team member's lost link, which opens the team page (the old link still does too); a
+ * team is withdrawn from its row
  * (refused without the confirmation, then done) and the waitlisted team is shown promoted. Every
  * page at 1280 and 390 px: axe-clean, no sideways scroll, screenshots in .data/screenshots/emails/.
  */
@@ -126,6 +127,8 @@ describe('the email centre and the collaborative organised for work (real stack,
     config.sites = ['bayview', 'harbor', 'cedar-hill', 'delta-youth'];
     config.coordinators = [{ name: 'Sam Rivera', email: COORDINATOR }];
     config.faculty = [{ name: 'J Cohen', email: FACULTY }];
+    // delta-youth's PI address is refused by the mail server: its announcement fails.
+    h.sink.refuse.add(piOf('delta-youth'));
     await ops.launch(env.client, h.db, h.taskQueue, config);
     for (const siteId of ['bayview', 'harbor', 'cedar-hill'])
       await waitFor(`the application of ${siteId}`, () =>
@@ -176,6 +179,11 @@ describe('the email centre and the collaborative organised for work (real stack,
     expect(await page.getAttribute('#sites tr[data-site="delta-youth"]', 'data-stage')).toBe('announced');
     expect(await page.getAttribute('#sites tr[data-site="cedar-hill"]', 'data-stage')).toBe('applied');
     expect(await page.getAttribute('#sites tr[data-site="harbor"]', 'data-stage')).toBe('waitlisted');
+    // The refused announcement: on the overview with its action, and in the Emails section.
+    const failedItem = page.locator('#overview li[data-kind="failed-email"]');
+    expect(await failedItem.textContent()).toMatch(/1 email failed or bounced/);
+    expect(await page.locator('#emails tr.failed').count()).toBe(1);
+    expect(await page.locator('#emails tr.failed').textContent()).toContain(piOf('delta-youth'));
     await check(page, 'collaborative-overview');
 
     // The last decision: the notification goes out and bayview's team starts.

@@ -6,7 +6,7 @@ import {
   currentSchedule,
   sessionsAttended,
   type ComplianceReport,
-  type EmailLog,
+  type FailedEmail,
   type PageChart,
 } from '../../app';
 import { DECISIONS } from '../../domain/inputs';
@@ -334,41 +334,40 @@ export function chartsSection(charts: PageChart[]): Html {
   </section>`;
 }
 
-export function emailsSection(log: EmailLog, tz: string, slug: string): Html {
+export function emailsSection(failed: FailedEmail[], tz: string, slug: string): Html {
   return html`<section id="emails">
-    <h2>Emails (newest ${log.emails.length} of ${log.total})</h2>
+    <h2>Emails</h2>
     <p>
-      <a href="/c/${slug}/emails">Open the email centre</a>: every email with its body, filters, and lost
-      links resent.
+      <a href="/c/${slug}/emails">Open the email centre</a>: every email with its body, filters by kind,
+      status and person, and lost links resent.
     </p>
-    <p>
-      ${Object.entries(log.counts)
-        .map(([k, n]) => `${k}: ${n}`)
-        .join(' · ')}
-    </p>
-    ${scroll(
-      'Email log',
-      html`<table>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">To</th>
-          <th scope="col">Subject</th>
-          <th scope="col">Template</th>
-          <th scope="col">Status</th>
-          <th scope="col">Error</th>
-        </tr>
-        ${log.emails.map(
-          (l) =>
-            html`<tr class="${l.status}">
-              <td>${formatInZone(l.at, tz)}</td>
-              <td>${l.to}</td>
-              <td><a href="/c/${slug}/email?key=${encodeURIComponent(l.key)}">${l.subject}</a></td>
-              <td>${l.template}</td>
-              <td>${l.status}</td>
-              <td>${l.error ?? ''}</td>
-            </tr>`,
-        )}
-      </table>`,
-    )}
+    ${
+      failed.length
+        ? scroll(
+            'Emails refused by the mail server',
+            html`<table>
+              <caption>
+                Refused by the mail server (${failed.length}): check the address, then resend from the email
+                centre
+              </caption>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Error</th>
+              </tr>
+              ${failed.map(
+                (f) =>
+                  html`<tr class="failed">
+                    <td>${f.failedAt ? formatInZone(new Date(f.failedAt).toISOString(), tz) : ''}</td>
+                    <td>${f.to}</td>
+                    <td><a href="/c/${slug}/email?key=${encodeURIComponent(f.key)}">${f.subject}</a></td>
+                    <td>${f.error ?? ''}</td>
+                  </tr>`,
+              )}
+            </table>`,
+          )
+        : html`<p>No email has been refused by the mail server.</p>`
+    }
   </section>`;
 }
