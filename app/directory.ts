@@ -115,7 +115,7 @@ export async function getSite(db: Db, siteId: string): Promise<SiteDoc> {
 }
 
 /** A form's fields without the blank ones: a blank optional field is an absent one, as in a file's row. */
-function withoutBlanks(input: unknown): unknown {
+export function withoutBlanks(input: unknown): unknown {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
   return Object.fromEntries(
     Object.entries(input).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')),

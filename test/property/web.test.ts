@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import YAML from 'yaml';
 import * as ops from '../../app';
 import { emailSchema } from '../../domain/common';
+import { siteSchema } from '../../domain/sites';
 import { launchConfigSchema } from '../../domain/config';
 import { applicationSchema } from '../../domain/inputs';
 import type { Measure } from '../../domain/metrics';
@@ -58,6 +59,7 @@ const KEY = 'property-web-signing-key-'.padEnd(48, 'z');
 const BASE = 'http://web.test';
 const SLUG = 'web-fuzz';
 const COORD = 'coord.fuzz@network.example.org';
+const ADMIN = 'admin.fuzz@network.example.org';
 const FACULTY = 'faculty.fuzz@faculty.example.org';
 const TEAM_MEMBER = applicationFor('bayview', pi('bayview')).coreTeam.contactPerson.email;
 const CONTROL_FEEDBACK = 'Control feedback from the property test: a valid input still goes through.';
@@ -308,6 +310,7 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       key: KEY,
       baseUrl: BASE,
       rateLimits: { signin: 1_000_000, links: 1_000_000 },
+      admins: [ADMIN],
     });
     origin = web.origin;
     await waitFor('the application of bayview', () =>
@@ -315,6 +318,7 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
     );
     sessions[COORD] = await signIn(COORD);
     sessions[FACULTY] = await signIn(FACULTY);
+    sessions[ADMIN] = await signIn(ADMIN);
     await waitFor(
       'the decision on bayview',
       () => ops.recordDecision(env.client, SLUG, { siteId: 'bayview', decision: 'accept', by: FACULTY }),
@@ -465,6 +469,43 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       form: { item: 'checklist' },
       bad: (b) => !TEAM_BODIES.prework.safeParse(plainObject(b)).success,
     });
+    // The network directory (administrators): the app reads a blank optional field as absent.
+    const siteBad = (schema: { safeParse(x: unknown): { success: boolean } }) => (b: unknown) =>
+      !schema.safeParse(ops.withoutBlanks(b)).success;
+    const site = {
+      name: 'Fuzz Site',
+      piName: 'Dr. Fuzz',
+      piEmail: 'fuzz.pi@fuzz.example.org',
+      timeZone: 'America/New_York',
+    };
+    const siteSpec = (url: string, json: Form, bad: (b: unknown) => boolean): PostSpec => ({
+      url,
+      headers: bearer(ADMIN),
+      json,
+      form: Object.fromEntries(Object.entries(json).map(([k, v]) => [k, String(v)])),
+      bad,
+    });
+    apiSpecs.set('/api/sites', siteSpec('/api/sites', { siteId: 'fuzz-new', ...site }, siteBad(siteSchema)));
+    apiSpecs.set('/api/sites/{siteId}', siteSpec('/api/sites/bayview', site, siteBad(ops.siteEditSchema)));
+    apiSpecs.set(
+      '/api/sites/{siteId}/active',
+      siteSpec(
+        '/api/sites/harbor/active',
+        { active: true },
+        (b) => !ops.siteActiveSchema.safeParse(b).success,
+      ),
+    );
+    apiSpecs.set(
+      '/api/sites/import',
+      siteSpec(
+        '/api/sites/import',
+        {
+          text: 'site_id,name,pi_name,pi_email\nfuzz-2,Fuzz Two,Dr. Two,two@fuzz.example.org\n',
+          format: 'csv',
+        },
+        (b) => !ops.siteImportSchema.safeParse(b).success,
+      ),
+    );
     const posts = API_ROUTES.filter((r) => r.method === 'POST').map((r) => r.path);
     expect(posts.filter((p) => !apiSpecs.has(p))).toEqual([]); // a new route needs its spec here
 
@@ -847,6 +888,10 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
           headers: c.headers,
           body: c.body,
           redirect: 'manual',
+        }).catch((err: Error) => {
+          throw new Error(
+            `${c.route} ${c.method} ${c.url.slice(0, 120)}: ${err.message} (${String((err as { cause?: unknown }).cause)}); body sent: ${(c.body ?? '').slice(0, 300)}`,
+          );
         });
         let text = await res.text();
         t.statuses.set(res.status, (t.statuses.get(res.status) ?? 0) + 1);
