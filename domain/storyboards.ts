@@ -33,9 +33,10 @@ export function sniffStoryboard(bytes: Uint8Array): StoryboardType | undefined {
 
 /** A file name safe to store and to send back: its last path part, printable, at most 120 characters. */
 export function cleanFilename(name: string): string {
-  const base = name
-    .replace(/^.*[\\/]/, '')
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
+  // Control characters and quotes dropped (they would break the Content-Disposition header).
+  const base = [...name.replace(/^.*[\\/]/, '')]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f' && c !== '"')
+    .join('')
     .trim();
   return base.slice(-120) || 'storyboard';
 }
