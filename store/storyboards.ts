@@ -2,14 +2,14 @@
  * Storyboards: one record per team and learning session (`_id` = that business key), pointing at
  * its file in GridFS or holding its link. FerretDB 1.24 does what the driver's GridFSBucket needs
  * (ordinary `fs.files`/`fs.chunks`-style collections, the unique `{files_id, n}` index, a find
- * sorted by `n`): checked by test/store/storyboards.test.ts against the FerretDB the tests run.
+ * sorted by `n`): checked by test/web/storyboards.test.ts against the FerretDB the tests run.
  * A file's `_id` is its storyboard's key and a fresh suffix, so a replacing upload never meets the
  * file it replaces; the old file is removed once the record points at the new one.
  */
 import { randomUUID } from 'node:crypto';
 import { GridFSBucket, type Db } from 'mongodb';
 import { COLLECTIONS } from './collections';
-import { idOf, ids } from './keys';
+import { ids } from './keys';
 
 export interface StoryboardFile {
   id: string;
@@ -54,7 +54,7 @@ export async function putStoryboardFile(
   contentType: string,
   bytes: Buffer,
 ): Promise<string> {
-  const id = idOf(storyboardId, randomUUID());
+  const id = `${storyboardId}:${randomUUID()}`; // the key's parts are escaped already; a UUID has no `:`
   await new Promise<void>((resolve, reject) => {
     const up = bucket(db).openUploadStreamWithId(id as never, filename, { metadata: { contentType } });
     up.once('error', reject);
