@@ -26,6 +26,10 @@ export const COLLECTIONS = {
   pdsaCycles: 'pdsaCycles',
   pdsaAnswers: 'pdsaAnswers',
   resources: 'resources',
+  /** Each team's current storyboard per learning session, and the GridFS bucket of their files
+   * (its collections are `storyboardFiles.files` and `storyboardFiles.chunks`). */
+  storyboards: 'storyboards',
+  storyboardFiles: 'storyboardFiles',
   /** The web app's one-time sign-in links, and the flash a form leaves for the page after it. */
   signins: 'signins',
   webFlash: 'webFlash',

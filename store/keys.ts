@@ -51,6 +51,8 @@ export const ids = {
   pdsaAnswer: (slug: string, siteId: string, cycle: number, n: number) => idOf(slug, siteId, cycle, n),
   /** A collaborative's resources, numbered from 1. */
   resource: (slug: string, n: number) => idOf(slug, n),
+  /** A team's one current storyboard for a learning session (0-based). */
+  storyboard: (slug: string, siteId: string, session: number) => idOf(slug, siteId, session),
 };
 
 type Doc = Record<string, unknown>;

@@ -29,6 +29,7 @@ import { registerPublic } from './routes/public';
 import { registerReport } from './routes/report';
 import { registerRehearsal } from './routes/rehearsal';
 import { registerSignin } from './routes/signin';
+import { registerStoryboards } from './routes/storyboards';
 import { registerWizard } from './routes/wizard';
 
 export { problemsOf, type WebDeps } from './context';
@@ -168,6 +169,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerWizard(app, ctx, launching);
   const { teamActions, linkAccess } = registerLinks(app, ctx);
   registerLearning(app, ctx, { staff: access, team: linkAccess });
+  registerStoryboards(app, ctx, { staff: access, team: linkAccess });
   registerExports(app, ctx);
   registerReport(app, ctx);
   registerDirectory(app, ctx);

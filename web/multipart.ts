@@ -1,7 +1,7 @@
 /**
  * A form that uploads a file (`enctype="multipart/form-data"`, RFC 7578), read without a plugin:
  * the body (already capped by Fastify's body limit) is split at its boundary into fields; a part
- * with a filename becomes `{ filename, text }` (UTF-8), every other part a string. Only the
+ * with a filename becomes `{ filename, text, bytes }` (text: as UTF-8; bytes: as sent), every other part a string. Only the
  * upload routes register it (an encapsulated context), so no other route reads multipart.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 export interface UploadedFile {
   filename: string;
   text: string;
+  bytes: Buffer;
 }
 
 export type MultipartFields = Record<string, string | UploadedFile>;
@@ -45,7 +46,11 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): M
     if (name && !name.startsWith('$') && !(name in fields))
       fields[name] =
         filename !== undefined
-          ? { filename: filename.replace(/^.*[\\/]/, ''), text: content.toString('utf8') }
+          ? {
+              filename: filename.replace(/^.*[\\/]/, ''),
+              text: content.toString('utf8'),
+              bytes: Buffer.from(content),
+            }
           : content.toString('utf8');
     at = next + 2;
   }

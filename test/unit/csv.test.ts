@@ -96,7 +96,11 @@ describe('the directory upload', () => {
     );
     expect(parseMultipart(body, `multipart/form-data; boundary=${b}`)).toEqual({
       _csrf: 'token',
-      file: { filename: 'sites.csv', text: 'siteId,name\r\nbayview,Bayview' },
+      file: {
+        filename: 'sites.csv',
+        text: 'siteId,name\r\nbayview,Bayview',
+        bytes: Buffer.from('siteId,name\r\nbayview,Bayview'),
+      },
     });
     expect(() => parseMultipart(body, 'multipart/form-data')).toThrow(/boundary/);
     expect(() => parseMultipart(Buffer.from(`--${b}\r\nxx`), `multipart/form-data; boundary=${b}`)).toThrow();

@@ -259,6 +259,7 @@ export function pdsaPage(o: {
 export function learningNav(slug: string): Html {
   return html`<nav aria-label="What the teams share" class="learning">
     <a href="/c/${slug}/pdsa">PDSA cycles of the teams</a> ·
-    <a href="/c/${slug}/resources">Resource library</a>
+    <a href="/c/${slug}/resources">Resource library</a> ·
+    <a href="/c/${slug}/storyboards">Storyboards</a>
   </nav>`;
 }

@@ -21,6 +21,7 @@ import {
 } from '../pages/links';
 import { teamPdsaSection, teamPdsaSummary } from '../pages/pdsa';
 import { teamResourcesSection } from '../pages/resources';
+import { teamStoryboardsSection } from '../pages/storyboards';
 
 import { FORM_EXPIRED, problemsOf, type Form, type WebContext } from '../context';
 import { calendarSection } from '../pages/feed';
@@ -150,7 +151,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
     const over = !!windows(l.doc).over || (!!team.t?.state && team.t.state !== 'active');
     const base = `/team/${token}`;
     const learning = html`${teamPdsaSection({ doc: l.doc, base, csrf: csrfToken(key, token), cycles, edit, over, flash })}
-    ${teamResourcesSection(l.doc, resources)}`;
+    ${teamResourcesSection(l.doc, resources)} ${teamStoryboardsSection(base)}`;
     return html`${teamPdsaSummary(flash)}${teamPage({
       doc: l.doc,
       siteName: l.siteName,
