@@ -22,6 +22,7 @@ import {
 } from '../templates/notices';
 import { TEMPLATE_DESCRIPTIONS, type TemplateName } from '../templates/samples';
 import { collaborativeRecord } from './collaborative';
+import { OperationError } from './errors';
 import { assumedCoreTeam } from './rehearsal';
 
 /** Where a personal link would be: plainly not a working link (the real one is signed per person at sending). */
@@ -87,9 +88,10 @@ export async function collaborativePreview(
   const list = collaborativeTemplates(doc);
   const entry = list.find((t) => t.name === name);
   if (!entry)
-    throw new ValidationError('the preview', [
-      `template: "${name}" is not an email this collaborative sends; one of: ${list.map((t) => t.name).join(', ')}`,
-    ]);
+    throw new OperationError(
+      `"${name}" is not an email this collaborative sends; its emails: ${list.map((t) => t.name).join(', ')}`,
+      'not-found',
+    );
   const base = o.baseUrl.replace(/\/$/, '');
   const fake = (purpose: string) => `${base}/${purpose}/${FAKE_LINK_PATH}`;
   const { sites, source, applied } = await previewWorld(db, doc);
