@@ -45,6 +45,9 @@ describe('template previews with the collaborative’s data (real stack, headles
     const n = String(++shot).padStart(2, '0');
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
+      // A resize lays the email's frame out again: wait until it shows its content.
+      if (await page.locator('iframe.email-body').count())
+        await page.frameLocator('iframe.email-body').locator('body *').first().waitFor();
       await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
       if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
       const violations = await page.evaluate(async () => {
