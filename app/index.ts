@@ -27,3 +27,4 @@ export * from './attention';
 export * from './resend-link';
 export * from './pdsa';
 export * from './storyboards';
+export * from './template-previews';

@@ -126,26 +126,7 @@ export class Notifier {
     if (!m || !siteId) return {};
     const issued = this.opts.eventTime?.().getTime() ?? Date.now();
     const who = { email: r.email, slug, siteId };
-    const team = (q = '') => personalLink(m, 'team', who, issued, q);
-    switch (n.kind) {
-      case 'info-call-invite':
-      case 'info-call-reminder':
-      case 'applications-closing':
-      case 'application-received':
-        return { applicationUrl: personalLink(m, 'apply', who, issued) };
-      case 'decision':
-        return n.decision === 'accept' ? { teamUrl: team() } : {};
-      case 'prework':
-      case 'prework-reminder':
-        return { preworkUrl: team() };
-      case 'session-invite':
-      case 'session-reminder':
-        return { teamUrl: team() };
-      case 'metrics-reminder':
-        return { metricsUrl: team(`?period=${encodeURIComponent(n.missing[0] ?? '')}`) };
-      default:
-        return {};
-    }
+    return linksOf(n, (purpose, q) => personalLink(m, purpose, who, issued, q));
   }
 
   /**
@@ -239,5 +220,34 @@ export class Notifier {
         { slug, config: doc.config, recipient: r },
       ),
     );
+  }
+}
+
+/**
+ * Which of a recipient's links a notice carries, each made by `make` (a signed link when sent; a
+ * fake one in a preview): a PI's to apply, a team member's to the team page.
+ */
+export function linksOf(
+  n: CollaborativeNotice,
+  make: (purpose: 'apply' | 'team', query?: string) => string,
+): RecipientData {
+  switch (n.kind) {
+    case 'info-call-invite':
+    case 'info-call-reminder':
+    case 'applications-closing':
+    case 'application-received':
+      return { applicationUrl: make('apply') };
+    case 'decision':
+      return n.decision === 'accept' ? { teamUrl: make('team') } : {};
+    case 'prework':
+    case 'prework-reminder':
+      return { preworkUrl: make('team') };
+    case 'session-invite':
+    case 'session-reminder':
+      return { teamUrl: make('team') };
+    case 'metrics-reminder':
+      return { metricsUrl: make('team', `?period=${encodeURIComponent(n.missing[0] ?? '')}`) };
+    default:
+      return {};
   }
 }

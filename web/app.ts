@@ -22,6 +22,7 @@ import { registerCommunity } from './routes/community';
 import { registerCoordination } from './routes/coordination';
 import { registerDirectory } from './routes/directory';
 import { registerEmails } from './routes/emails';
+import { registerTemplatePreviews } from './routes/template-previews';
 import { registerLearning } from './routes/learning';
 import { registerExports } from './routes/exports';
 import { registerLinks } from './routes/links';
@@ -176,6 +177,7 @@ export async function buildApp(deps: WebDeps): Promise<FastifyInstance> {
   registerCommunity(app, ctx);
   registerRehearsal(app, ctx);
   registerEmails(app, ctx);
+  registerTemplatePreviews(app, ctx);
 
   registerApi(app, {
     deps,

@@ -11,7 +11,7 @@ import * as cliFormat from '../format';
 import { ValidationError } from '../../domain/errors';
 import { examples, list } from '../help';
 
-export function register(program: Command, { db, temporal }: CliContext): void {
+export function register(program: Command, { db, temporal, config }: CliContext): void {
   program
     .command('submit-metrics <slug> <siteId> <period> <values>')
     .usage('<slug> <siteId> <period> <values.yaml|json> --by <email>')
@@ -167,9 +167,15 @@ export function register(program: Command, { db, temporal }: CliContext): void {
 
   program
     .command('preview [template]')
-    .usage('<template> [--out <file>] [--text] | --list')
-    .description('render an email template with sample data, to an HTML file (or its text part)')
-    .option('--list', 'list the templates')
+    .usage('<template> [--collaborative <slug>] [--out <file>] [--text] | --list')
+    .description(
+      "render an email template with sample data, or with a collaborative's own data, to an HTML file (or its text part)",
+    )
+    .option('--list', 'list the templates (with --collaborative: those it sends)')
+    .option(
+      '--collaborative <slug>',
+      "render with this collaborative's data: its schedule, people, a real announced site (personal links faked)",
+    )
     .option('--out <file>', 'where to write (default .data/preview/<template>.html, or .txt with --text)')
     .option('--text', 'the plain-text part: printed, or written to --out when given')
     .addHelpText(
@@ -177,34 +183,48 @@ export function register(program: Command, { db, temporal }: CliContext): void {
       `
   The sample data is the collaborative of examples/collaborative.yaml and the sites of
   examples/sites.csv (templates/samples.ts). A template whose sample lacks a value it needs fails.
-  ${examples('preview --list', 'preview decision', 'preview metrics-reminder --text', 'preview final-report --out /tmp/report.html')}`,
+  With --collaborative, the data is that collaborative's, read from MongoDB as the notify activity reads it.
+  ${examples('preview --list', 'preview decision', 'preview session-invite --collaborative demo --text', 'preview metrics-reminder --text', 'preview final-report --out /tmp/report.html')}`,
     )
-    .action((template: string | undefined, o: { list?: boolean; out?: string; text?: boolean }) => {
-      if (o.list) {
-        const list = ops.templateList();
-        const w = Math.max(...list.map((t) => t.name.length));
-        for (const t of list) console.log(`${t.name.padEnd(w)}  ${t.description}`);
-        return console.log(`${list.length} templates`);
-      }
-      const { name, rendered } = ops.renderPreview(template);
-      const extras = [
-        ...[rendered.calendar, ...(rendered.moreCalendars ?? [])]
-          .filter((c) => c !== undefined)
-          .map((c) => `calendar entry (${c.method}): ${c.summary}`),
-        ...(rendered.attachments ?? []).map((a) => `attachment: ${a.filename}`),
-      ];
-      if (o.text && !o.out) {
-        console.log(`Subject: ${rendered.subject}\n`);
-        process.stdout.write(rendered.text);
-        return;
-      }
-      const out = o.out ?? path.join(ops.PREVIEW_DIR, `${name}.${o.text ? 'txt' : 'html'}`);
-      const file = cliFormat.writeFileOrFail(
-        out,
-        o.text ? `Subject: ${rendered.subject}\n\n${rendered.text}` : rendered.html,
-      );
-      console.log(`wrote ${name} to ${file}`);
-      console.log(`  subject: ${rendered.subject}`);
-      for (const e of extras) console.log(`  ${e}`);
-    });
+    .action(
+      async (
+        template: string | undefined,
+        o: { list?: boolean; out?: string; text?: boolean; collaborative?: string },
+      ) => {
+        const slug = o.collaborative;
+        if (o.list) {
+          const list = slug
+            ? (await ops.collaborativeTemplateList(await db(), slug)).templates
+            : ops.templateList();
+          const w = Math.max(...list.map((t) => t.name.length));
+          for (const t of list) console.log(`${t.name.padEnd(w)}  ${t.description}`);
+          return console.log(`${list.length} templates`);
+        }
+        const { name, rendered } = slug
+          ? await ops.collaborativePreview(await db(), slug, template ?? '', {
+              baseUrl: config().LC_WEB_BASE_URL ?? `http://localhost:${config().LC_WEB_PORT}`,
+            })
+          : ops.renderPreview(template);
+        const extras = [
+          ...[rendered.calendar, ...(rendered.moreCalendars ?? [])]
+            .filter((c) => c !== undefined)
+            .map((c) => `calendar entry (${c.method}): ${c.summary}`),
+          ...(rendered.attachments ?? []).map((a) => `attachment: ${a.filename}`),
+        ];
+        if (o.text && !o.out) {
+          console.log(`Subject: ${rendered.subject}\n`);
+          process.stdout.write(rendered.text);
+          return;
+        }
+        const file0 = slug ? `${slug}-${name}` : name;
+        const out = o.out ?? path.join(ops.PREVIEW_DIR, `${file0}.${o.text ? 'txt' : 'html'}`);
+        const file = cliFormat.writeFileOrFail(
+          out,
+          o.text ? `Subject: ${rendered.subject}\n\n${rendered.text}` : rendered.html,
+        );
+        console.log(`wrote ${name} to ${file}`);
+        console.log(`  subject: ${rendered.subject}`);
+        for (const e of extras) console.log(`  ${e}`);
+      },
+    );
 }

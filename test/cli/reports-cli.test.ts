@@ -23,6 +23,8 @@ import type { TeamDoc } from '../../store/lifecycle';
 import type { SubmissionDoc } from '../../store/metrics';
 import { exampleConfig } from '../helpers/configs';
 import { testDb } from '../helpers/env';
+import { exampleSites } from '../helpers/people';
+import { upsertSites } from '../../store/sites';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '../..');
@@ -451,6 +453,37 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
       /template: "newsletter" is not a template; one of: announcement, /,
     );
     expect(() => ops.renderPreview(undefined)).toThrow(/template: required/);
+  });
+
+  it('preview --collaborative: a template with that collaborative’s own data, and the templates it sends', async () => {
+    const config = parseLaunchConfig({
+      ...exampleConfig(),
+      slug: 'cli-previews',
+      title: 'CPP Collaborative for the CLI',
+      sites: ['harbor'],
+    });
+    await upsertSites(dbh.db, exampleSites);
+    await dbh.db.collection<CollaborativeDoc>(COLLECTIONS.collaboratives).insertOne({
+      _id: 'cli-previews' as never,
+      slug: 'cli-previews',
+      workflowId: 'lc/cli-previews',
+      config,
+      phase: 'announcement' as CollaborativeDoc['phase'],
+      createdAt: new Date(),
+      updatedAt: new Date(),
+      announcedTo: ['harbor'],
+    });
+    const r = await lc('preview', 'announcement', '--collaborative', 'cli-previews', '--text');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Subject: .*CPP Collaborative for the CLI/);
+    expect(r.stdout).toContain('Dear Dr. Grace Lee,'); // Harbor's PI, a real person of the directory
+    expect(r.stdout).toContain(`/apply/${ops.FAKE_LINK_PATH}`);
+    const list = await lc('preview', '--list', '--collaborative', 'cli-previews');
+    expect(list.stdout).toContain('session-invite');
+    expect(list.stdout).not.toContain('community-welcome');
+    const wrong = await lc('preview', 'community-welcome', '--collaborative', 'cli-previews');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('not an email this collaborative sends');
   });
 
   it('submit-metrics: refuses a bad period, values file or sender before reaching Temporal', async () => {

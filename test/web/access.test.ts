@@ -100,6 +100,24 @@ describe('web access (real stack)', () => {
     });
     expect(list.json().map((c: { slug: string }) => c.slug)).toEqual(['web-a']);
     expect((await call({ url: '/c/web-a' })).headers.get('location')).toBe('/signin');
+    // The template previews with a collaborative's data: its own faculty, no one else.
+    const own = { [SESSION_COOKIE]: sessions[FACULTY_A]! };
+    for (const url of [
+      '/c/web-a/templates',
+      '/c/web-a/templates/decision',
+      '/c/web-a/templates/decision/body',
+    ])
+      expect((await call({ url, cookie: own })).statusCode).toBe(200);
+    for (const url of [
+      '/c/web-b/templates',
+      '/c/web-b/templates/decision',
+      '/c/web-b/templates/decision/body',
+    ]) {
+      const refused = await call({ url, cookie: own });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).not.toContain('Harbor');
+    }
+    expect((await call({ url: '/c/web-a/templates' })).headers.get('location')).toBe('/signin');
   });
 
   it('refuses a sign-in link that was tampered with, has expired, or was used already', async () => {

@@ -260,6 +260,7 @@ function timelineSection(
       </table>`,
     )}
     ${coordinator ? html`<p><a href="/c/${v.doc.slug}/rehearsal">Rehearsal: every email still to come, and what a move would change</a></p>` : ''}
+    <p><a href="/c/${v.doc.slug}/templates">Email templates: each email as this collaborative sends it</a></p>
     ${
       coordinator && future.length && !v.windows.over
         ? ((f: ReturnType<FormOf>) =>

@@ -51,7 +51,10 @@ export function emailCentrePage(o: {
       : NO_ERRORS;
   const base = `/c/${o.slug}/emails`;
   const log = o.log;
-  return html`<p><a href="/c/${o.slug}">Back to the collaborative</a></p>
+  return html`<p>
+      <a href="/c/${o.slug}">Back to the collaborative</a> ·
+      <a href="/c/${o.slug}/templates">Email templates with this collaborative's data</a>
+    </p>
     ${errorSummary(o.problems ? fe : o.flash.form === 'resend' ? resend : undefined)}
     ${o.flash.done ? html`<div class="ok" role="status">${o.flash.done}</div>` : ''}
     <section id="email-filter">
