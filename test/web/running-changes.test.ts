@@ -213,11 +213,12 @@ describe('adding faculty and a late site to a running collaborative (real stack,
 
     // … and applies with the link in it (the API of the PI's signed link).
     const token = linkIn(announcement, 'apply').split('/').pop()!;
-    const {
-      siteId: _s,
-      submittedBy: _b,
-      ...application
-    } = applicationFor('cedar-hill', piOf('cedar-hill')) as Record<string, unknown>;
+    // The link names the site and the PI; the body carries the rest of the application.
+    const { readiness, commitCoreDataSet, commitAllSessions, coreTeam } = applicationFor(
+      'cedar-hill',
+      piOf('cedar-hill'),
+    );
+    const application = { readiness, commitCoreDataSet, commitAllSessions, coreTeam };
     const applied = await waitFor('the late site applied', async () => {
       const r = await fetch(`${base}/api/apply/${token}`, {
         method: 'POST',
