@@ -238,7 +238,8 @@ describe('adding faculty and a late site to a running collaborative (real stack,
     await expect(
       ops.announceLateSite(env.client, h.db, SLUG, { siteId: 'elm-street', by: COORDINATOR }),
     ).rejects.toThrow(/applications closed on .*; a site can no longer be added/);
-    await page.goto(`${base}/c/${SLUG}#timeline`);
+    // A reload: the page is at /c/<slug>#addSite, and a move to another fragment would not load it.
+    await page.reload();
     expect(await page.getByRole('button', { name: 'Announce to this site' }).count()).toBe(0);
 
     // ---- the new faculty member signs in and records a decision -------------------------------------
