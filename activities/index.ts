@@ -14,7 +14,12 @@ import { Notifier } from '../mail/notify';
 import type { Outbox } from '../mail/outbox';
 import { buildFinalReport } from '../reports/final-report';
 import type { LinkMaker } from '../security/links';
-import { getCollaborative, recordProgramme, recordProgrammePhase } from '../store/collaboratives';
+import {
+  addFacultyMember,
+  getCollaborative,
+  recordProgramme,
+  recordProgrammePhase,
+} from '../store/collaboratives';
 import { createCommunityRecords } from '../store/community';
 import { COLLECTIONS } from '../store/db';
 import { createLifecycleRecords } from '../store/lifecycle';
@@ -74,6 +79,11 @@ export function createActivities(deps: ActivityDeps) {
 
     async recordPhase(slug: string, phase: Phase): Promise<void> {
       await recordProgrammePhase(db, COLLECTIONS.collaboratives, slug, phase);
+    },
+
+    /** A faculty member added while the collaborative runs, into its record (once). */
+    async addFacultyMember(slug: string, person: { name: string; email: string }): Promise<void> {
+      await addFacultyMember(db, slug, person);
     },
 
     /** The sites to announce to: the config's list, or every active site of the directory. */

@@ -4,6 +4,8 @@ import type { Db } from 'mongodb';
 import { parseLaunchConfig } from '../domain/config';
 import { ValidationError } from '../domain/errors';
 import {
+  addFacultySchema,
+  addSiteSchema,
   applicationSchema,
   attendanceSchema,
   cancelSchema,
@@ -25,7 +27,10 @@ import { milestoneNames, SIMPLE_MILESTONES } from '../domain/schedule';
 import { toInstant } from '../domain/time';
 import { currentSchedule, findProgramme, type CollaborativeDoc } from '../store/collaboratives';
 import { COLLECTIONS } from '../store/db';
+import { getSites } from '../store/sites';
 import {
+  addFaculty as addFacultyUpdate,
+  addSite as addSiteUpdate,
   cancel as cancelUpdate,
   collaborativeWorkflow,
   completePrework as completePreworkUpdate,
@@ -107,6 +112,39 @@ export async function cancel(client: Client, slug: string, input: unknown) {
 export async function recordFeedback(client: Client, slug: string, input: unknown) {
   const f: Feedback = validate(feedbackSchema, input, 'the feedback', slugProblems(slug));
   return sendUpdate(client, { slug }, recordFeedbackUpdate, f, 'the feedback');
+}
+
+/**
+ * Adds a faculty member to the running collaborative (a coordinator's change): the workflow then
+ * takes their decisions and feedback, and the record gives them the faculty role in the web app.
+ */
+export async function addFaculty(client: Client, db: Db, slug: string, input: unknown) {
+  const f = validate(addFacultySchema, input, 'the new faculty member', slugProblems(slug));
+  const doc = await collaborativeRecord(db, slug);
+  if (doc.config.faculty.some((p) => p.email === f.email))
+    throw new ValidationError('the new faculty member', [
+      `email: ${f.email} is already faculty of this collaborative`,
+    ]);
+  return sendUpdate(client, { slug }, addFacultyUpdate, f, 'the new faculty member');
+}
+
+/**
+ * Adds a site of the directory to the announcement after it went out: its PI receives the
+ * announcement and may apply until applications close (the workflow refuses after).
+ */
+export async function announceLateSite(client: Client, db: Db, slug: string, input: unknown) {
+  const a = validate(addSiteSchema, input, 'the late site', slugProblems(slug));
+  const doc = await collaborativeRecord(db, slug);
+  const [site] = await getSites(db, [a.siteId]);
+  const problem = !site
+    ? `"${a.siteId}" is not a site of the network directory; add it there first`
+    : !site.active
+      ? `${site.name} (${a.siteId}) is inactive in the network directory; reactivate it first`
+      : doc.announcedTo?.includes(a.siteId)
+        ? `${site.name} (${a.siteId}) was already announced to`
+        : undefined;
+  if (problem) throw new ValidationError('the late site', [`siteId: ${problem}`]);
+  return sendUpdate(client, { slug }, addSiteUpdate, a, 'the late site');
 }
 
 /** The collaborative's record in MongoDB (its config, time zone and current schedule). */

@@ -116,6 +116,14 @@ export const cancelSchema = z
   .strict();
 export type Cancel = z.infer<typeof cancelSchema>;
 
+/** A faculty member added to a running collaborative by a coordinator (`by`). */
+export const addFacultySchema = person.extend({ by: emailSchema }).strict();
+export type AddFaculty = z.infer<typeof addFacultySchema>;
+
+/** A site of the directory added to the announcement after it went out, while applications are open. */
+export const addSiteSchema = z.object({ siteId: siteIdSchema, by: emailSchema }).strict();
+export type AddSite = z.infer<typeof addSiteSchema>;
+
 export const feedbackSchema = z
   .object({
     siteId: siteIdSchema,

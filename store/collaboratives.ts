@@ -88,3 +88,20 @@ export async function updateProgramme(
 export async function recordProgrammePhase(db: Db, collection: string, slug: string, phase: string) {
   await updateProgramme(db, collection, slug, { $set: { phase, updatedAt: new Date() } });
 }
+
+/**
+ * Adds a faculty member to a collaborative's record (the web's roles and the emails read
+ * `config.faculty`); once only, however often it is retried.
+ */
+export async function addFacultyMember(
+  db: Db,
+  slug: string,
+  person: { name: string; email: string },
+): Promise<void> {
+  const doc = await getCollaborative(db, slug);
+  if (doc.config.faculty.some((f) => f.email === person.email)) return;
+  await updateProgramme(db, COLLECTIONS.collaboratives, slug, {
+    $addToSet: { 'config.faculty': { name: person.name, email: person.email } },
+    $set: { updatedAt: new Date() },
+  });
+}

@@ -71,6 +71,8 @@ export const ACTION_BODIES = {
       confirm: yesOrBoolean('to confirm the withdrawal, tick the box (send yes or true)').optional(),
     })
     .strict(),
+  addFaculty: z.object({ name: text(200), email: text(320) }).strict(),
+  addSite: z.object({ siteId: text(64) }).strict(),
 } as const;
 export type ActionName = keyof typeof ACTION_BODIES;
 
@@ -82,6 +84,8 @@ export const ACTION_PATH: Record<ActionName, string> = {
   attendance: 'attendance',
   feedback: 'feedback',
   withdraw: 'withdraw',
+  addFaculty: 'add-faculty',
+  addSite: 'add-site',
 };
 
 export const ACTION_ROLES: Record<ActionName, Role[]> = {
@@ -92,6 +96,8 @@ export const ACTION_ROLES: Record<ActionName, Role[]> = {
   attendance: ['coordinator', 'faculty'],
   feedback: ['faculty'],
   withdraw: ['coordinator'],
+  addFaculty: ['coordinator'],
+  addSite: ['coordinator'],
 };
 
 /** Parses an action's body; throws a ValidationError naming each bad field. */
@@ -149,6 +155,16 @@ export async function runAction(name: ActionName, c: ActionContext, body: unknow
         ...(late ? { promoteLate: true } : {}),
       });
       return `Withdrawn: ${r.siteId}. ${r.promoted ? `Promoted from the waiting list: ${r.promoted}.` : 'No team was promoted from the waiting list.'}`;
+    }
+    case 'addFaculty': {
+      const b = actionBody('addFaculty', body);
+      const r = await ops.addFaculty(c.client, c.db, c.slug, { ...b, by: c.by });
+      return `Added ${b.name.trim()} (${r.email}) to the faculty: they can sign in and review now.`;
+    }
+    case 'addSite': {
+      const b = actionBody('addSite', body);
+      const r = await ops.announceLateSite(c.client, c.db, c.slug, { ...b, by: c.by });
+      return `Announced to ${r.siteId}: its PI receives the announcement and may apply.`;
     }
   }
 }

@@ -62,6 +62,13 @@ interface Route {
   query?: string[];
 }
 
+const ACTION_SUMMARY: Partial<Record<ActionName, string>> = {
+  decide: 'Record the decision on an application (the recordDecision Update)',
+  addFaculty: 'Add a faculty member (name, email) to the running collaborative (the addFaculty Update)',
+  addSite:
+    'Announce the collaborative to one more active site of the directory until applications close (the addSite Update)',
+};
+
 export const API_ROUTES: Route[] = [
   { method: 'GET', path: '/api/openapi.json', summary: 'This document', auth: 'public' },
   {
@@ -181,7 +188,7 @@ export const API_ROUTES: Route[] = [
   ...(Object.keys(ACTION_PATH) as ActionName[]).map((a): Route => ({
     method: 'POST',
     path: `/api/collaboratives/{slug}/${ACTION_PATH[a]}`,
-    summary: `Record the ${a === 'decide' ? 'decision on an application (the recordDecision Update)' : a}`,
+    summary: ACTION_SUMMARY[a] ?? `Record the ${a}`,
     auth: 'session',
     roles: ACTION_ROLES[a],
     body: ACTION_BODIES[a],

@@ -7,6 +7,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Schedule } from '../domain/config';
 import type {
+  AddFaculty,
+  AddSite,
   Application,
   Attendance,
   CallAttendance,
@@ -97,6 +99,8 @@ export const withdraw = defineUpdate<{ siteId: string; promoted?: string }, [Wit
 export const reschedule = defineUpdate<{ milestone: string; at: string; version: number }, [Reschedule]>(
   'reschedule',
 );
+export const addFaculty = defineUpdate<{ email: string; faculty: number }, [AddFaculty]>('addFaculty');
+export const addSite = defineUpdate<{ siteId: string; announcedTo: number }, [AddSite]>('addSite');
 export const cancel = defineUpdate<{ cancelled: true }, [Cancel]>('cancel');
 export const recordFeedback = defineUpdate<{ siteId: string; n: number }, [Feedback]>('recordFeedback');
 export const registerForCall = defineUpdate<{ call: number; siteId: string }, [CallRegistration]>(

@@ -1,4 +1,4 @@
-/** The lifecycle of a running collaborative: applications, decisions, attendance, pre-work, withdrawal, cancellation, feedback, rescheduling, status. */
+/** The lifecycle of a running collaborative: applications, decisions, attendance, pre-work, withdrawal, cancellation, feedback, rescheduling, added faculty and late sites, status. */
 import { Command } from 'commander';
 import * as ops from '../../app';
 import { PREWORK_ITEMS } from '../../domain/inputs';
@@ -159,6 +159,43 @@ export function register(program: Command, { db, temporal }: CliContext): void {
     .action(async (slug: string, o: { reason?: string; by?: string }) => {
       await ops.cancel(await temporal(), slug, { reason: o.reason, by: o.by });
       console.log(`lc/${slug} is cancelled: the invited sites are told and its teams close`);
+    });
+
+  program
+    .command('add-faculty <slug> <name> <email>')
+    .usage('<slug> "<name>" <email> --by <coordinatorEmail>')
+    .description(
+      'add a faculty member to a running collaborative (coordinators only): they may then sign in, review and decide',
+    )
+    .option('--by <coordinatorEmail>', 'a coordinator of the collaborative (required)')
+    .addHelpText(
+      'after',
+      examples(
+        'add-faculty demo "Dr. Rae Okafor" rae.okafor@faculty.example.org --by sam.rivera@network.example.org',
+      ),
+    )
+    .action(async (slug: string, name: string, email: string, o: { by?: string }) => {
+      const r = await ops.addFaculty(await temporal(), await db(), slug, { name, email, by: o.by });
+      console.log(`${r.email} is faculty of lc/${slug} (${r.faculty} faculty members now)`);
+    });
+
+  program
+    .command('add-site <slug> <siteId>')
+    .usage('<slug> <siteId> --by <coordinatorEmail>')
+    .description(
+      'announce a running collaborative to one more site of the directory, until applications close (coordinators only)',
+    )
+    .option('--by <coordinatorEmail>', 'a coordinator of the collaborative (required)')
+    .addHelpText(
+      'after',
+      `
+  The site must be active in the network directory and not announced to yet; its PI receives the
+  same announcement email as the others (once) and may apply.
+  ${examples('add-site demo lakeside --by sam.rivera@network.example.org')}`,
+    )
+    .action(async (slug: string, siteId: string, o: { by?: string }) => {
+      const r = await ops.announceLateSite(await temporal(), await db(), slug, { siteId, by: o.by });
+      console.log(`lc/${slug} is announced to ${r.siteId} (${r.announcedTo} sites now)`);
     });
 
   program

@@ -415,6 +415,8 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       attendance: [FACULTY, { siteId: 'bayview', session: 0, present: [TEAM_MEMBER], absent: [] }],
       feedback: [FACULTY, { siteId: 'bayview', text: 'Good progress on the narratives.' }],
       withdraw: [COORD, { siteId: 'bayview', reason: 'Staff left', confirm: 'yes' }],
+      addFaculty: [COORD, { name: 'Dr. Rae Okafor', email: 'rae.okafor@faculty.example.org' }],
+      addSite: [COORD, { siteId: 'harbor' }],
     };
 
     // The API: every POST route of API_ROUTES, each with its spec.

@@ -371,6 +371,16 @@ describe('web access (real stack)', () => {
         status: 422,
         body: problem(/^siteId: required$/),
       },
+      'POST /api/collaboratives/{slug}/add-faculty': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^name: required$/),
+      },
+      'POST /api/collaboratives/{slug}/add-site': {
+        who: COORD_A,
+        status: 422,
+        body: problem(/^siteId: required$/),
+      },
     };
     // A route added to the API must say here what its right caller gets.
     expect(

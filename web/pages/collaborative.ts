@@ -168,6 +168,11 @@ const FIELDS: Record<string, FieldSpec[]> = {
     { name: 'reason', label: 'Reason' },
     { name: 'confirm', label: 'Confirmation' },
   ],
+  addFaculty: [
+    { name: 'name', label: 'Name' },
+    { name: 'email', label: 'Email' },
+  ],
+  addSite: [{ name: 'siteId', label: 'Site id' }],
   cancel: [
     { name: 'reason', label: 'Reason' },
     { name: 'confirm', label: 'Confirmation' },
@@ -285,7 +290,36 @@ function timelineSection(
               </form>`)(formOf('reschedule'))
         : ''
     }
+    ${coordinator && !v.windows.over ? addFacultyForm(v, csrf, formOf('addFaculty')) : ''}
+    ${
+      coordinator && !v.windows.over && v.doc.announcedTo && v.windows.applications.state !== 'closed'
+        ? addSiteForm(v, csrf, formOf('addSite'))
+        : ''
+    }
   </section>`;
+}
+
+function addFacultyForm(v: CollaborativeView, csrf: string, f: ReturnType<FormOf>): Html {
+  return html`<h3>Add a faculty member</h3>
+    <p>Faculty now: ${v.doc.config.faculty.map((p) => p.name).join(', ')}.</p>
+    <form method="post" action="/c/${v.doc.slug}/add-faculty" id="addFaculty" novalidate>
+      ${csrfField(csrf)} ${textField({ name: 'name', label: 'Name', value: f.values.name, errors: f.e })}
+      ${textField({ name: 'email', label: 'Email', type: 'email', value: f.values.email, errors: f.e })}
+      <button>Add to the faculty</button>
+    </form>`;
+}
+
+function addSiteForm(v: CollaborativeView, csrf: string, f: ReturnType<FormOf>): Html {
+  return html`<h3>Add a late site to the announcement</h3>
+    <p>
+      Its PI receives the announcement and may apply until applications close
+      (${formatInZone(v.windows.applications.closes, v.doc.config.timeZone)}).
+    </p>
+    <form method="post" action="/c/${v.doc.slug}/add-site" id="addSite" novalidate>
+      ${csrfField(csrf)}
+      ${textField({ name: 'siteId', label: 'Site id (from the network directory)', value: f.values.siteId, errors: f.e })}
+      <button>Announce to this site</button>
+    </form>`;
 }
 
 function cancelSection(slug: string, csrf: string, f: ReturnType<FormOf>): Html {

@@ -1,6 +1,8 @@
 /** The collaborative's inputs: each validated against the run's state, then applied to it. */
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import {
+  addFacultySchema,
+  addSiteSchema,
   applicationSchema,
   callAttendanceSchema,
   callRegistrationSchema,
@@ -13,6 +15,8 @@ import {
 } from '../../domain/inputs';
 import { milestoneDate, milestoneNames, moveMilestone, ms, scheduleProblems } from '../../domain/schedule';
 import {
+  addFaculty,
+  addSite,
   cancel,
   recordCallAttendance,
   recordDecision,
@@ -25,7 +29,7 @@ import {
 } from '../definitions';
 import { handleInput, refuse } from '../inputs';
 import { teamWorkflowId } from '../team';
-import { records, signalTeam, type Run } from './run';
+import { mail, records, signalTeam, type Run } from './run';
 import { activeTeams, teamOf } from './state';
 
 export function registerInputs(run: Run): void {
@@ -265,6 +269,53 @@ export function registerInputs(run: Run): void {
     async (a) => {
       await records.recordCallAttendance(slug, a);
       return { call: a.call, sites: a.siteIds.length };
+    },
+    s.rejected,
+  );
+
+  handleInput(
+    addFaculty,
+    (input) => {
+      open();
+      const f = parseInput(addFacultySchema, input, 'the new faculty member');
+      if (!coordinatorEmails.has(f.by))
+        refuse(`only a coordinator of this collaborative can add faculty (${f.by} is not one)`);
+      if (facultyEmails.has(f.email)) refuse(`${f.email} is already faculty of this collaborative`);
+      return f;
+    },
+    async (f) => {
+      const person = { name: f.name, email: f.email };
+      (s.addedFaculty ??= []).push(person);
+      facultyEmails.add(f.email);
+      await records.addFacultyMember(slug, person);
+      return { email: f.email, faculty: facultyEmails.size };
+    },
+    s.rejected,
+  );
+
+  handleInput(
+    addSite,
+    (input) => {
+      open();
+      const a = parseInput(addSiteSchema, input, 'the late site');
+      if (!coordinatorEmails.has(a.by))
+        refuse(`only a coordinator of this collaborative can add a site (${a.by} is not one)`);
+      if (!s.announcedTo)
+        refuse(
+          `the announcement goes out on ${when(s.schedule.announcement ?? s.schedule.applicationsOpen)}; sites added to the directory before then are announced with the others`,
+        );
+      if (now() >= ms(s.schedule.applicationsClose))
+        refuse(`applications closed on ${when(s.schedule.applicationsClose)}; a site can no longer be added`);
+      if (s.announcedTo.includes(a.siteId)) refuse(`site "${a.siteId}" was already announced to`);
+      return a;
+    },
+    async (a) => {
+      // The directory was checked at the edge (app/collaborative.ts addSite); the announcement
+      // email is keyed by (collaborative, site) like the others, so it goes out once.
+      s.announcedTo!.push(a.siteId);
+      s.unknownSites = s.unknownSites.filter((id) => id !== a.siteId);
+      await mail.sendAnnouncements({ slug, siteIds: [a.siteId] });
+      return { siteId: a.siteId, announcedTo: s.announcedTo!.length };
     },
     s.rejected,
   );

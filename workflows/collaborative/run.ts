@@ -44,7 +44,7 @@ export function newRun(config: LaunchConfig, s: CollaborativeState): Run {
     slug: config.slug,
     s,
     children: new Map(),
-    facultyEmails: new Set(config.faculty.map((f) => f.email)),
+    facultyEmails: new Set([...config.faculty, ...(s.addedFaculty ?? [])].map((f) => f.email)),
     coordinatorEmails: new Set(config.coordinators.map((c) => c.email)),
     when: refusalDates(config.timeZone),
     effects: afterReply<Effect, unknown>((e) => doEffect(run, e), s.afterReply),

@@ -32,6 +32,8 @@ export interface CollaborativeState {
   teams: TeamSummary[];
   waitlist: string[];
   feedbackCount: Record<string, number>;
+  /** Faculty added while the collaborative runs (addFaculty); the config's list stays as launched. */
+  addedFaculty?: { name: string; email: string }[];
   /** Per informational call, the sites registered for it. */
   callRegistrations: Record<number, string[]>;
   /** What inputs caused, still to be done after their reply (workflows/after-reply.ts). */
