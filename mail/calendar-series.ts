@@ -15,7 +15,7 @@ import ical, {
 } from 'ical-generator';
 import { ValidationError } from '../domain/errors';
 import type { ConsultationSeries } from '../domain/schedule';
-import { PRODID, vtimezoneFor, wallClock, type CalendarEvent } from './calendar';
+import { PRODID, vtimezoneFor, wallClock, type CalendarEvent, type IcalAttachment } from './calendar';
 
 export interface SeriesInvite extends Omit<CalendarEvent, 'start' | 'end'> {
   series: Pick<ConsultationSeries, 'durationMinutes' | 'recurrence'>;
@@ -87,4 +87,13 @@ export function renderSeriesIcs(e: SeriesInvite): string {
   }
   const text = calendar.toString();
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+/** The series' .ics as an email's calendar part (like calendar.ts icalAttachment). */
+export function seriesAttachment(e: SeriesInvite): IcalAttachment {
+  return {
+    method: e.method,
+    filename: e.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+    content: renderSeriesIcs(e),
+  };
 }
