@@ -343,7 +343,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         ...body({
           subject: `Moved: ${name}, ${day(m!.from)} is on ${day(m!.to)} — ${config.title}`,
           paragraphs: [
-            `The ${name.toLowerCase()} of ${day(m!.from)} in the ${config.title} series takes place on another date.`,
+            `The ${name.toLowerCase()} of ${day(m!.from)} (${config.title}) moves to another date.`,
             `When: ${when(m!.to)} (${series.durationMinutes} minutes).`,
             'The entry of this call in your calendar is updated with this email; the other calls stay as they are.',
             ...(series.link ? [`Join: ${series.link}`] : []),

@@ -2,12 +2,21 @@
  * A 17-month collaborative whose consultation series are written as coordinators write them —
  * "2nd Tuesday 14:00" with a holiday skipped and "1st and 3rd Thursday 12:00" with one call
  * moved — under the time-skipping test server against the real MongoDB-wire and SMTP servers.
- * Every call's invitation (its .ics) and reminder reach the team on the right local date and time
- * across both DST changes. The expected calls come from an independent expansion (ical.js, read
- * back with Intl), not from the product's.
+ * Each team member gets one invitation per series (patched('consultation-series-invites')): its
+ * .ics, expanded by ical.js in its own VTIMEZONE, gives every call on the right local date and
+ * time across both DST changes; the moved call is sent again a week before it (RECURRENCE-ID,
+ * SEQUENCE 1); each call's reminder comes the day before; a team that withdraws gets both series
+ * cancelled. The expected calls come from an independent expansion (ical.js, read back with
+ * Intl), not from the product's.
+ *
+ * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/consultation-series` also writes the
+ * collaborative's history for test/replay.
  */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import ICAL from 'ical.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
 import { upsertSites } from '../../store/sites';
@@ -20,6 +29,8 @@ import type { ReceivedMail } from '../helpers/smtp-sink';
 const NY = 'America/New_York';
 const FACULTY = 'jcohen@faculty.example.org';
 const CLINICIAN = 'clinician@bayview.example.org';
+/** A member of the team that withdraws after the series' invitations went out. */
+const LEAVER = 'clinician@fairview.example.org';
 
 /** The wall-clock time of an instant in New York, 'YYYY-MM-DDTHH:MM', by Intl. */
 function wallClock(instant: string | number): string {
@@ -57,7 +68,7 @@ const plusDays = (local: string, days: number) =>
 function rawConfig(): Record<string, any> {
   const c = storyConfig();
   c.slug = 'series';
-  c.sites = ['bayview'];
+  c.sites = ['bayview', 'fairview'];
   c.schedule.informationalCalls = [];
   c.schedule.end = story.date('2028-06-09'); // 2027-01-11 → 2028-06-09: 17 months
   c.schedule.consultation = [
@@ -94,6 +105,7 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
     'Clinical consultation': thursdays.map((l) => (l === movedFrom ? movedTo : l)).sort(),
   };
   let mails: ReceivedMail[] = [];
+  let leaver: ReceivedMail[] = [];
 
   beforeAll(async () => {
     env = await timeSkippingEnv();
@@ -112,12 +124,22 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
         if (delta > 0) await env.sleep(delta);
       };
       await until(ms(cfg.schedule.applicationsOpen) + DAY);
-      await handle.signal('submitApplication', applicationFor('bayview', pi('bayview')));
+      for (const siteId of ['bayview', 'fairview'])
+        await handle.signal('submitApplication', applicationFor(siteId, pi(siteId)));
       await until(ms(cfg.schedule.applicationsClose) + DAY);
-      await handle.signal('recordDecision', { siteId: 'bayview', decision: 'accept', by: FACULTY });
+      for (const siteId of ['bayview', 'fairview'])
+        await handle.signal('recordDecision', { siteId, decision: 'accept', by: FACULTY });
+      await until(ms(cfg.schedule.learningSessions[0]!.end) + DAY);
+      await handle.signal('withdraw', { siteId: 'fairview', reason: 'Lost our supervisor.' });
       await handle.result();
       await h.sink.parseAll();
       mails = h.sink.to(CLINICIAN);
+      leaver = h.sink.to(LEAVER);
+      if (process.env.LC_RECORD_HISTORIES) {
+        const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
+        const file = path.join(__dirname, '../histories', `collaborative-series${tag}.json`);
+        fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()) + '\n');
+      }
     } finally {
       h.worker.shutdown();
       await running;
@@ -131,34 +153,83 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
 
   const eventTime = (m: ReceivedMail) =>
     Math.round(ms(m.parsed.headers.get('x-lc-event-time') as string) / 60_000) * 60_000;
-  const ofSeries = (kind: string, what: 'Invitation' | 'Reminder') =>
-    mails.filter((m) => m.parsed.subject!.startsWith(`${what}: ${kind} call`));
-  const icsStart = (m: ReceivedMail) => {
-    const ics = m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!;
-    const ev = new ICAL.Component(ICAL.parse(ics.content.toString('utf8'))).getFirstSubcomponent('vevent')!;
-    return (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().getTime();
-  };
+  const subjects = (list: ReceivedMail[], prefix: string) =>
+    list.filter((m) => m.parsed.subject!.startsWith(prefix));
+  /** Every calendar part of an email, parsed, with its VTIMEZONEs registered for ical.js. */
+  const calendars = (m: ReceivedMail) =>
+    m.parsed.attachments
+      .filter((a) => a.contentType.startsWith('text/calendar'))
+      .map((a) => {
+        const root = new ICAL.Component(ICAL.parse(a.content.toString('utf8')));
+        for (const vtz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(vtz);
+        return root;
+      });
+  const local = (t: ICAL.Time) => wallClock(t.toJSDate().getTime());
+  /** ical.js's occurrences of a series: the master's rule less its EXDATEs, the moved ones applied. */
+  function occurrences(root: ICAL.Component): string[] {
+    const events = root.getAllSubcomponents('vevent');
+    const master = new ICAL.Event(events.find((e) => !e.hasProperty('recurrence-id'))!);
+    for (const ex of events.filter((e) => e.hasProperty('recurrence-id'))) master.relateException(ex);
+    const it = master.iterator();
+    const out: string[] = [];
+    for (let t = it.next(); t; t = it.next()) out.push(local(master.getOccurrenceDetails(t).startDate));
+    return out;
+  }
+  const series = Object.keys(expected).map((kind, i) => ({
+    kind,
+    i,
+    calls: expected[kind as keyof typeof expected],
+  }));
+  const ls1 = ms(cfg.schedule.learningSessions[0]!.start);
 
-  it.each(Object.entries(expected))(
-    'invites the team to each %s call a week ahead, on its local date and time (.ics)',
-    (kind, calls) => {
-      const invitations = ofSeries(kind, 'Invitation');
-      expect(invitations.map((m) => wallClock(icsStart(m))).sort()).toEqual(calls);
-      const ls1 = ms(cfg.schedule.learningSessions[0]!.start);
-      for (const m of invitations) expect(eventTime(m)).toBe(Math.max(icsStart(m) - 7 * DAY, ls1));
+  afterEach(() => ICAL.TimezoneService.reset());
+
+  it.each(series)(
+    'invites each member once to the whole $kind series, whose RRULE ical.js expands to the schedule',
+    ({ kind, i, calls }) => {
+      const invitations = subjects(mails, `Invitation: ${kind} call`);
+      expect(invitations.map((m) => m.parsed.subject)).toHaveLength(1);
+      const [m] = invitations;
+      const first = cfg.schedule.consultation[i]!.calls[0]!;
+      expect(eventTime(m!)).toBe(Math.max(ms(first) - 7 * DAY, ls1));
+      const [root, ...more] = calendars(m!);
+      expect(more).toHaveLength(0);
+      expect(root!.getFirstPropertyValue('method')).toBe('REQUEST');
+      const master = root!.getAllSubcomponents('vevent').find((e) => !e.hasProperty('recurrence-id'))!;
+      expect(master.getFirstProperty('dtstart')!.getParameter('tzid')).toBe(NY);
+      expect(master.getFirstPropertyValue('uid')).toBe(`series-consult-${i}@lc-orchestrator`);
+      expect(occurrences(root!)).toEqual(calls);
+      // The workflow's own schedule says the same.
+      expect(cfg.schedule.consultation[i]!.calls.map(wallClock)).toEqual(calls);
     },
   );
 
+  it('sends the moved call again a week before it: that occurrence alone, SEQUENCE raised', () => {
+    const updates = subjects(mails, 'Moved: Clinical consultation call');
+    expect(updates).toHaveLength(1);
+    expect(subjects(mails, 'Moved:')).toHaveLength(1);
+    const [root] = calendars(updates[0]!);
+    const events = root!.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(1);
+    const ev = events[0]!;
+    expect(ev.getFirstPropertyValue('uid')).toBe('series-consult-1@lc-orchestrator');
+    expect(ev.getFirstPropertyValue('sequence')).toBe(1);
+    expect(local(ev.getFirstPropertyValue('recurrence-id') as ICAL.Time)).toBe(movedFrom);
+    const start = ev.getFirstPropertyValue('dtstart') as ICAL.Time;
+    expect(local(start)).toBe(movedTo);
+    expect(eventTime(updates[0]!)).toBe(start.toJSDate().getTime() - 7 * DAY);
+  });
+
   it.each(Object.entries(expected))('reminds the team of each %s call the day before', (kind, calls) => {
-    const reminders = ofSeries(kind, 'Reminder');
+    const reminders = subjects(mails, `Reminder: ${kind} call`);
     expect(reminders.map((m) => wallClock(eventTime(m) + DAY)).sort()).toEqual(calls);
   });
 
   it('keeps 14:00 and 12:00 local on both sides of both DST changes, the holiday skipped and the call moved', () => {
     /** The calls' UTC hours in time order, with repeats collapsed: each change is a DST change. */
     const utcHours = (kind: string) =>
-      ofSeries(kind, 'Invitation')
-        .map(icsStart)
+      subjects(mails, `Reminder: ${kind} call`)
+        .map((m) => eventTime(m) + DAY)
         .sort((a, b) => a - b)
         .map((t) => new Date(t).getUTCHours())
         .filter((hour, i, all) => hour !== all[i - 1]);
@@ -168,5 +239,30 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
     expect(expected['All-collaborative']).not.toContain(holiday);
     expect(expected['Clinical consultation']).toContain(movedTo);
     expect(expected['Clinical consultation']).not.toContain(movedFrom);
+  });
+
+  it("cancels both series in the calendar of the withdrawn team's members, and sends them no more", () => {
+    expect(subjects(leaver, 'Invitation: All-collaborative call')).toHaveLength(1);
+    expect(subjects(leaver, 'Invitation: Clinical consultation call')).toHaveLength(1);
+    const withdrawal = subjects(leaver, 'Withdrawal confirmed');
+    expect(withdrawal).toHaveLength(1);
+    const cancels = calendars(withdrawal[0]!).filter(
+      (root) => root.getFirstPropertyValue('method') === 'CANCEL',
+    );
+    const uids = cancels.map((root) => root.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid'));
+    expect(uids.filter((u) => String(u).includes('consult')).sort()).toEqual([
+      'series-consult-0@lc-orchestrator',
+      'series-consult-1@lc-orchestrator',
+    ]);
+    for (const root of cancels) {
+      const ev = root.getFirstSubcomponent('vevent')!;
+      if (!String(ev.getFirstPropertyValue('uid')).includes('consult')) continue;
+      expect(ev.hasProperty('rrule')).toBe(true); // the whole series, not one call
+      expect(ev.hasProperty('recurrence-id')).toBe(false);
+    }
+    const after = eventTime(withdrawal[0]!);
+    expect(leaver.filter((m) => eventTime(m) > after && /Reminder|Moved/.test(m.parsed.subject!))).toEqual(
+      [],
+    );
   });
 });
