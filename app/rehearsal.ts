@@ -157,7 +157,7 @@ export async function rehearseWith(
   const live = <T extends AgendaItem>(items: T[]) => items.filter((i) => !isStale(i, ms(i.at)));
 
   // What `patched()` gives a collaborative launched now (workflows/collaborative/index.ts, team.ts).
-  const options = { remindersAfterInvitation: true };
+  const options = { remindersAfterInvitation: true, seriesInvites: true };
   const ladder = config.metrics?.ladder;
   const { applyAt, decideAt } = scenarioTimes(s);
   const notifyAt = ms(decideAt) > ms(s.decisionsDue) ? decideAt : s.decisionsDue;
@@ -194,6 +194,14 @@ export async function rehearseWith(
       case 'consultation-reminder':
         if (siteIds.length && !before(notifyAt))
           add(item.at, { kind: item.kind, series: item.series!, call: item.index!, siteIds });
+        break;
+      case 'consultation-series-invite':
+        if (siteIds.length && !before(notifyAt))
+          add(item.at, { kind: item.kind, series: item.series!, siteIds });
+        break;
+      case 'consultation-moved':
+        if (siteIds.length && !before(notifyAt))
+          add(item.at, { kind: item.kind, series: item.series!, moved: item.index!, siteIds });
         break;
       case 'metrics-complete':
         if (siteIds.length && !reportSent) {

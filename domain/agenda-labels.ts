@@ -13,6 +13,8 @@ const WORDS: Record<string, (n: number[], parts: string[]) => string> = {
   notify: () => 'the decision notices to the sites',
   'sessions-begin': () => 'learning session 1 begins',
   'consultation-invite': ([s, c]) => `the invitation to call ${c + 1} of consultation series ${s + 1}`,
+  'consultation-series-invite': ([s]) => `the invitation to consultation series ${s + 1}`,
+  'consultation-moved': ([s, m]) => `the update of moved call ${m + 1} of consultation series ${s + 1}`,
   'consultation-reminder': ([s, c]) => `the reminder of call ${c + 1} of consultation series ${s + 1}`,
   'metrics-digest': ([n]) => `missing-metrics digest ${n + 1}`,
   'metrics-complete': () => 'the last metrics due',

@@ -34,6 +34,15 @@ export interface AgendaOptions {
    * pre-work end, not at the first session. Patch `notification-and-prework-end`.
    */
   ownDates?: boolean;
+  /**
+   * A series given by a rule (RRULE) gets one invitation for the whole series, when its first
+   * call's invitation would have gone out, instead of one per call; its reminders stay per call.
+   * A moved call of such a series is sent again (its occurrence, SEQUENCE raised) when its own
+   * invitation would have gone out, if that is after the series' invitation.
+   * Series written as first + everyDays keep one invitation per call. Patch
+   * `consultation-series-invites`.
+   */
+  seriesInvites?: boolean;
 }
 
 /** Whether a reminder due `at` belongs on the agenda, its invitation going out at `invitedAt`. */
@@ -61,6 +70,8 @@ export type CollaborativeItemKind =
   | 'notify'
   | 'sessions-begin'
   | 'consultation-invite'
+  | 'consultation-series-invite'
+  | 'consultation-moved'
   | 'consultation-reminder'
   | 'metrics-digest'
   | 'metrics-complete'
@@ -107,18 +118,42 @@ export function collaborativeAgenda(
   add({ key: 'notify', kind: 'notify', at: (o.ownDates && s.notification) || s.decisionsDue });
   const ls1 = s.learningSessions[0];
   if (ls1) add({ key: 'sessions-begin', kind: 'sessions-begin', at: ls1.start });
-  s.consultation.forEach((series, si) =>
-    series.calls.forEach((call, ci) => {
-      const invite =
-        ms(call) - 7 * day < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * day);
+  s.consultation.forEach((series, si) => {
+    const inviteAt = (call: string) =>
+      ms(call) - 7 * day < ms(ls1?.start ?? call) ? (ls1?.start ?? call) : plus(call, -7 * day);
+    const whole = o.seriesInvites && !!series.recurrence && series.calls.length > 0;
+    if (whole) {
+      const seriesAt = inviteAt(series.calls[0]!);
       add({
-        key: `consultation-invite:${si}:${ci}`,
-        kind: 'consultation-invite',
-        at: invite,
-        staleAfter: call,
+        key: `consultation-series-invite:${si}`,
+        kind: 'consultation-series-invite',
+        at: seriesAt,
+        staleAfter: series.calls.at(-1),
         series: si,
-        index: ci,
       });
+      series.recurrence!.moved.forEach((m, mi) => {
+        if (ms(inviteAt(m.to)) > ms(seriesAt))
+          add({
+            key: `consultation-moved:${si}:${mi}`,
+            kind: 'consultation-moved',
+            at: inviteAt(m.to),
+            staleAfter: m.to,
+            series: si,
+            index: mi,
+          });
+      });
+    }
+    series.calls.forEach((call, ci) => {
+      const invite = inviteAt(call);
+      if (!whole)
+        add({
+          key: `consultation-invite:${si}:${ci}`,
+          kind: 'consultation-invite',
+          at: invite,
+          staleAfter: call,
+          series: si,
+          index: ci,
+        });
       if (remindAt(o, plus(call, -day), invite))
         add({
           key: `consultation-reminder:${si}:${ci}`,
@@ -128,8 +163,8 @@ export function collaborativeAgenda(
           series: si,
           index: ci,
         });
-    }),
-  );
+    });
+  });
   const firstDue = s.periods[0]?.due;
   if (ladder && firstDue)
     for (

@@ -33,6 +33,10 @@ export type CollaborativeNotice =
   | { kind: 'session-missed'; siteId: string; session: number }
   | { kind: 'consultation-invite'; series: number; call: number; siteIds: string[] }
   | { kind: 'consultation-reminder'; series: number; call: number; siteIds: string[] }
+  /** One invitation to a whole series given by a rule (RRULE), instead of one per call. */
+  | { kind: 'consultation-series-invite'; series: number; siteIds: string[] }
+  /** A week before a moved call of such a series: that occurrence again (RECURRENCE-ID, SEQUENCE 1). */
+  | { kind: 'consultation-moved'; series: number; moved: number; siteIds: string[] }
   | { kind: 'feedback'; siteId: string; n: number }
   | { kind: 'schedule-change'; milestone: string; version: number; siteIds: string[] }
   | {
@@ -96,6 +100,10 @@ export function noticeKey(n: Notice): string {
     case 'consultation-invite':
     case 'consultation-reminder':
       return `${n.kind}:${n.series}:${n.call}`;
+    case 'consultation-series-invite':
+      return `${n.kind}:${n.series}`;
+    case 'consultation-moved':
+      return `${n.kind}:${n.series}:${n.moved}`;
     case 'feedback':
       return `feedback:${n.siteId}:${n.n}`;
     case 'metrics-reminder':

@@ -4,8 +4,8 @@ import { calendarEntryId, type CalendarEntry } from '../templates/notices';
 
 /**
  * What a person's calendar holds of a collaborative's events still to come (starting after
- * `after`), from the keys of the emails they were sent: each learning session and consultation
- * call they were invited to, with the highest SEQUENCE sent.
+ * `after`), from the keys of the emails they were sent: each learning session, consultation
+ * call and consultation series they were invited to, with the highest SEQUENCE sent.
  */
 export function calendarEntriesSent(keys: string[], schedule: Schedule, after: number): CalendarEntry[] {
   const entries = new Map<string, CalendarEntry>();
@@ -19,17 +19,24 @@ export function calendarEntriesSent(keys: string[], schedule: Schedule, after: n
     const invite = /^session-invite:[^:]+:(\d+):(\d+)$/.exec(key);
     const moved = /^schedule-change:learningSessions\[(\d+)\]:(\d+)$/.exec(key);
     const call = /^consultation-invite:(\d+):(\d+)$/.exec(key);
+    const series = /^consultation-series-invite:(\d+)$/.exec(key);
+    const occurrence = /^consultation-moved:(\d+):\d+$/.exec(key);
     if (invite) saw({ kind: 'session', index: Number(invite[1]), sequence: Number(invite[2]) });
     else if (moved) moves.push({ kind: 'session', index: Number(moved[1]), sequence: Number(moved[2]) });
     else if (call) saw({ kind: 'call', series: Number(call[1]), index: Number(call[2]), sequence: 0 });
+    else if (series) saw({ kind: 'series', series: Number(series[1]), sequence: 0 });
+    else if (occurrence) moves.push({ kind: 'series', series: Number(occurrence[1]), sequence: 1 });
   }
   // A schedule change raises the SEQUENCE of an entry the person holds; it creates none.
   for (const m of moves) if (entries.has(calendarEntryId(m))) saw(m);
+  // A series is still to come while its last call is.
   const start = (e: CalendarEntry) =>
     Date.parse(
       (e.kind === 'session'
         ? schedule.learningSessions[e.index]?.start
-        : schedule.consultation[e.series]?.calls[e.index]) ?? '',
+        : e.kind === 'series'
+          ? schedule.consultation[e.series]?.calls.at(-1)
+          : schedule.consultation[e.series]?.calls[e.index]) ?? '',
     );
   return [...entries.values()].filter((e) => start(e) > after).sort((a, b) => start(a) - start(b));
 }

@@ -3,16 +3,19 @@
  * learning sessions and informational calls (public), and a person's own feed of every session,
  * call and deadline of the programmes they take part in (behind a signed URL). Events carry the
  * same UIDs as the emailed invitations (`<slug>-ls-<i>@…`, `<slug>-info-call-<i>@…`,
- * `<slug>-consult-<s>-<i>@…`), so a calendar that holds both shows one entry per event. SEQUENCE is
+ * `<slug>-consult-<s>-<i>@…`, `<slug>-consult-<s>@…` for a series given by a rule, with its RRULE),
+ * so a calendar that holds both shows one entry per event. SEQUENCE is
  * the schedule's version (each reschedule raises it, and every emailed update's SEQUENCE is at most
  * it); DTSTAMP is when the record last changed, so the same schedule always renders the same bytes.
  */
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
+import type { Recurrence } from '../domain/schedule';
 import { wholeSecondIso } from '../domain/time';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { calendarEntryId, infoCallEntryId } from '../templates/notice-data';
 import { calendarUid, PRODID, vtimezoneFor, wallClock } from './calendar';
+import { ruleLines } from './calendar-series';
 
 export interface FeedEvent {
   uid: string;
@@ -23,6 +26,10 @@ export interface FeedEvent {
   url?: string;
   /** A deadline: a whole day in the programme's zone (the day `start` falls on there). */
   allDay?: boolean;
+  /** A series given by a rule: its rule and exceptions (as its emailed invitation has them). */
+  recurrence?: Recurrence;
+  /** A moved occurrence of such a series (same UID): the instant the rule gave it. */
+  recurrenceId?: string;
 }
 
 const sessions = (doc: CollaborativeDoc): FeedEvent[] =>
@@ -44,17 +51,32 @@ const informationalCalls = (doc: CollaborativeDoc): FeedEvent[] =>
     url: call.link,
   }));
 
+/**
+ * A series given by a rule is one event with its RRULE (and one per moved call), under the UID of
+ * its emailed invitation; a series of first + everyDays is one event per call.
+ */
 const consultationCalls = (doc: CollaborativeDoc): FeedEvent[] =>
-  currentSchedule(doc).consultation.flatMap((series, s) =>
-    series.calls.map((at, i) => ({
-      uid: calendarUid(doc.slug, calendarEntryId({ kind: 'call', series: s, index: i, sequence: 0 })),
+  currentSchedule(doc).consultation.flatMap((series, s) => {
+    const event = (at: string, id: string) => ({
+      uid: calendarUid(doc.slug, id),
       start: at,
       end: new Date(Date.parse(at) + series.durationMinutes * 60_000).toISOString(),
-      summary: `${series.kind === 'clinical' ? 'Clinical consultation call' : 'All-collaborative call'}: ${doc.config.title}`,
+      summary: `${series.kind === 'clinical' ? 'Clinical consultation call' : 'All-collaborative call'}${series.recurrence ? 's' : ''}: ${doc.config.title}`,
       location: series.link,
       url: series.link,
-    })),
-  );
+    });
+    const r = series.recurrence;
+    if (r) {
+      const id = calendarEntryId({ kind: 'series', series: s, sequence: 0 });
+      return [
+        { ...event(r.start, id), recurrence: r },
+        ...r.moved.map((m) => ({ ...event(m.to, id), recurrenceId: m.from })),
+      ];
+    }
+    return series.calls.map((at, i) =>
+      event(at, calendarEntryId({ kind: 'call', series: s, index: i, sequence: 0 })),
+    );
+  });
 
 const deadline = (doc: CollaborativeDoc, id: string, at: string, what: string): FeedEvent => ({
   uid: calendarUid(doc.slug, `deadline-${id}`),
@@ -117,8 +139,9 @@ export function renderFeed(
     const stamp = new Date(wholeSecondIso(new Date(doc.updatedAt ?? doc.createdAt).getTime()));
     const cancelled = doc.phase === 'cancelled';
     for (const e of events) {
-      if (seen.has(e.uid)) continue;
-      seen.add(e.uid);
+      const key = `${e.uid} ${e.recurrenceId ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const common = {
         id: e.uid,
         // A cancellation raises it once more, as the emailed CANCEL does.
@@ -138,6 +161,8 @@ export function renderFeed(
           start: wallClock('start', e.start, tzid),
           end: wallClock('end', e.end, tzid),
           timezone: tzid,
+          ...(e.recurrence ? { repeating: ruleLines(e.recurrence, tzid) } : {}),
+          ...(e.recurrenceId ? { recurrenceId: wallClock('start', e.recurrenceId, tzid) } : {}),
         });
     }
   }

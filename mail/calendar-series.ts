@@ -14,8 +14,8 @@ import ical, {
   ICalEventStatus,
 } from 'ical-generator';
 import { ValidationError } from '../domain/errors';
-import type { ConsultationSeries } from '../domain/schedule';
-import { PRODID, vtimezoneFor, wallClock, type CalendarEvent } from './calendar';
+import type { ConsultationSeries, Recurrence } from '../domain/schedule';
+import { PRODID, vtimezoneFor, wallClock, type CalendarEvent, type IcalAttachment } from './calendar';
 
 export interface SeriesInvite extends Omit<CalendarEvent, 'start' | 'end'> {
   series: Pick<ConsultationSeries, 'durationMinutes' | 'recurrence'>;
@@ -29,6 +29,16 @@ export interface SeriesInvite extends Omit<CalendarEvent, 'start' | 'end'> {
 const plusMinutes = (iso: string, minutes: number) =>
   new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 const basic = (local: { toFormat(f: string): string }) => local.toFormat("yyyyLLdd'T'HHmmss");
+
+/** The RRULE and EXDATE lines of a recurrence in the zone `tzid` (ical-generator's raw `repeating`). */
+export function ruleLines(r: Recurrence, tzid: string): string {
+  // Moved occurrences are left out of the rule's dates by their own VEVENT (RECURRENCE-ID), not EXDATE.
+  const exdates = [...r.skipped, ...r.cancelled].sort();
+  const lines = [`RRULE:${r.rrule}`];
+  if (exdates.length)
+    lines.push(`EXDATE;TZID=${tzid}:${exdates.map((t) => basic(wallClock('start', t, tzid))).join(',')}`);
+  return lines.join('\r\n');
+}
 
 /** Renders the series' invitation, its cancellation, or the update of one moved occurrence. Pure. */
 export function renderSeriesIcs(e: SeriesInvite): string {
@@ -72,19 +82,23 @@ export function renderSeriesIcs(e: SeriesInvite): string {
     if (!moved) throw new ValidationError('calendar series', [`only: ${e.only} is not a moved occurrence`]);
     occurrence(moved);
   } else {
-    // Moved occurrences are left out of the rule's dates by their own VEVENT (RECURRENCE-ID), not EXDATE.
-    const exdates = [...r.skipped, ...r.cancelled].sort();
-    const lines = [`RRULE:${r.rrule}`];
-    if (exdates.length)
-      lines.push(`EXDATE;TZID=${tzid}:${exdates.map((t) => basic(wallClock('start', t, tzid))).join(',')}`);
     calendar.createEvent({
       ...common,
       start: wallClock('start', r.start, tzid),
       end: wallClock('end', plusMinutes(r.start, minutes), tzid),
-      repeating: lines.join('\r\n'),
+      repeating: ruleLines(r, tzid),
     });
     if (!cancel) r.moved.forEach(occurrence);
   }
   const text = calendar.toString();
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
+}
+
+/** The series' .ics as an email's calendar part (like calendar.ts icalAttachment). */
+export function seriesAttachment(e: SeriesInvite): IcalAttachment {
+  return {
+    method: e.method,
+    filename: e.method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+    content: renderSeriesIcs(e),
+  };
 }

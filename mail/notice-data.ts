@@ -113,6 +113,8 @@ export async function noticeData(
       } as PreparedNotice;
     }
     case 'consultation-invite':
+    case 'consultation-series-invite':
+    case 'consultation-moved':
     case 'consultation-reminder': {
       const resources = await listResources(db, doc.slug);
       return {

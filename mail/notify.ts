@@ -29,6 +29,7 @@ import {
 } from '../templates/notices';
 import { calendarUid, icalAttachment } from './calendar';
 import { calendarEntriesSent } from './calendar-entries';
+import { seriesAttachment } from './calendar-series';
 import { deliverEach, type BulkResult } from './delivery';
 import { communityNoticeData, noticeData } from './notice-data';
 import type { Outbox, OutboxDoc } from './outbox';
@@ -147,8 +148,8 @@ export class Notifier {
       key: (r) => `${slug}:${noticeKey(notice)}:${r.email}`,
       email: (r, key) => {
         const { calendar, moreCalendars, ...email } = render(r);
-        const ics = (c: CalendarSpec) =>
-          icalAttachment({
+        const ics = (c: CalendarSpec) => {
+          const event = {
             uid: calendarUid(slug, c.id),
             sequence: c.sequence,
             method: c.method,
@@ -161,7 +162,9 @@ export class Notifier {
             organizer,
             attendees: [{ name: r.name, email: r.email }],
             stamp: wholeSecondIso((this.opts.eventTime?.() ?? new Date()).getTime()),
-          });
+          };
+          return c.rule ? seriesAttachment({ ...event, ...c.rule }) : icalAttachment(event);
+        };
         return {
           key,
           collaborative: slug,

@@ -189,6 +189,8 @@ export async function recipientsFrom(
       list = staff(doc, 'both').map((a) => ({ ...a, siteId: n.siteId }));
       break;
     case 'consultation-invite':
+    case 'consultation-series-invite':
+    case 'consultation-moved':
     case 'consultation-reminder':
       list = await teams(db, doc, n.siteIds, false);
       break;

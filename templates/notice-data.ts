@@ -4,6 +4,7 @@
  * calendar entries it attaches.
  */
 import type { LaunchConfig, Schedule } from '../domain/config';
+import type { ConsultationSeries } from '../domain/schedule';
 import type { CollaborativeNotice } from '../domain/notices';
 import type { Recipient, RenderedEmail } from './layout';
 
@@ -17,16 +18,28 @@ export interface CalendarSpec {
   summary: string;
   location?: string;
   url?: string;
+  /**
+   * A consultation series given by a rule: the .ics is the whole series (RRULE, EXDATE, moved
+   * occurrences) under one UID; with `only`, just that moved occurrence (its RECURRENCE-ID).
+   * Written in the collaborative's zone, whose wall clock the rule follows (not the recipient's).
+   */
+  rule?: {
+    series: Pick<ConsultationSeries, 'durationMinutes' | 'recurrence'>;
+    timeZone: string;
+    only?: string;
+  };
 }
 
 /** A calendar entry a person was sent: a learning session or a consultation call, at its SEQUENCE. */
 export type CalendarEntry =
   | { kind: 'session'; index: number; sequence: number }
-  | { kind: 'call'; series: number; index: number; sequence: number };
+  | { kind: 'call'; series: number; index: number; sequence: number }
+  | { kind: 'series'; series: number; sequence: number };
 
 /** The entry's id, as in its UID `<slug>-<id>@…`. */
 export function calendarEntryId(e: CalendarEntry): string {
-  return e.kind === 'session' ? `ls-${e.index}` : `consult-${e.series}-${e.index}`;
+  if (e.kind === 'session') return `ls-${e.index}`;
+  return e.kind === 'series' ? `consult-${e.series}` : `consult-${e.series}-${e.index}`;
 }
 
 /** An informational call's calendar entry id, as in its UID `<slug>-info-call-<i>@…`. */
@@ -66,6 +79,8 @@ export interface LoadedData {
   'session-invite': { resources?: ResourceLink[] };
   'session-reminder': { resources?: ResourceLink[] };
   'consultation-invite': { resources?: ResourceLink[] };
+  'consultation-series-invite': { resources?: ResourceLink[] };
+  'consultation-moved': { resources?: ResourceLink[] };
   'consultation-reminder': { resources?: ResourceLink[] };
   'review-reminder': { undecidedNames: string[] };
   'decisions-overdue': { undecidedNames: string[] };

@@ -47,6 +47,20 @@ function entrySpec(
     };
   }
   const series = ctx.schedule.consultation[e.series]!;
+  if (e.kind === 'series') {
+    const first = series.recurrence!.start;
+    return {
+      id: calendarEntryId(e),
+      sequence: e.sequence,
+      method,
+      start: first,
+      end: new Date(Date.parse(first) + series.durationMinutes * 60_000).toISOString(),
+      summary: `${callName(series.kind)}s: ${title}`,
+      url: series.link,
+      location: series.link,
+      rule: { series, timeZone: ctx.config.timeZone },
+    };
+  }
   const at = series.calls[e.index]!;
   return {
     id: calendarEntryId(e),
@@ -293,6 +307,50 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         calendar: invite
           ? entrySpec({ kind: 'call', series: n.series, index: n.call, sequence: 0 }, ctx, 'REQUEST')
           : undefined,
+      };
+    }
+    case 'consultation-series-invite': {
+      const series = schedule.consultation[n.series]!;
+      const r = series.recurrence;
+      requireValues(`notice ${n.kind}`, { rule: r, first: series.calls[0], last: series.calls.at(-1) });
+      const name = callName(series.kind);
+      const changes = [
+        ...r!.skipped.map((t) => `no call on ${day(t)}`),
+        ...r!.cancelled.map((t) => `no call on ${day(t)} (cancelled)`),
+        ...r!.moved.map((m) => `the call of ${day(m.from)} moves to ${when(m.to)}`),
+      ];
+      return {
+        ...body({
+          subject: `Invitation: ${name}s, from ${day(series.calls[0]!)} — ${config.title}`,
+          paragraphs: [
+            `You are invited to the ${name.toLowerCase()}s of the ${config.title}, one calendar entry for the whole series.`,
+            `When: ${series.calls.length} calls from ${when(series.calls[0]!)} to ${day(series.calls.at(-1)!)} (${series.durationMinutes} minutes each); a reminder comes the day before each call.`,
+            ...(changes.length ? [`Except: ${changes.join('; ')}.`] : []),
+            ...(series.link ? [`Join: ${series.link}`] : []),
+          ],
+          sections: resourceSections(data.resources),
+        }),
+        calendar: entrySpec({ kind: 'series', series: n.series, sequence: 0 }, ctx, 'REQUEST'),
+      };
+    }
+    case 'consultation-moved': {
+      const series = schedule.consultation[n.series]!;
+      const m = series.recurrence?.moved[n.moved];
+      requireValues(`notice ${n.kind}`, { from: m?.from, to: m?.to });
+      const name = callName(series.kind);
+      const spec = entrySpec({ kind: 'series', series: n.series, sequence: 1 }, ctx, 'REQUEST');
+      return {
+        ...body({
+          subject: `Moved: ${name}, ${day(m!.from)} is on ${day(m!.to)} — ${config.title}`,
+          paragraphs: [
+            `The ${name.toLowerCase()} of ${day(m!.from)} (${config.title}) moves to another date.`,
+            `When: ${when(m!.to)} (${series.durationMinutes} minutes).`,
+            'The entry of this call in your calendar is updated with this email; the other calls stay as they are.',
+            ...(series.link ? [`Join: ${series.link}`] : []),
+          ],
+          sections: resourceSections(data.resources),
+        }),
+        calendar: { ...spec, rule: { ...spec.rule!, only: m!.from } },
       };
     }
     case 'feedback':

@@ -79,6 +79,8 @@ export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> }
   'session-missed': { kind: 'session-missed', siteId: 'delta-youth', session: 1 },
   'consultation-invite': { kind: 'consultation-invite', series: 1, call: 2, siteIds: ['bayview'] },
   'consultation-reminder': { kind: 'consultation-reminder', series: 0, call: 1, siteIds: ['bayview'] },
+  'consultation-series-invite': { kind: 'consultation-series-invite', series: 0, siteIds: ['bayview'] },
+  'consultation-moved': { kind: 'consultation-moved', series: 0, moved: 0, siteIds: ['bayview'] },
   feedback: { kind: 'feedback', siteId: 'bayview', n: 1 },
   'schedule-change': {
     kind: 'schedule-change',
@@ -142,6 +144,9 @@ export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   'session-missed': 'to the faculty and coordinators: no one of a team attended a session',
   'consultation-invite': 'to the core teams: a consultation call, with a calendar invite',
   'consultation-reminder': 'to the core teams: the day before a consultation call',
+  'consultation-series-invite':
+    'to the core teams: a consultation series given by a rule, one calendar invite for all its calls',
+  'consultation-moved': 'to the core teams: a week before a moved call of such a series, its updated entry',
   feedback: "to the team: a faculty member's feedback",
   'schedule-change': 'to those concerned: a milestone moved, with the updated timeline',
   cancelled: 'to everyone: the collaborative is cancelled',
@@ -280,6 +285,19 @@ const SAMPLE_SVG =
   '<line x1="10" x2="310" y1="65" y2="65" stroke="#999" stroke-dasharray="4 3"/>' +
   '</svg>';
 
+/** The sample collaborative's schedule with its first series as coordinators write a rule. */
+function ruleSeriesSchedule(): LaunchConfig['schedule'] {
+  const raw = YAML.parse(fs.readFileSync(path.join(EXAMPLES, 'collaborative.yaml'), 'utf8'));
+  raw.schedule.consultation[0] = {
+    kind: 'all-collaborative',
+    every: '2nd Tuesday 14:00',
+    skip: ['2027-12-14'],
+    move: [{ from: '2027-11-09', to: '2027-11-16' }],
+    link: 'https://meet.example.org/tfcbt-all',
+  };
+  return parseLaunchConfig(raw).schedule;
+}
+
 /** A fresh (mutable) sample input for a template: tests change it to check what a template requires. */
 export function sampleInput(name: TemplateName): SampleInput {
   const { config, sites } = sampleWorld();
@@ -317,7 +335,9 @@ export function sampleInput(name: TemplateName): SampleInput {
   const siteName = 'siteId' in notice ? site(notice.siteId).name : undefined;
   const data: SampleData = { ...(siteName ? { siteName } : {}) };
   let recipient = pi;
-  const schedule = config.schedule;
+  // The example's series are first + everyDays; a series invitation needs one given by a rule.
+  const ruleSeries = notice.kind === 'consultation-series-invite' || notice.kind === 'consultation-moved';
+  const schedule = ruleSeries ? ruleSeriesSchedule() : config.schedule;
 
   switch (notice.kind) {
     case 'applications-closing':
@@ -355,6 +375,8 @@ export function sampleInput(name: TemplateName): SampleInput {
     case 'session-invite':
     case 'session-reminder':
     case 'consultation-invite':
+    case 'consultation-series-invite':
+    case 'consultation-moved':
     case 'consultation-reminder':
       data.siteName = bayview.name;
       if (notice.kind.startsWith('session-')) data.teamUrl = TEAM_LINK;

@@ -18,7 +18,7 @@ describe('email templates with sample data', () => {
     expect(TEMPLATE_NAMES[0]).toBe('announcement');
     expect(TEMPLATE_NAMES.slice(1)).toEqual(Object.keys(SAMPLE_NOTICES));
     expect(new Set(TEMPLATE_NAMES).size).toBe(TEMPLATE_NAMES.length);
-    expect(TEMPLATE_NAMES.length).toBe(29);
+    expect(TEMPLATE_NAMES.length).toBe(31);
   });
 
   it.each(TEMPLATE_NAMES)('renders %s', (name) => {

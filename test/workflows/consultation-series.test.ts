@@ -2,12 +2,21 @@
  * A 17-month collaborative whose consultation series are written as coordinators write them —
  * "2nd Tuesday 14:00" with a holiday skipped and "1st and 3rd Thursday 12:00" with one call
  * moved — under the time-skipping test server against the real MongoDB-wire and SMTP servers.
- * Every call's invitation (its .ics) and reminder reach the team on the right local date and time
- * across both DST changes. The expected calls come from an independent expansion (ical.js, read
- * back with Intl), not from the product's.
+ * Each team member gets one invitation per series (patched('consultation-series-invites')): its
+ * .ics, expanded by ical.js in its own VTIMEZONE, gives every call on the right local date and
+ * time across both DST changes; the moved call is sent again a week before it (RECURRENCE-ID,
+ * SEQUENCE 1); each call's reminder comes the day before (the series' cancellation on withdrawal:
+ * test/activities/series-notify.test.ts). The expected calls come from an independent expansion (ical.js, read back with
+ * Intl), not from the product's.
+ *
+ * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/consultation-series` also writes the
+ * collaborative's history for test/replay.
  */
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import ICAL from 'ical.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseLaunchConfig } from '../../domain/config';
 import { DAY, ms } from '../../domain/schedule';
 import { upsertSites } from '../../store/sites';
@@ -118,6 +127,11 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
       await handle.result();
       await h.sink.parseAll();
       mails = h.sink.to(CLINICIAN);
+      if (process.env.LC_RECORD_HISTORIES) {
+        const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
+        const file = path.join(__dirname, '../histories', `collaborative-series${tag}.json`);
+        fs.writeFileSync(file, historyToJSON(await handle.fetchHistory()) + '\n');
+      }
     } finally {
       h.worker.shutdown();
       await running;
@@ -131,34 +145,83 @@ describe('consultation series by rule, 17 months (time skipping)', () => {
 
   const eventTime = (m: ReceivedMail) =>
     Math.round(ms(m.parsed.headers.get('x-lc-event-time') as string) / 60_000) * 60_000;
-  const ofSeries = (kind: string, what: 'Invitation' | 'Reminder') =>
-    mails.filter((m) => m.parsed.subject!.startsWith(`${what}: ${kind} call`));
-  const icsStart = (m: ReceivedMail) => {
-    const ics = m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!;
-    const ev = new ICAL.Component(ICAL.parse(ics.content.toString('utf8'))).getFirstSubcomponent('vevent')!;
-    return (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().getTime();
-  };
+  const subjects = (list: ReceivedMail[], prefix: string) =>
+    list.filter((m) => m.parsed.subject!.startsWith(prefix));
+  /** Every calendar part of an email, parsed, with its VTIMEZONEs registered for ical.js. */
+  const calendars = (m: ReceivedMail) =>
+    m.parsed.attachments
+      .filter((a) => a.contentType.startsWith('text/calendar'))
+      .map((a) => {
+        const root = new ICAL.Component(ICAL.parse(a.content.toString('utf8')));
+        for (const vtz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(vtz);
+        return root;
+      });
+  const local = (t: ICAL.Time) => wallClock(t.toJSDate().getTime());
+  /** ical.js's occurrences of a series: the master's rule less its EXDATEs, the moved ones applied. */
+  function occurrences(root: ICAL.Component): string[] {
+    const events = root.getAllSubcomponents('vevent');
+    const master = new ICAL.Event(events.find((e) => !e.hasProperty('recurrence-id'))!);
+    for (const ex of events.filter((e) => e.hasProperty('recurrence-id'))) master.relateException(ex);
+    const it = master.iterator();
+    const out: string[] = [];
+    for (let t = it.next(); t; t = it.next()) out.push(local(master.getOccurrenceDetails(t).startDate));
+    return out;
+  }
+  const series = Object.keys(expected).map((kind, i) => ({
+    kind,
+    i,
+    calls: expected[kind as keyof typeof expected],
+  }));
+  const ls1 = ms(cfg.schedule.learningSessions[0]!.start);
 
-  it.each(Object.entries(expected))(
-    'invites the team to each %s call a week ahead, on its local date and time (.ics)',
-    (kind, calls) => {
-      const invitations = ofSeries(kind, 'Invitation');
-      expect(invitations.map((m) => wallClock(icsStart(m))).sort()).toEqual(calls);
-      const ls1 = ms(cfg.schedule.learningSessions[0]!.start);
-      for (const m of invitations) expect(eventTime(m)).toBe(Math.max(icsStart(m) - 7 * DAY, ls1));
+  afterEach(() => ICAL.TimezoneService.reset());
+
+  it.each(series)(
+    'invites each member once to the whole $kind series, whose RRULE ical.js expands to the schedule',
+    ({ kind, i, calls }) => {
+      const invitations = subjects(mails, `Invitation: ${kind} call`);
+      expect(invitations.map((m) => m.parsed.subject)).toHaveLength(1);
+      const [m] = invitations;
+      const first = cfg.schedule.consultation[i]!.calls[0]!;
+      expect(eventTime(m!)).toBe(Math.max(ms(first) - 7 * DAY, ls1));
+      const [root, ...more] = calendars(m!);
+      expect(more).toHaveLength(0);
+      expect(root!.getFirstPropertyValue('method')).toBe('REQUEST');
+      const master = root!.getAllSubcomponents('vevent').find((e) => !e.hasProperty('recurrence-id'))!;
+      expect(master.getFirstProperty('dtstart')!.getParameter('tzid')).toBe(NY);
+      expect(master.getFirstPropertyValue('uid')).toBe(`series-consult-${i}@lc-orchestrator`);
+      expect(occurrences(root!)).toEqual(calls);
+      // The workflow's own schedule says the same.
+      expect(cfg.schedule.consultation[i]!.calls.map(wallClock)).toEqual(calls);
     },
   );
 
+  it('sends the moved call again a week before it: that occurrence alone, SEQUENCE raised', () => {
+    const updates = subjects(mails, 'Moved: Clinical consultation call');
+    expect(updates).toHaveLength(1);
+    expect(subjects(mails, 'Moved:')).toHaveLength(1);
+    const [root] = calendars(updates[0]!);
+    const events = root!.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(1);
+    const ev = events[0]!;
+    expect(ev.getFirstPropertyValue('uid')).toBe('series-consult-1@lc-orchestrator');
+    expect(ev.getFirstPropertyValue('sequence')).toBe(1);
+    expect(local(ev.getFirstPropertyValue('recurrence-id') as ICAL.Time)).toBe(movedFrom);
+    const start = ev.getFirstPropertyValue('dtstart') as ICAL.Time;
+    expect(local(start)).toBe(movedTo);
+    expect(eventTime(updates[0]!)).toBe(start.toJSDate().getTime() - 7 * DAY);
+  });
+
   it.each(Object.entries(expected))('reminds the team of each %s call the day before', (kind, calls) => {
-    const reminders = ofSeries(kind, 'Reminder');
+    const reminders = subjects(mails, `Reminder: ${kind} call`);
     expect(reminders.map((m) => wallClock(eventTime(m) + DAY)).sort()).toEqual(calls);
   });
 
   it('keeps 14:00 and 12:00 local on both sides of both DST changes, the holiday skipped and the call moved', () => {
     /** The calls' UTC hours in time order, with repeats collapsed: each change is a DST change. */
     const utcHours = (kind: string) =>
-      ofSeries(kind, 'Invitation')
-        .map(icsStart)
+      subjects(mails, `Reminder: ${kind} call`)
+        .map((m) => eventTime(m) + DAY)
         .sort((a, b) => a - b)
         .map((t) => new Date(t).getUTCHours())
         .filter((hour, i, all) => hour !== all[i - 1]);

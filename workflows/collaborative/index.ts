@@ -41,6 +41,7 @@ export async function collaborativeWorkflow(
   if (!carried) {
     s.detachedTeams = patched('parent-continues-as-new');
     s.concurrentTeams = patched('concurrent-team-commands');
+    s.seriesInvites = patched('consultation-series-invites');
   }
   const { slug } = run;
   const now = () => Date.now();
@@ -68,6 +69,7 @@ export async function collaborativeWorkflow(
   const agendaOptions = {
     remindersAfterInvitation: patched('reminders-after-invitation'),
     ownDates: patched('notification-and-prework-end'),
+    seriesInvites: !!s.seriesInvites,
   };
   const performOptions = { waitlistNotices: patched('waitlist-notices') };
   const budget = config.limits.collaborativeHistoryEvents ?? 3000;

@@ -30,7 +30,7 @@ import {
 import { handleInput, refuse } from '../inputs';
 import { teamWorkflowId } from '../team';
 import { mail, records, signalTeam, type Run } from './run';
-import { activeTeams, teamOf } from './state';
+import { activeTeams, seriesInvited, teamOf } from './state';
 
 export function registerInputs(run: Run): void {
   const { s, slug, config, when, facultyEmails, coordinatorEmails } = run;
@@ -129,6 +129,12 @@ export function registerInputs(run: Run): void {
           },
         });
         await run.effects.send({ startTeam: promoted, promoted: true });
+        // The series invitations already sent to the others, for the series still to come.
+        if (s.seriesInvites)
+          for (const series of seriesInvited(s, now()))
+            await run.effects.send({
+              notice: { kind: 'consultation-series-invite', series, siteIds: [promoted] },
+            });
       }
       return { siteId: w.siteId, promoted };
     },

@@ -115,6 +115,17 @@ export async function perform(
       if (siteIds.length) await notice({ kind: item.kind, series: item.series!, call: item.index!, siteIds });
       return true;
     }
+    case 'consultation-series-invite': {
+      const siteIds = activeTeams(s);
+      if (siteIds.length) await notice({ kind: item.kind, series: item.series!, siteIds });
+      return true;
+    }
+    case 'consultation-moved': {
+      const siteIds = activeTeams(s);
+      if (siteIds.length)
+        await notice({ kind: item.kind, series: item.series!, moved: item.index!, siteIds });
+      return true;
+    }
     case 'metrics-complete':
       // Every required period of every team in: the final report need not wait for the end.
       if (await records.metricsComplete(slug)) await mail.sendFinalReport(slug);

@@ -46,6 +46,12 @@ export interface CollaborativeState {
   detachedTeams?: boolean;
   /** Per-team commands (decision notices, team starts, signals) issued together, not one by one. */
   concurrentTeams?: boolean;
+  /**
+   * A consultation series given by a rule gets one invitation for the whole series (and a team
+   * promoted later gets it when it joins); false for runs started before, which invite per call.
+   * Kept in the state so a run that continues-as-new keeps what it started with.
+   */
+  seriesInvites?: boolean;
   /** The sites whose team workflows were started, and what each ended with (its signal). */
   started?: string[];
   finished?: Record<string, TeamResult>;
@@ -113,4 +119,13 @@ export function statusOf(config: LaunchConfig, s: CollaborativeState): Collabora
     continuedAsNew: s.continuedAsNew,
     pendingEffects: s.afterReply.length,
   };
+}
+
+/** The consultation series whose one invitation went out and whose last call is still to come. */
+export function seriesInvited(s: CollaborativeState, now: number): number[] {
+  return s.schedule.consultation.flatMap((series, i) =>
+    s.done.includes(`consultation-series-invite:${i}`) && Date.parse(series.calls.at(-1) ?? '') > now
+      ? [i]
+      : [],
+  );
 }
