@@ -26,3 +26,4 @@ export * from './rehearsal';
 export * from './attention';
 export * from './resend-link';
 export * from './pdsa';
+export * from './call-registration';
