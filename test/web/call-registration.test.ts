@@ -151,8 +151,8 @@ describe('registering for an informational call (real stack, headless Chromium)'
       .getByRole('status')
       .filter({ hasText: `${COLLEAGUE.email} is registered` })
       .waitFor();
-    expect(await page.locator('#call-0').textContent()).toContain(`Registered from`);
-    expect(await page.locator('#call-0').textContent()).toContain(COLLEAGUE.name);
+    expect(await page.locator('#info-call-0').textContent()).toContain(`Registered from`);
+    expect(await page.locator('#info-call-0').textContent()).toContain(COLLEAGUE.name);
     await check(page, 'colleague-registered');
 
     // Exactly one invitation, a calendar request that parses, for the call as scheduled.

@@ -48,7 +48,7 @@ export function callsSection(o: {
       const e = mine ? formErrors(id, o.flash.problems, CALL_FIELDS, String(c.i)) : NO_ERRORS;
       const values = mine ? (o.flash.values ?? {}) : { name: o.pi.name, email: o.pi.email };
       const who = o.registered.filter((r) => r.call === c.i);
-      return html`<div class="call" id="call-${c.i}">
+      return html`<div class="call" id="info-call-${c.i}">
         <h3>Informational call ${c.i + 1}: ${formatInZone(c.start, tz)} (${c.durationMinutes} minutes)</h3>
         ${
           who.length

@@ -176,7 +176,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
           reply,
           path,
           { form: callFormId(call), problems: problemsOf(err).problems, values: form },
-          `#call-${call}`,
+          `#info-call-${call + 1 > 0 ? call : 0}`,
         );
       }
     },
