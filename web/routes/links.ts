@@ -176,7 +176,7 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
           reply,
           path,
           { form: callFormId(call), problems: problemsOf(err).problems, values: form },
-          `#info-call-${call + 1 > 0 ? call : 0}`,
+          `#info-call-${Math.max(call, 0)}`,
         );
       }
     },
