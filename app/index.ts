@@ -28,3 +28,4 @@ export * from './resend-link';
 export * from './pdsa';
 export * from './storyboards';
 export * from './template-previews';
+export * from './call-registration';

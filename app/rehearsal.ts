@@ -38,13 +38,21 @@ import { parseStructuredText } from './reading';
 export const SCENARIO_DELAY = 3_600_000;
 
 /**
- * When the scenario's sites apply and the faculty decide: an hour into each window, or halfway
- * through one shorter than two hours (a compressed schedule), so both happen while it is open.
+ * When the scenario's PIs register, its sites apply and the faculty decide: an hour into each
+ * window, or halfway through one shorter than two hours (a compressed schedule), so each happens
+ * while it is open.
  */
-export function scenarioTimes(s: Pick<Schedule, 'applicationsOpen' | 'applicationsClose' | 'decisionsDue'>) {
+export function scenarioTimes(
+  s: Pick<Schedule, 'informationalCalls' | 'applicationsOpen' | 'applicationsClose' | 'decisionsDue'>,
+) {
   const into = (from: string, to: string) =>
     plus(from, Math.min(SCENARIO_DELAY, Math.floor((ms(to) - ms(from)) / 2)));
   return {
+    /** When each PI registers for each call, after an announcement at `announcedAt` (none for a call before it). */
+    registerAt: (announcedAt: string) =>
+      s.informationalCalls.map((c) =>
+        ms(c.start) > ms(announcedAt) ? into(announcedAt, c.start) : undefined,
+      ),
     applyAt: into(s.applicationsOpen, s.applicationsClose),
     decideAt: into(s.applicationsClose, s.decisionsDue),
   };
@@ -52,6 +60,7 @@ export function scenarioTimes(s: Pick<Schedule, 'applicationsOpen' | 'applicatio
 
 /** What the rehearsal assumes, in words (shown on the page and in the CSV). */
 export const SCENARIO = [
+  'each announced site’s PI registers for every informational call 1 hour after the announcement (halfway to the call if sooner)',
   'every announced site applies 1 hour after applications open (halfway through a shorter window) and no site withdraws',
   'the faculty accept every application 1 hour after applications close (halfway to the decisions’ due date if sooner)',
   'each team finishes its pre-work 1 hour after the pre-work email',
@@ -150,16 +159,19 @@ export async function rehearseWith(
     sites: async (ids) => ids.map((id) => site.get(id)).filter((x): x is Site => !!x),
     applications: async (_slug, ids) =>
       ids.filter((id) => site.has(id)).map((id) => ({ siteId: id, coreTeam: teamOf(id) })),
+    // The scenario: every PI registers for every call.
+    registrants: async () => sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail })),
   };
   const doc = { slug: config.slug, config: { ...config, schedule: s }, announcedTo: siteIds };
-  const events: { at: string; notice: CollaborativeNotice | 'announcement' }[] = [];
-  const add = (at: string, notice: CollaborativeNotice | 'announcement') => events.push({ at, notice });
+  const events: { at: string; notice: CollaborativeNotice | 'announcement'; event?: string }[] = [];
+  const add = (at: string, notice: CollaborativeNotice | 'announcement', event?: string) =>
+    events.push({ at, notice, event });
   const live = <T extends AgendaItem>(items: T[]) => items.filter((i) => !isStale(i, ms(i.at)));
 
   // What `patched()` gives a collaborative launched now (workflows/collaborative/index.ts, team.ts).
   const options = { remindersAfterInvitation: true, seriesInvites: true };
   const ladder = config.metrics?.ladder;
-  const { applyAt, decideAt } = scenarioTimes(s);
+  const { registerAt, applyAt, decideAt } = scenarioTimes(s);
   const notifyAt = ms(decideAt) > ms(s.decisionsDue) ? decideAt : s.decisionsDue;
   let reportSent = false;
   for (const item of live(collaborativeAgenda(s, launchedAt, ladder, options))) {
@@ -167,8 +179,9 @@ export async function rehearseWith(
     switch (item.kind) {
       case 'announce':
         add(item.at, 'announcement');
-        s.informationalCalls.forEach((c, call) => {
-          if (ms(c.start) > ms(item.at)) add(item.at, { kind: 'info-call-invite', call, sequence: 0 });
+        // Each registrant's invitation goes out when they register (app/call-registration.ts).
+        registerAt(item.at).forEach((at, call) => {
+          if (at) add(at, { kind: 'info-call-invite', call, sequence: 0 }, `info-call-invite:${call}`);
         });
         // Each site applies in the window (which opens after the announcement): "received" to its PI and contact.
         for (const siteId of siteIds) add(applyAt, { kind: 'application-received', siteId, version: 1 });
@@ -270,7 +283,7 @@ export async function rehearseWith(
         schedule: s,
         recipient: to,
       });
-      emails.push(row(e.at, to, notice.kind, r.subject, `${noticeKey(notice)}`));
+      emails.push(row(e.at, to, notice.kind, r.subject, e.event ?? noticeKey(notice)));
     }
   }
 
@@ -489,6 +502,7 @@ async function toldOfChange(
       ids
         .filter((id) => site.has(id))
         .map((id) => ({ siteId: id, coreTeam: coreTeams[id] ?? assumedCoreTeam(id) })),
+    registrants: async () => [], // a schedule change goes to the PIs, registered or not
   };
   const notice: CollaborativeNotice = {
     kind: 'schedule-change',

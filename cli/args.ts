@@ -135,3 +135,12 @@ export function meetingAttendanceFromArgs(args: { meeting?: string; present?: st
 export function meetingSummaryFromArgs(args: { meeting?: string; text?: string; by?: string }) {
   return meetingInput(meetingSummarySchema, 'the summary', args, { text: args.text });
 }
+
+/**
+ * An informational call as the emails number it, from 1, as the schema's 0-based number; what is
+ * not a number is passed on as it is, for the schema to name.
+ */
+export function callFromArg(value: string | undefined): unknown {
+  const text = String(value ?? '').trim();
+  return /^\d+$/.test(text) ? Number(text) - 1 : value;
+}

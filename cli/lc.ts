@@ -17,7 +17,7 @@ import * as lifecycle from './commands/lifecycle';
 import * as reports from './commands/reports';
 
 let settings: Settings | undefined;
-const open: { mongo?: MongoClient; client?: Client } = {};
+const open: { mongo?: MongoClient; client?: Client; mailer?: { outbox: ops.Outbox; close(): void } } = {};
 
 /** The settings: read by `main` before anything else; read here when the program is driven in-process (tests). */
 function config(): Settings {
@@ -80,7 +80,13 @@ Examples:
 Each command's --help shows its examples, e.g. npm run lc -- attend --help`,
   );
 
-const context = { config, db, temporal };
+async function outbox(): Promise<ops.Outbox> {
+  const { SMTP_URL, MAIL_FROM } = config();
+  open.mailer ??= ops.openMailer(await db(), SMTP_URL, MAIL_FROM);
+  return open.mailer.outbox;
+}
+
+const context = { config, db, temporal, outbox };
 for (const commands of [directory, lifecycle, community, reports]) commands.register(program, context);
 
 async function main() {
@@ -97,6 +103,7 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
+    open.mailer?.close();
     await open.mongo?.close();
     await open.client?.connection.close();
   }

@@ -89,6 +89,47 @@ export class Notifier {
   }
 
   /**
+   * One registrant's invitation to informational call `call`, sent when they register, under
+   * `<slug>:info-call-invite:<call>:<email>`: once however often they register.
+   */
+  async inviteRegistrant(slug: string, call: number, registrant: Addressee): Promise<BulkResult> {
+    const doc = await getCollaborative(this.db, slug);
+    // Any reschedule raises the version, so this SEQUENCE is never below one sent before.
+    const notice: CollaborativeNotice = {
+      kind: 'info-call-invite',
+      call,
+      sequence: doc.scheduleVersion ?? 0,
+    };
+    const sites = new Map(
+      (await getSites(this.db, registrant.siteId ? [registrant.siteId] : [])).map((s) => [s.siteId, s]),
+    );
+    const site = registrant.siteId ? sites.get(registrant.siteId) : undefined;
+    const to = { ...registrant, timeZone: registrant.timeZone || site?.timeZone || doc.config.timeZone };
+    const prepared = await noticeData(
+      this.db,
+      doc,
+      notice,
+      sites,
+      this.opts.eventTime?.().getTime() ?? Date.now(),
+    );
+    const schedule = currentSchedule(doc);
+    return this.deliverAll(
+      slug,
+      notice,
+      [to],
+      doc.config.coordinators[0]!,
+      (r) =>
+        renderNotice(withRecipientData(prepared, { siteName: site?.name ?? prepared.data.siteName }), {
+          slug,
+          config: doc.config,
+          schedule,
+          recipient: r,
+        }),
+      (r) => `${slug}:info-call-invite:${call}:${r.email}`,
+    );
+  }
+
+  /**
    * The calendar entries each recipient was sent for events still to come (by the outbox's keys,
    * so a person gets a cancellation only for what is in their calendar), to cancel on withdrawal.
    */
@@ -140,12 +181,13 @@ export class Notifier {
     recipients: Addressee[],
     organizer: { name: string; email: string },
     render: (r: Addressee) => RenderedNotice,
+    key = (r: Addressee) => `${slug}:${noticeKey(notice)}:${r.email}`,
   ): Promise<BulkResult> {
     return deliverEach(this.outbox, recipients, {
       concurrency: this.opts.concurrency,
       purpose: notice.kind,
       progress: this.opts.progress,
-      key: (r) => `${slug}:${noticeKey(notice)}:${r.email}`,
+      key,
       email: (r, key) => {
         const { calendar, moreCalendars, ...email } = render(r);
         const ics = (c: CalendarSpec) => {

@@ -10,7 +10,7 @@ import { type CollaborativeDoc } from '../store/collaboratives';
 import { membersAt, type CommunityDoc, type MemberDoc } from '../store/community';
 import { COLLECTIONS, findByKey, findEachById } from '../store/db';
 import { ids } from '../store/keys';
-import { type ApplicationDoc } from '../store/lifecycle';
+import { callRegistrationsOf, type ApplicationDoc } from '../store/lifecycle';
 import { getSites } from '../store/sites';
 import { type Recipient } from '../templates/notices';
 
@@ -32,6 +32,8 @@ export interface RecipientSource {
   sites(siteIds: string[]): Promise<Site[]>;
   /** The applications of those sites (sites without one are absent). */
   applications(slug: string, siteIds: string[]): Promise<Pick<ApplicationDoc, 'siteId' | 'coreTeam'>[]>;
+  /** Who registered for informational call `call` (a PI or a colleague of an announced site). */
+  registrants(slug: string, call: number): Promise<{ siteId: string; name: string; email: string }[]>;
 }
 
 /** The collaborative being rehearsed or run: what the rules read of its record. */
@@ -50,7 +52,25 @@ export function dbSource(db: Db): RecipientSource {
         (siteId) => ids.application(slug, siteId),
         (missed) => ({ collaborative: slug, siteId: { $in: missed } }),
       ),
+    registrants: (slug, call) => callRegistrationsOf(db, slug, call),
   };
+}
+
+/** The registrants of an informational call, each in the zone of their site (sites no longer announced left out). */
+export async function registrants(
+  db: RecipientSource,
+  doc: RecipientDoc,
+  call: number,
+): Promise<Addressee[]> {
+  const announced = new Set(doc.announcedTo ?? []);
+  const list = (await db.registrants(doc.slug, call)).filter((r) => announced.has(r.siteId));
+  const zones = new Map((await db.sites([...new Set(list.map((r) => r.siteId))])).map((s) => [s.siteId, s]));
+  return list.map((r) => ({
+    name: r.name,
+    email: r.email,
+    siteId: r.siteId,
+    timeZone: zones.get(r.siteId)?.timeZone ?? '',
+  }));
 }
 
 export async function pis(db: RecipientSource, siteIds: string[]): Promise<Addressee[]> {
@@ -133,12 +153,12 @@ export async function recipientsFrom(
   doc: RecipientDoc,
   n: CollaborativeNotice,
 ): Promise<Addressee[]> {
-  const announced = doc.announcedTo ?? [];
   let list: Addressee[];
   switch (n.kind) {
+    // Only those who registered (app/call-registration.ts sends each their invitation when they do).
     case 'info-call-invite':
     case 'info-call-reminder':
-      list = await pis(db, announced);
+      list = await registrants(db, doc, n.call);
       break;
     case 'applications-closing':
       list = await pis(db, n.siteIds);

@@ -47,6 +47,24 @@ export function applicationOf(db: Db, slug: string, siteId: string): Promise<App
   );
 }
 
+export interface CallRegistrationDoc extends CallRegistration {
+  collaborative: string;
+  at: Date;
+}
+
+/** Who registered for a collaborative's informational calls (one call's when `call` is given), in the order they did. */
+export async function callRegistrationsOf(
+  db: Db,
+  slug: string,
+  call?: number,
+): Promise<CallRegistrationDoc[]> {
+  const found = await db
+    .collection<CallRegistrationDoc>(COLLECTIONS.callRegistrations)
+    .find({ collaborative: slug, ...(call === undefined ? {} : { call }) }, { projection: { _id: 0 } })
+    .toArray();
+  return found.sort((a, b) => a.call - b.call || a.at.getTime() - b.at.getTime());
+}
+
 export function createLifecycleRecords(db: Db) {
   const col = <T extends object>(name: string) => db.collection<T>(name);
   return {

@@ -32,6 +32,11 @@ export function renderAnnouncement(v: AnnouncementVars): RenderedEmail {
       `We are pleased to announce a Learning Collaborative on ${v.config.practice}, open to ${v.siteName} and the other sites of the network.`,
       ...(v.config.description ? [v.config.description] : []),
       `Faculty: ${v.config.faculty.map((f) => f.name).join(', ')}.`,
+      ...(v.applicationUrl && v.config.schedule.informationalCalls.length
+        ? [
+            `To register for the informational call${v.config.schedule.informationalCalls.length > 1 ? 's' : ''} (yourself or colleagues of ${v.siteName}), open ${v.applicationUrl} — the same link holds the application form.`,
+          ]
+        : []),
       'To apply, a site commits to adopting the practice, to using the Core Data Set and submitting metrics every month, and to sending a core team (a senior leader, a clinical supervisor and clinicians) to all the learning sessions.',
     ],
     table: { caption: `Timeline (${tz})`, rows: timelineRows(v.config.schedule, tz) },

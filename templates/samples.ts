@@ -125,8 +125,9 @@ export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> }
 /** Who receives each template, and when: what `lc preview --list` shows. */
 export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   announcement: "to each site's PI: the collaborative is announced, with its timeline",
-  'info-call-invite': 'to the announced PIs: an informational call, with a calendar invite',
-  'info-call-reminder': 'to the announced PIs: the day before an informational call',
+  'info-call-invite':
+    'to each registrant of an informational call, when they register, with a calendar invite',
+  'info-call-reminder': 'to its registrants: the day before an informational call',
   'applications-closing': 'to the PIs of sites that have not applied: applications close soon',
   'application-received': 'to the PI and the contact person: an application (or amendment) arrived',
   'review-reminder': 'to the faculty: applications still to decide before decisions are due',

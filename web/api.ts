@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { ApplicationDoc, CollaborativeDoc } from '../app';
 import * as ops from '../app';
-import { applicationSchema } from '../domain/inputs';
+import { applicationSchema, callRegistrationSchema } from '../domain/inputs';
 import { submissionSchema } from '../domain/metrics';
 import type { LinkCheck } from '../security/links';
 import {
@@ -199,6 +199,14 @@ export const API_ROUTES: Route[] = [
     summary: "Apply (or amend) with a PI's signed link",
     auth: 'apply-link',
     body: applicationSchema.omit({ siteId: true, submittedBy: true }),
+  },
+  {
+    method: 'POST',
+    path: '/api/apply/{token}/calls/{call}',
+    summary:
+      "Register the PI or a colleague of the PI's site for informational call {call} (numbered from 1) with the PI's signed link; they are emailed its calendar invitation once",
+    auth: 'apply-link',
+    body: callRegistrationSchema.omit({ call: true, siteId: true }),
   },
   {
     method: 'POST',
@@ -531,6 +539,26 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
       return guard(reply, err);
     }
   });
+
+  app.post<{ Params: { token: string; call: string } }>(
+    '/api/apply/:token/calls/:call',
+    linkLimit,
+    async (req, reply) => {
+      const l = await link('apply', req.params.token, reply);
+      if (!l) return;
+      const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+      const call = /^\d+$/.test(req.params.call) ? Number(req.params.call) - 1 : -1;
+      try {
+        return await ops.registerForCall(client, db, deps.outbox, l.doc.slug, {
+          ...body,
+          call,
+          siteId: l.siteId,
+        });
+      } catch (err) {
+        return guard(reply, err);
+      }
+    },
+  );
 
   for (const name of ['metrics', 'attendance', 'prework'] as const) {
     app.post<{ Params: { token: string } }>(`/api/team/:token/${name}`, linkLimit, async (req, reply) => {

@@ -8,7 +8,7 @@ import * as cliArgs from '../args';
 import type { CliContext } from '../context';
 import { examples, list } from '../help';
 
-export function register(program: Command, { db, temporal }: CliContext): void {
+export function register(program: Command, { db, temporal, outbox }: CliContext): void {
   program
     .command('apply <slug> <application>')
     .usage('<slug> <application.yaml|json>')
@@ -213,6 +213,42 @@ export function register(program: Command, { db, temporal }: CliContext): void {
     .action(async (slug: string, siteId: string, o: { by?: string; text?: string }) => {
       const r = await ops.recordFeedback(await temporal(), slug, { siteId, by: o.by, text: o.text });
       console.log(`feedback #${r.n} for ${r.siteId} recorded in lc/${slug}`);
+    });
+
+  program
+    .command('register <slug>')
+    .usage('<slug> --call <n> --site <siteId> --name "…" --email <email>')
+    .description(
+      'register someone of an announced site for an informational call; they are emailed its calendar invitation (once) and, the day before, its reminder',
+    )
+    .option('--call <n>', 'the informational call, numbered from 1 as in the emails (required)')
+    .option('--site <siteId>', 'the site they come from: one the collaborative was announced to (required)')
+    .option('--name <name>', "the registrant's name (required)")
+    .option('--email <email>', "the registrant's email: where the invitation and reminder go (required)")
+    .addHelpText(
+      'after',
+      `
+  Only those registered receive a call's invitation and reminder. A PI can register themself or a
+  colleague; registering the same email again sends nothing more. Calls that took place are refused.
+  ${examples(
+    'register demo --call 1 --site bayview --name "Ana Ruiz" --email ana.ruiz@bayview.example.org',
+  )}`,
+    )
+    .action(async (slug: string, o: { call?: string; site?: string; name?: string; email?: string }) => {
+      const r = await ops.registerForCall(await temporal(), await db(), await outbox(), slug, {
+        call: cliArgs.callFromArg(o.call),
+        siteId: o.site,
+        name: o.name,
+        email: o.email,
+      });
+      const invitation = {
+        sent: 'its calendar invitation is sent',
+        'already-sent': 'the invitation was sent before',
+        failed: 'the invitation was refused by the mail server (see `lc emails`)',
+      }[r.invitation];
+      console.log(
+        `${r.email} (${r.siteId}) registered for informational call ${r.call + 1} of lc/${slug}; ${invitation}`,
+      );
     });
 
   program

@@ -39,9 +39,7 @@ describe('launch → announcement (dev server)', () => {
     const id = await ops.launch(env.client, h.db, h.taskQueue, config);
     expect(id).toBe('lc/slice');
 
-    await waitFor('announcements and call invitations', async () =>
-      h.sink.received.length >= 2 * active.length ? true : undefined,
-    );
+    await waitFor('announcements', async () => (h.sink.received.length >= active.length ? true : undefined));
     const handle = env.client.workflow.getHandle(id);
     const status = await waitFor('announcedTo', async () => {
       const s = await handle.query(statusQuery);
@@ -49,19 +47,12 @@ describe('launch → announcement (dev server)', () => {
     });
     expect(status).toMatchObject({ slug: 'slice', announcedTo: 12, unknownSites: [] });
 
-    // One announcement and one call invitation per active PI, none to the inactive site.
-    expect(h.sink.received).toHaveLength(24);
+    // One announcement per active PI, none to the inactive site; no call invitation before one registers.
+    expect(h.sink.received).toHaveLength(12);
     for (const site of active) {
       const mails = h.sink.to(site.piEmail);
-      expect(mails.map((x) => x.parsed.subject?.split(':')[0]).sort()).toEqual([
-        'Announcing the Test collaborative slice',
-        'Invitation',
-      ]);
-      const invite = mails.find((x) => x.parsed.subject?.startsWith('Invitation'))!;
-      expect(invite.raw).toMatch(/Content-Type: text\/calendar; (charset=utf-8; )?method=REQUEST/i);
-      expect(invite.raw).toContain(`TZID=${site.timeZone}`);
-      const m = mails.find((x) => x.parsed.subject?.startsWith('Announcing'))!.parsed;
-      expect(m.subject).toBe('Announcing the Test collaborative slice');
+      expect(mails.map((x) => x.parsed.subject)).toEqual(['Announcing the Test collaborative slice']);
+      const m = mails[0]!.parsed;
       expect(m.text).toContain(`Dear ${site.piName},`);
       expect(m.text).toContain(`Timeline (${site.timeZone})`);
       expect(m.text).toMatch(/Applications close\s+\w{3} \d+ \w{3} \d{4}, \d\d:\d\d/);
@@ -71,6 +62,31 @@ describe('launch → announcement (dev server)', () => {
     }
     expect(h.sink.to('mia.kowalski@northwind.example.org')).toHaveLength(0);
 
+    // A PI registers (twice: a retry): one invitation, in the zone of the site, under its business key.
+    const site = active[0]!;
+    const r = { call: 0, siteId: site.siteId, name: site.piName, email: site.piEmail };
+    expect(await ops.registerForCall(env.client, h.db, h.outbox, 'slice', r)).toMatchObject({
+      invitation: 'sent',
+    });
+    expect(await ops.registerForCall(env.client, h.db, h.outbox, 'slice', r)).toMatchObject({
+      invitation: 'already-sent',
+    });
+    const invite = await waitFor('the invitation', async () =>
+      h.sink.to(site.piEmail).find((x) => x.parsed.subject?.startsWith('Invitation')),
+    );
+    expect(invite.raw).toMatch(/Content-Type: text\/calendar; (charset=utf-8; )?method=REQUEST/i);
+    expect(invite.raw).toContain(`TZID=${site.timeZone}`);
+    expect(h.sink.to(site.piEmail)).toHaveLength(2);
+    expect(h.sink.received).toHaveLength(13);
+    // A site that was not announced is refused by the workflow.
+    await expect(
+      ops.registerForCall(env.client, h.db, h.outbox, 'slice', {
+        ...r,
+        siteId: 'northwind',
+        email: 'mia.kowalski@northwind.example.org',
+      }),
+    ).rejects.toThrow('site "northwind" was not invited to this collaborative');
+
     // Records: the collaborative and one outbox record per email, all sent.
     const doc = await h.db
       .collection<CollaborativeDoc>(COLLECTIONS.collaboratives)
@@ -79,10 +95,15 @@ describe('launch → announcement (dev server)', () => {
     expect(['announcement', 'informational-calls', 'applications']).toContain(doc!.phase);
     expect(doc!.announcedTo!.sort()).toEqual(active.map((s) => s.siteId).sort());
     const log = await h.outbox.log('slice');
-    expect(log).toHaveLength(24);
+    expect(log).toHaveLength(13);
     expect(log.filter((e) => e.purpose === 'announcement')).toHaveLength(12);
-    expect(log.filter((e) => e.purpose === 'info-call-invite')).toHaveLength(12);
+    expect(log.filter((e) => e.purpose === 'info-call-invite').map((e) => e.key)).toEqual([
+      `slice:info-call-invite:0:${site.piEmail}`,
+    ]);
     expect(log.every((e) => e.status === 'sent')).toBe(true);
+    expect(await ops.callRegistrations(h.db, 'slice')).toEqual([
+      expect.objectContaining({ collaborative: 'slice', ...r }),
+    ]);
 
     // The phase is a search attribute, queryable like in the Temporal UI.
     const desc = await handle.describe();

@@ -1,18 +1,21 @@
 /**
  * The rehearsal (app/rehearsal.ts) is what a run does: a 12-site collaborative with metrics is
- * rehearsed, then run under the time-skipping server with its scenario played (every site applies
+ * rehearsed, then run under the time-skipping server with its scenario played (every PI registers
+ * for every informational call an hour after the announcement, every site applies
  * an hour after applications open, all accepted an hour after they close, pre-work done, every
  * session attended, every period's metrics in an hour after it starts), and the emails the
  * outbox sent are compared with the rehearsal's list: the same recipients, the same template,
  * the same day in the recipient's zone.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { inviteRegistrant } from '../../app/call-registration';
 import { rehearse, SCENARIO_DELAY, scenarioTimes, type Rehearsal } from '../../app/rehearsal';
 import { parseLaunchConfig } from '../../domain/config';
 import { PREWORK_ITEMS } from '../../domain/inputs';
 import { ms, plus } from '../../domain/schedule';
 import type { OutboxDoc } from '../../mail/outbox';
 import { COLLECTIONS } from '../../store/db';
+import { createLifecycleRecords } from '../../store/lifecycle';
 import { upsertSites } from '../../store/sites';
 import { collaborativeWorkflow, teamWorkflowId } from '../../workflows';
 import { storyConfig } from '../helpers/configs';
@@ -70,6 +73,23 @@ describe('the rehearsal lists exactly the emails a run of its scenario sends (ti
     const team = (siteId: string) => env.client.workflow.getHandle(teamWorkflowId(SLUG, siteId));
     const handle = () => env.client.workflow.getHandle(`lc/${SLUG}`);
     const step = (at: string, run: () => Promise<unknown>) => steps.push({ at, run });
+    // Each PI registers for every call: the record the registerForCall Update writes, then the
+    // invitation app/call-registration.ts sends (Updates are unreliable under time skipping).
+    const records = createLifecycleRecords(h.db);
+    scenarioTimes(s)
+      .registerAt(s.announcement!)
+      .forEach((at, call) => {
+        if (at)
+          step(at, async () => {
+            const now = new Date(await env.currentTimeMs());
+            for (const siteId of SITES) {
+              const p = sites.find((x) => x.siteId === siteId)!;
+              const r = { call, siteId, name: p.piName, email: p.piEmail };
+              await records.recordCallRegistration(SLUG, r);
+              expect(await inviteRegistrant(h.db, h.outbox, SLUG, r, now)).toBe('sent');
+            }
+          });
+      });
     step(scenarioTimes(s).applyAt, () =>
       Promise.all(SITES.map((id) => handle().signal('submitApplication', applicationFor(id, pi(id))))),
     );

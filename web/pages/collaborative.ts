@@ -9,6 +9,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import {
   applicationsOf,
+  callRegistrations,
+  type CallRegistrationDoc,
   attentionItems,
   siteLines,
   type AttentionItem,
@@ -32,6 +34,7 @@ import { milestoneDate, milestoneLabel, milestoneNames } from '../../domain/sche
 import { formatInZone } from '../../domain/time';
 import type { Role } from '../auth';
 import type { Flash } from '../flash';
+import { registrationsTable } from './call-registration';
 import {
   checkboxField,
   csrfField,
@@ -74,6 +77,8 @@ export interface CollaborativeView {
   attention?: AttentionItem[];
   /** Every targeted site and its stage. */
   sites: SiteLine[];
+  /** Who registered for the informational calls. */
+  registrations: CallRegistrationDoc[];
 }
 
 /** Reads what the page shows; the workflow's status may be unavailable, the records still show. */
@@ -109,6 +114,7 @@ export async function loadCollaborative(
   // Only the refused emails, from their few bounce records: the whole log (the email centre,
   // /c/:slug/emails) is a scan of the outbox on FerretDB, seconds at 10,000 emails.
   const failed = coordinator ? await section('the failed emails', () => failedEmailsOf(db, slug)) : undefined;
+  const registrations = (await section('the call registrations', () => callRegistrations(db, slug))) ?? [];
   const windows = windowsOf(doc, status.s?.phase ?? doc.phase, now);
   const teams = status.s?.teams ?? [];
   return {
@@ -138,6 +144,7 @@ export async function loadCollaborative(
         })
       : undefined,
     sites: siteLines(doc.announcedTo ?? [], apps, teams),
+    registrations,
   };
 }
 
@@ -203,7 +210,7 @@ export function collaborativePage(v: CollaborativeView, csrf: string, now: numbe
   const over = v.windows.over;
   const sections = html`${sectionsNav(v.doc.slug, coordinator, !!v.compliance || v.charts.length > 0)}
   ${coordinator && v.attention ? overviewSection(v.attention, name) : ''}
-  ${coordinator ? sitesSection(v.sites, name) : ''} ${timelineSection(v, csrf, now, coordinator, form)}
+  ${coordinator ? sitesSection(v.sites, name) : ''} ${timelineSection(v, csrf, now, coordinator, form, name)}
   ${applicationsSection(v, csrf, name, form)} ${teamsSection(v, csrf, name, form)}
   ${coordinator && v.compliance ? complianceSection(v.compliance, name) : ''}
   ${coordinator && v.charts.length ? chartsSection(v.charts) : ''}
@@ -236,6 +243,7 @@ function timelineSection(
   now: number,
   coordinator: boolean,
   formOf: FormOf,
+  name: (siteId: string) => string,
 ): Html {
   const schedule = currentSchedule(v.doc);
   const tz = v.doc.config.timeZone;
@@ -264,6 +272,7 @@ function timelineSection(
         )}
       </table>`,
     )}
+    ${registrationsTable(v.doc, v.registrations, name)}
     ${coordinator ? html`<p><a href="/c/${v.doc.slug}/rehearsal">Rehearsal: every email still to come, and what a move would change</a></p>` : ''}
     <p><a href="/c/${v.doc.slug}/templates">Email templates: each email as this collaborative sends it</a></p>
     ${

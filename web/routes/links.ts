@@ -25,6 +25,7 @@ import { teamStoryboardsSection } from '../pages/storyboards';
 
 import { FORM_EXPIRED, problemsOf, type Form, type WebContext } from '../context';
 import { calendarSection } from '../pages/feed';
+import { callFormId, callsSection } from '../pages/call-registration';
 
 export function registerLinks(app: FastifyInstance, ctx: WebContext) {
   const {
@@ -81,22 +82,37 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
       const path = `/apply/${req.params.token}`;
       const flash = await ctx.flash.take(req, reply, path);
       const prev = await latestApplication(l.doc.slug, l.claims.s);
+      const csrf = csrfToken(key, req.params.token);
+      // A call's registration form keeps its own problems and values; the application's are its own.
+      const call = flash.form?.startsWith('call-');
+      const [site] = await ops.getSites(db, [l.claims.s]);
+      const registered = (await ops.callRegistrations(db, l.doc.slug)).filter((r) => r.siteId === l.claims.s);
       return send(
         reply,
         200,
         `Apply: ${l.doc.config.title}`,
-        applicationPage({
+        html`${applicationPage({
           doc: l.doc,
           siteName: l.siteName,
           email: l.claims.e,
           action: path,
-          csrf: csrfToken(key, req.params.token),
-          form: flash.values ?? formFromApplication(prev),
+          csrf,
+          form: (!call && flash.values) || formFromApplication(prev),
           windows: windows(l.doc),
           version: prev?.version,
-          problems: flash.problems,
+          problems: call ? undefined : flash.problems,
           done: flash.done,
-        }),
+        })}
+        ${callsSection({
+          doc: l.doc,
+          now: now(),
+          siteName: l.siteName,
+          pi: { name: site?.piEmail === l.claims.e ? site.piName : '', email: l.claims.e },
+          action: (n) => `${path}/calls/${n + 1}`,
+          csrf,
+          flash,
+          registered,
+        })}`,
       );
     },
   );
@@ -125,6 +141,44 @@ export function registerLinks(app: FastifyInstance, ctx: WebContext) {
           problems: p.problems,
           values: compactMembers(form),
         });
+      }
+    },
+  );
+
+  app.post<{ Params: { token: string; call: string } }>(
+    '/apply/:token/calls/:call',
+    { config: limit(limits.links) },
+    async (req, reply) => {
+      const l = await linkAccess('apply', req.params.token, reply);
+      if (!l) return;
+      const path = `/apply/${req.params.token}`;
+      if (!checkCsrf(req, req.params.token)) return expired(reply, path);
+      const form = withoutCsrf(req.body);
+      // Calls are numbered from 1 in the path, as people read them.
+      const call = /^\d+$/.test(req.params.call) ? Number(req.params.call) - 1 : -1;
+      const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+      try {
+        const r = await ops.registerForCall(client, db, ctx.deps.outbox, l.doc.slug, {
+          call,
+          siteId: l.claims.s,
+          name: str(form.name),
+          email: str(form.email),
+        });
+        return await ctx.flash.redirect(
+          reply,
+          path,
+          {
+            done: `${r.email} is registered for informational call ${r.call + 1}${r.invitation === 'sent' ? ': the calendar invitation is on its way' : ''}.`,
+          },
+          '#calls',
+        );
+      } catch (err) {
+        return ctx.flash.redirect(
+          reply,
+          path,
+          { form: callFormId(call), problems: problemsOf(err).problems, values: form },
+          `#info-call-${Math.max(call, 0)}`,
+        );
       }
     },
   );

@@ -1,0 +1,223 @@
+/**
+ * Registration for an informational call, against the real stack (Temporal dev server, FerretDB,
+ * an SMTP sink, the worker, the web app) in headless Chromium: a collaborative is announced to two
+ * sites; the PI of one opens the link in the announcement, registers a colleague (a bad email first:
+ * the problem beside its field, the value kept), and the colleague receives exactly one invitation
+ * (an .ics that parses with ical.js) and the day-before reminder, while the other PI, who did not
+ * register, and the registering PI receive neither. The faculty see the registrant on the
+ * collaborative page. The schedule runs at `timeScale: 1440` (a programme day is a minute), so the
+ * reminder comes a minute before the call.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import ICAL from 'ical.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import * as ops from '../../app';
+import { upsertSites } from '../../store/sites';
+import { compressedConfig } from '../helpers/configs';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { exampleSites, piOf } from '../helpers/people';
+import type { ReceivedMail } from '../helpers/smtp-sink';
+import { waitFor } from '../helpers/wait';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
+
+const ROOT = path.join(__dirname, '../..');
+const SHOTS = path.join(ROOT, '.data/screenshots/call-registration');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [1280, 390];
+const KEY = 'call-registration-signing-key-'.padEnd(48, 'r');
+const SLUG = 'calls-lc';
+const FACULTY = 'jcohen@faculty.example.org';
+const REGISTERS = 'bayview';
+const ABSTAINS = 'harbor';
+const COLLEAGUE = { name: 'Rosa Delgado', email: 'rosa.delgado@bayview.example.org' };
+
+describe('registering for an informational call (real stack, headless Chromium)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let web: ServedWeb;
+  let browser: Browser;
+  let base: string;
+  let shot = 0;
+  const findings: string[] = [];
+
+  async function check(page: Page, name: string): Promise<void> {
+    const n = String(++shot).padStart(2, '0');
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+      const violations = await page.evaluate(async () => {
+        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map(
+          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
+        );
+      });
+      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
+      if (width === 390) {
+        const wide = await page.evaluate(() => ({
+          scroll: document.scrollingElement!.scrollWidth,
+          inner: window.innerWidth,
+        }));
+        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
+    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
+    await page.waitForLoadState('domcontentloaded');
+  }
+
+  const mails = (to: string, subject: RegExp): ReceivedMail[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
+  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
+    waitFor(`an email to ${to} matching ${subject}`, async () => mails(to, subject)[0], 300_000);
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
+    env = await devServerEnv();
+    h = await harness(env, 'web-calls', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
+    h.startWorker();
+    await upsertSites(h.db, exampleSites);
+    web = await serveWeb(env, h, {
+      key: KEY,
+      baseUrl: base,
+      port,
+      rateLimits: { signin: 1000, links: 1000 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.app.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('a PI registers a colleague; only the colleague is invited and reminded; the faculty see them', async () => {
+    // The call 5 minutes after launch; its reminder a programme day (a minute) before.
+    const c = compressedConfig(SLUG, Date.now(), {
+      info: 5,
+      open: 6,
+      close: 8,
+      decisions: 9,
+      prework: 10,
+      ls: 12,
+    });
+    c.timeScale = 1440;
+    c.sites = [REGISTERS, ABSTAINS];
+    await ops.launch(env.client, h.db, h.taskQueue, c);
+
+    // The announcement says how to register, with the PI's own link.
+    const announcement = await mailTo(piOf(REGISTERS), /^Announcing/);
+    const text = announcement.parsed.text ?? '';
+    expect(text).toMatch(/register for the informational call/i);
+    const link = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/apply/[\\w.-]+`).exec(text)?.[0];
+    expect(link).toBeDefined();
+    await mailTo(piOf(ABSTAINS), /^Announcing/);
+
+    const page = await browser.newPage();
+    await page.goto(link!);
+    await page.getByRole('heading', { name: /^Informational call 1:/ }).waitFor();
+    // Prefilled with the PI the link was sent to.
+    expect(await page.inputValue('#f-email--0')).toBe(piOf(REGISTERS));
+    await check(page, 'apply-page-calls');
+
+    // A bad email first: the problem beside the field, the values kept, nothing registered.
+    await page.fill('#f-name--0', COLLEAGUE.name);
+    await page.fill('#f-email--0', 'rosa.delgado.bayview');
+    await press(page, page.getByRole('button', { name: 'Register for call 1' }));
+    await page.locator('#error-summary').waitFor();
+    expect(await page.locator('#f-email--0-error').textContent()).toMatch(/not a valid email address/);
+    expect(await page.getAttribute('#f-email--0', 'aria-invalid')).toBe('true');
+    expect(await page.inputValue('#f-email--0')).toBe('rosa.delgado.bayview');
+    expect(await page.inputValue('#f-name--0')).toBe(COLLEAGUE.name);
+    expect(await ops.callRegistrations(h.db, SLUG)).toEqual([]);
+    await check(page, 'bad-email-beside-its-field');
+
+    await page.fill('#f-email--0', COLLEAGUE.email);
+    await press(page, page.getByRole('button', { name: 'Register for call 1' }));
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${COLLEAGUE.email} is registered` })
+      .waitFor();
+    expect(await page.locator('#info-call-0').textContent()).toContain(`Registered from`);
+    expect(await page.locator('#info-call-0').textContent()).toContain(COLLEAGUE.name);
+    await check(page, 'colleague-registered');
+
+    // Exactly one invitation, a calendar request that parses, for the call as scheduled.
+    const invite = await mailTo(COLLEAGUE.email, /^Invitation: informational call 1/);
+    const ics = invite.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+    expect(ics).toBeDefined();
+    const cal = new ICAL.Component(ICAL.parse(ics!.content.toString('utf8')));
+    expect(cal.getFirstPropertyValue('method')).toBe('REQUEST');
+    const event = new ICAL.Event(cal.getFirstSubcomponent('vevent')!);
+    expect(event.uid).toBe(`${SLUG}-info-call-0@lc-orchestrator`);
+    expect(event.startDate.toJSDate().toISOString()).toBe(
+      // .ics times carry whole seconds.
+      new Date(Math.floor(Date.parse(c.schedule.informationalCalls[0].start) / 1000) * 1000).toISOString(),
+    );
+    expect(event.attendees.map((a) => String(a.getFirstValue()).toLowerCase())).toEqual([
+      `mailto:${COLLEAGUE.email}`,
+    ]);
+
+    // Registering again (the same post twice) sends nothing more.
+    await page.fill('#f-name--0', COLLEAGUE.name);
+    await page.fill('#f-email--0', COLLEAGUE.email);
+    await press(page, page.getByRole('button', { name: 'Register for call 1' }));
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${COLLEAGUE.email} is registered` })
+      .waitFor();
+
+    // The day-before reminder reaches the registrant only.
+    await mailTo(COLLEAGUE.email, /^Reminder: informational call 1/);
+    const log = await waitFor('the reminders sent', async () => {
+      const all = await h.outbox.log(SLUG);
+      return all.filter((e) => e.purpose === 'info-call-reminder').every((e) => e.status === 'sent')
+        ? all
+        : undefined;
+    });
+    const reminders = log.filter((e) => e.purpose === 'info-call-reminder');
+    expect(reminders.map((e) => e.to)).toEqual([COLLEAGUE.email]);
+    expect(log.filter((e) => e.purpose === 'info-call-invite').map((e) => e.key)).toEqual([
+      `${SLUG}:info-call-invite:0:${COLLEAGUE.email}`,
+    ]);
+    expect(mails(COLLEAGUE.email, /informational call/)).toHaveLength(2);
+    for (const pi of [piOf(REGISTERS), piOf(ABSTAINS)])
+      expect(mails(pi, /^(Invitation|Reminder): informational call/)).toEqual([]);
+
+    // The faculty see who registered, on the collaborative page.
+    await page.goto(`${base}/signin`);
+    await page.fill('#f-email', FACULTY);
+    await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
+    const signin = await mailTo(FACULTY, /sign-in link/);
+    const signinLink = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/signin/[\\w.-]+`).exec(
+      signin.parsed.text ?? '',
+    )![0];
+    await page.goto(signinLink);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
+    await page.goto(`${base}/c/${SLUG}`);
+    const table = page.getByRole('region', { name: 'Registered for the informational calls' });
+    const row = table.getByRole('row').filter({ hasText: COLLEAGUE.email });
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(
+      /1\s*Rosa Delgado\s*rosa\.delgado@bayview\.example\.org\s*Bayview/,
+    );
+    await page.locator('#registrations').scrollIntoViewIfNeeded();
+    await check(page, 'collaborative-page-registrants');
+
+    expect(findings).toEqual([]);
+  }, 600_000);
+});
