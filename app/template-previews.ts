@@ -184,6 +184,11 @@ async function previewWorld(db: Db, doc: CollaborativeDoc) {
       ids
         .filter((id) => found.some((s) => s.siteId === id))
         .map((id) => applied.get(id) ?? { siteId: id, coreTeam: assumedCoreTeam(id) }),
+    // Those registered for the call; before anyone has, the PIs stand in (as in the rehearsal).
+    registrants: async (slug, call) => {
+      const real = await dbSource(db).registrants(slug, call);
+      return real.length ? real : sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail }));
+    },
   };
   return { sites, source, applied };
 }
