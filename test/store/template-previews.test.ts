@@ -130,7 +130,13 @@ describe('template previews with a collaborative’s own data', () => {
     // No informational calls and no consultation in this schedule: those templates are not its.
     expect(names).not.toContain('info-call-invite');
     expect(names).not.toContain('consultation-invite');
-    expect(names.length).toBe(TEMPLATE_NAMES.filter((n) => !n.startsWith('community-')).length - 4);
+    // Not its: the calls' and consultation's four, and the two of rule series (which the previews
+    // do not show yet: a gap, in the README).
+    const notIts = ['consultation-series-invite', 'consultation-moved'];
+    expect(notIts.every((n) => !names.includes(n as never))).toBe(true);
+    expect(names.length).toBe(
+      TEMPLATE_NAMES.filter((n) => !n.startsWith('community-') && !notIts.includes(n)).length - 4,
+    );
     // The pattern below does find a real signed link (so its absence means something).
     const SIGNED = /\/(apply|team|join)\/[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}/;
     const token = signLink('k'.repeat(48), { p: 'team', e: 'x@y.org', c: SLUG, s: 'harbor', x: 1 } as never);
