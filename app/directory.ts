@@ -114,11 +114,17 @@ export async function getSite(db: Db, siteId: string): Promise<SiteDoc> {
   return site;
 }
 
-/** A form's fields without the blank ones: a blank optional field is an absent one, as in a file's row. */
+/**
+ * A form's fields without the blank ones: a blank optional field is an absent one, as in a file's
+ * row. Only the site's own fields: a blank key that is none of them stays, for the schema to refuse.
+ */
 export function withoutBlanks(input: unknown): unknown {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+  const fields = Object.keys(siteSchema.shape);
   return Object.fromEntries(
-    Object.entries(input).filter(([, v]) => !(typeof v === 'string' && v.trim() === '')),
+    Object.entries(input).filter(
+      ([k, v]) => !(fields.includes(k) && typeof v === 'string' && v.trim() === ''),
+    ),
   );
 }
 

@@ -68,7 +68,10 @@ export function checkEmailLogRequest(slug: string, f: EmailLogFilter = {}): { li
   if (f.status !== undefined && !(EMAIL_STATUSES as readonly string[]).includes(f.status))
     problems.push(`status: "${f.status}" is not a status; one of: ${EMAIL_STATUSES.join(', ')}`);
   if (f.purpose !== undefined && !isTemplateName(f.purpose) && !EMAIL_PURPOSES.includes(f.purpose))
-    problems.push(`purpose: "${f.purpose}" is not a kind of email; one of: ${EMAIL_PURPOSES.join(', ')}`);
+    // The kinds are the templates' names, too many to list in one problem: `lc preview --list` does.
+    problems.push(
+      `purpose: "${f.purpose}" is not a kind of email: a template's name, such as announcement or session-invite (lc preview --list lists them)`,
+    );
   if (f.to !== undefined && !emailSchema.safeParse(f.to).success)
     problems.push(`to: "${f.to}" is not a valid email address`);
   const limit = f.limit === undefined ? EMAIL_LOG_DEFAULT_LIMIT : Number(f.limit);

@@ -416,7 +416,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     await expect(
       ops.emailLog(dbh.db, SLUG, { status: 'bounced', purpose: 'newsletter', to: 'nope', limit: '0' }),
     ).rejects.toThrow(
-      /status: "bounced" is not a status; one of: sent, failed, claimed\n.*purpose: "newsletter" is not a kind of email; one of: announcement, info-call-invite.*\n.*to: "nope" is not a valid email address\n.*limit: "0" is not a whole number above 0/,
+      /status: "bounced" is not a status; one of: sent, failed, claimed\n.*purpose: "newsletter" is not a kind of email: a template's name, such as announcement or session-invite.*\n.*to: "nope" is not a valid email address\n.*limit: "0" is not a whole number above 0/,
     );
     expect(cliFormat.emailLogLines(await ops.emailLog(dbh.db, SLUG, { purpose: 'cancelled' }))).toEqual([
       `no emails of lc/${SLUG} match (of 5 in all)`,

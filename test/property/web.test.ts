@@ -23,7 +23,7 @@ import * as ops from '../../app';
 import { emailSchema } from '../../domain/common';
 import { siteSchema } from '../../domain/sites';
 import { launchConfigSchema } from '../../domain/config';
-import { applicationSchema } from '../../domain/inputs';
+import { applicationSchema, callRegistrationSchema } from '../../domain/inputs';
 import type { Measure } from '../../domain/metrics';
 import { submissionSchema } from '../../domain/metrics';
 import { milestoneNames } from '../../domain/schedule';
@@ -449,6 +449,14 @@ describe('the web app refuses generated bad input at every endpoint (real stack)
       bad: (b) =>
         !applicationSchema.safeParse({ ...plainObject(b), siteId: 'harbor', submittedBy: pi('harbor') })
           .success,
+    });
+    // A PI registers someone of their site for a call (numbered from 1 in the address).
+    apiSpecs.set('/api/apply/{token}/calls/{call}', {
+      url: `/api/apply/${applyToken}/calls/1`,
+      headers: {},
+      json: { name: 'Dr. Grace Lee', email: pi('harbor') },
+      form: { name: 'Dr. Grace Lee', email: pi('harbor') },
+      bad: (b) => !callRegistrationSchema.safeParse({ ...plainObject(b), call: 0, siteId: 'harbor' }).success,
     });
     apiSpecs.set('/api/team/{token}/metrics', {
       url: `/api/team/${teamToken}/metrics`,
