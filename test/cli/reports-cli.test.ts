@@ -450,7 +450,7 @@ describe('lc reports: compliance, emails, preview (real processes, MongoDB-wire 
     expect(list.stdout.trimEnd().split('\n').at(-1)).toBe(`${names.length} templates`);
 
     expect(() => ops.renderPreview('newsletter')).toThrow(
-      /template: "newsletter" is not a template; one of: announcement, /,
+      /template: "newsletter" is not a template; one of the \d+ names `npm run lc -- preview --list` prints/,
     );
     expect(() => ops.renderPreview(undefined)).toThrow(/template: required/);
   });
