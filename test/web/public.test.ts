@@ -203,7 +203,15 @@ describe('public pages and calendar feeds (real stack)', () => {
     expect(r.body).not.toMatch(/mailto:/i);
     for (const w of privateWords) expect(r.body).not.toContain(w);
 
-    // The emailed invitation to the informational call carries the same UID.
+    // The emailed invitation to the informational call (sent to those who register) carries the same UID.
+    await waitFor('the registration of a PI for the call', () =>
+      ops.registerForCall(env.client, h.db, h.outbox, OPEN, {
+        call: 0,
+        siteId: 'bayview',
+        name: 'Dr. Ana Ruiz',
+        email: 'ana.ruiz@bayview.example.org',
+      }),
+    );
     const invite = await waitFor('the informational call’s invitation to a PI', async () =>
       h.sink.received.find(
         (m) =>
