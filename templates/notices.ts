@@ -405,20 +405,30 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
       };
     }
     case 'cancelled': {
-      const cancels: CalendarSpec[] = data.teamMember
+      // Sessions as the workflow lists them (team members hold them all); calls and consultation
+      // series as this person was sent them.
+      const sessions: CalendarSpec[] = data.teamMember
         ? (n.sessions ?? []).map(({ index, sequence }) =>
             entrySpec({ kind: 'session', index, sequence }, ctx, 'CANCEL'),
           )
         : [];
+      const held = cancellations(
+        (data.cancels ?? []).filter((e) => e.kind !== 'session'),
+        ctx,
+      );
+      const cancels = [...sessions, ...held.specs];
+      const named = [...new Set(cancels.map((c) => c.summary.split(':')[0]))].join(', ');
       return {
         ...body({
           subject: `Cancelled: ${config.title}`,
           paragraphs: [
             `We are sorry to tell you that the ${config.title} has been cancelled.`,
             ...(n.reason ? [`Reason: ${n.reason}`] : []),
-            cancels.length
-              ? `The calendar entries of the sessions still to come (${cancels.map((c) => c.summary.split(':')[0]).join(', ')}) are cancelled with this email.`
-              : 'No further invitations or reminders will be sent.',
+            !cancels.length
+              ? 'No further invitations or reminders will be sent.'
+              : held.specs.length
+                ? `The calendar entries of what was still to come (${named}) are cancelled with this email.`
+                : `The calendar entries of the sessions still to come (${named}) are cancelled with this email.`,
           ],
         }),
         calendar: cancels[0],
