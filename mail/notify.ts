@@ -82,6 +82,7 @@ export class Notifier {
         siteName: site?.name ?? prepared.data.siteName,
         teamMember: r.member,
         pi: r.pi,
+        registrant: r.registrant,
         cancels: cancels.get(r.email),
       });
       return renderNotice(mine, { slug, config: doc.config, schedule, recipient: r });

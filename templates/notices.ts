@@ -391,7 +391,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         calendar:
           session && data.teamMember
             ? entrySpec({ kind: 'session', index: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
-            : call && data.pi
+            : call && data.registrant
               ? {
                   id: infoCallEntryId(Number(m![2])),
                   sequence: n.version,
