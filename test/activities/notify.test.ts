@@ -166,4 +166,11 @@ describe('notify', () => {
       1,
     );
   });
+
+  it("lists the refused email in the staff's weekly digest", async () => {
+    await acts.notify('nx', { kind: 'metrics-digest', n: 0 });
+    const digest = sink.to(cfg.faculty[0]!.email).find((m) => m.parsed.subject!.startsWith('Weekly digest:'));
+    expect(digest?.parsed.subject).toMatch(/1 undelivered email/);
+    expect(digest!.parsed.text).toContain('leader@bayview.example.org (');
+  });
 });
