@@ -224,7 +224,7 @@ export async function recipientsFrom(
         ? (await registrants(db, doc, Number(call[1]))).map((r) => ({ ...r, registrant: true }))
         : [];
       list = registered.concat(
-        /^learningSessions|^prework$|^end$/.test(n.milestone)
+        /^learningSessions|^prework$|^preworkEnd$|^end$/.test(n.milestone)
           ? [...(await teams(db, doc, n.siteIds, false)), ...staff(doc, 'both')]
           : n.milestone === 'decisionsDue'
             ? staff(doc, 'both')

@@ -370,7 +370,9 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
             applicationsOpen: 'The opening of applications',
             applicationsClose: 'The application deadline',
             decisionsDue: 'The decision deadline',
+            notification: 'The notification of decisions',
             prework: 'The start of pre-work',
+            preworkEnd: 'The end of pre-work',
             end: 'The end of the collaborative',
           }[n.milestone] ?? n.milestone);
       const session = m && m[1] === 'learningSessions' ? schedule.learningSessions[Number(m[2])] : undefined;
