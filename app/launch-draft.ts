@@ -384,6 +384,7 @@ export function seriesPreviews(f: DraftFields, n = 6): Record<string, string[]> 
     end?: string;
   };
   const zone = String(d.input.timeZone || 'UTC');
+  if (!DateTime.now().setZone(zone).isValid) return {};
   const end = s.end ? toInstant(s.end, zone) : undefined;
   if (!end) return {};
   const ls1 = s.learningSessions[0]?.start ? toInstant(s.learningSessions[0].start, zone) : undefined;

@@ -325,3 +325,18 @@ export function choicesFromRrule(rrule: string): { choices: RuleChoices; until?:
     return { choices: { pattern: 'weekly', weekdays: byday }, ...end };
   return { choices: { pattern: 'rrule', rrule: raw }, ...end };
 }
+
+/** A rule in words for a summary: "monthly on the 2nd Tuesday", "weekly on Monday", else the rule. */
+export function ruleInWords(rrule: string): string {
+  const { choices, count } = choicesFromRrule(rrule);
+  const rule = choices.pattern === 'rrule' ? undefined : ruleFromChoices(choices).every;
+  const words =
+    choices.pattern === 'weekday-of-month'
+      ? `monthly on the ${rule}`
+      : choices.pattern === 'month-day'
+        ? `monthly on day ${choices.monthDay}`
+        : choices.pattern === 'weekly'
+          ? `weekly on ${rule}`
+          : `by the rule ${choices.rrule}`;
+  return count === undefined ? words : `${words}, ${count} calls`;
+}
