@@ -10,7 +10,7 @@ import type { CollaborativeNotice, NoticeKind } from '../domain/notices';
 import { ValidationError } from '../domain/errors';
 import { noticeData } from '../mail/notice-data';
 import { linksOf } from '../mail/notify';
-import { dbSource, recipientsFrom, type Addressee, type RecipientSource } from '../mail/recipients';
+import { dbSource, recipientsFrom, type Addressee } from '../mail/recipients';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { getSites, resolveSiteSelection, type SiteDoc } from '../store/sites';
 import { renderAnnouncement } from '../templates/announcement';
@@ -23,7 +23,7 @@ import {
 import { TEMPLATE_DESCRIPTIONS, type TemplateName } from '../templates/samples';
 import { collaborativeRecord } from './collaborative';
 import { OperationError } from './errors';
-import { assumedCoreTeam } from './rehearsal';
+import { everyPiRegisters, standInRecipients } from './stand-in-recipients';
 
 /** Where a personal link would be: plainly not a working link (the real one is signed per person at sending). */
 export const FAKE_LINK_PATH = 'personal-link-made-when-the-email-is-sent';
@@ -178,18 +178,16 @@ async function previewWorld(db: Db, doc: CollaborativeDoc) {
     ...found.filter((s) => applied.has(s.siteId)),
     ...found.filter((s) => !applied.has(s.siteId)),
   ];
-  const source: RecipientSource = {
-    sites: async (ids) => found.filter((s) => ids.includes(s.siteId)),
-    applications: async (_slug, ids) =>
-      ids
-        .filter((id) => found.some((s) => s.siteId === id))
-        .map((id) => applied.get(id) ?? { siteId: id, coreTeam: assumedCoreTeam(id) }),
+  const everyPi = everyPiRegisters(sites);
+  const source = standInRecipients({
+    sites: found,
+    coreTeams: (id) => applied.get(id)?.coreTeam,
     // Those registered for the call; before anyone has, the PIs stand in (as in the rehearsal).
     registrants: async (slug, call) => {
       const real = await dbSource(db).registrants(slug, call);
-      return real.length ? real : sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail }));
+      return real.length ? real : everyPi(slug, call);
     },
-  };
+  });
   return { sites, source, applied };
 }
 

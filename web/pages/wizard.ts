@@ -255,7 +255,14 @@ const REPEAT_CHOICES: [string, string][] = [
   ['weekly', 'Every week, on chosen days'],
   ['rrule', 'By a recurrence rule (RRULE, for experts)'],
 ];
-const WEEK_WORDS: Record<string, string> = { '1': '1st', '2': '2nd', '3': '3rd', '4': '4th', '5': '5th', '-1': 'Last' };
+const WEEK_WORDS: Record<string, string> = {
+  '1': '1st',
+  '2': '2nd',
+  '3': '3rd',
+  '4': '4th',
+  '5': '5th',
+  '-1': 'Last',
+};
 
 /** One consultation series: its kind, how it repeats (every n days, or a rule's parts), and its first calls. */
 function consultationRow(
@@ -271,7 +278,8 @@ function consultationRow(
     html`<div class="inline-choices">
       ${choiceGroup({
         name,
-        legend: { weeks: 'Which weeks of the month', weekdays: 'Days of the week' }[name.split('.').pop()!] ?? '',
+        legend:
+          { weeks: 'Which weeks of the month', weekdays: 'Days of the week' }[name.split('.').pop()!] ?? '',
         type: 'checkbox',
         errors: e,
         options: options.map(([v, label]) => ({ value: v, label, checked: values(f, name).includes(v) })),
@@ -303,12 +311,11 @@ function consultationRow(
       options: REPEAT_CHOICES.map(([v, label]) => ({ value: v, label, checked: repeat === v })),
     })}
     <fieldset class="cols part">
-      <legend>Every few days</legend>
-      ${dateField(f, e, `${p}.first`, 'First call')}
-      ${numberField(f, e, `${p}.everyDays`, 'Every (days)')}
+      <legend>For “every few days from a first call”</legend>
+      ${dateField(f, e, `${p}.first`, 'First call')} ${numberField(f, e, `${p}.everyDays`, 'Every (days)')}
     </fieldset>
     <fieldset class="part">
-      <legend>By a rule</legend>
+      <legend>For a rule (the other choices)</legend>
       <div class="cols">
         ${ticks(
           `${p}.weeks`,
@@ -427,8 +434,8 @@ function scheduleSection(f: DraftFields, e: FormErrors, previews: Record<string,
     )}
     <h3>Consultation calls</h3>
     <p class="hint">
-      Each series repeats every few days from a first call, or by a rule as you would publish it: “2nd
-      Tuesday 14:00”, “1st and 3rd Thursday 12:00”, “on the 10th”, “every Monday”.
+      Each series repeats every few days from a first call, or by a rule as you would publish it: “2nd Tuesday
+      14:00”, “1st and 3rd Thursday 12:00”, “on the 10th”, “every Monday”.
     </p>
     ${rows('schedule.consultation', (p, i) => consultationRow(f, e, p, i, zone, previews))}
     ${dateField(f, e, 'schedule.end', 'End of the collaborative', `${inZone} 9 to 18 months after the announcement.`)}`;
@@ -539,7 +546,9 @@ function reviewSection(c: LaunchConfig | undefined, sites: SiteDoc[]): Html {
         <dt>Decisions</dt>
         <dd>due ${at(s.decisionsDue)}; sent ${at(s.notification ?? s.decisionsDue)}</dd>
         <dt>Pre-work</dt>
-        <dd>${s.prework ? html`${at(s.prework)} to ${at(s.preworkEnd ?? s.learningSessions[0]?.start)}` : 'none'}</dd>
+        <dd>
+          ${s.prework ? html`${at(s.prework)} to ${at(s.preworkEnd ?? s.learningSessions[0]?.start)}` : 'none'}
+        </dd>
         <dt>Learning sessions</dt>
         <dd>
           ${s.learningSessions.map((ls, i) => html`${i ? html`<br />` : ''}${at(ls.start)}, ${ls.venue}`)}
@@ -551,11 +560,12 @@ function reviewSection(c: LaunchConfig | undefined, sites: SiteDoc[]): Html {
               ? s.consultation.map(
                   (cs, i) =>
                     html`${i ? html`<br />` : ''}${cs.kind === 'clinical' ? 'Clinical consultation' : 'All-collaborative call'},
-                      ${cs.recurrence ? ruleInWords(cs.recurrence.rrule) : `every ${cs.everyDays} days`}, ${cs.durationMinutes}
-                      min: ${cs.calls.length} calls, the first ${cs.calls
-                        .slice(0, 3)
-                        .map((t) => at(t))
-                        .join('; ')}`,
+                    ${cs.recurrence ? ruleInWords(cs.recurrence.rrule) : `every ${cs.everyDays} days`},
+                    ${cs.durationMinutes} min: ${cs.calls.length} calls, the first
+                    ${cs.calls
+                      .slice(0, 3)
+                      .map((t) => at(t))
+                      .join('; ')}`,
                 )
               : 'none'
           }
@@ -678,7 +688,7 @@ export function wizardPage(v: WizardView): Html {
 /** The form's rows lay their fields side by side where there is room. */
 export const WIZARD_CSS = `.cols{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-start}
 .cols>legend{width:100%}.cols>.field{flex:1 1 14em;min-width:0}
-.cols input,.cols select{width:100%}
+.cols input,.cols select{width:100%}.cols input[type=checkbox]{width:auto}
 ul.jump{display:flex;flex-wrap:wrap;gap:4px 18px;padding-left:0;list-style:none}
 fieldset.series{margin-bottom:18px}fieldset.part{margin:8px 0}
 .inline-choices .choice{display:inline-block;margin:4px 14px 4px 0}
