@@ -195,6 +195,8 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
     return [...added, ...picked];
   };
   const optional = (name: string) => text(f, name) || undefined;
+  const ruleTyped = (p: string) =>
+    RULE_TYPED.some((x) => text(f, `${p}.${x}`) || list(f, `${p}.${x}`).length);
   /** A rule series' fields → the config's `every` or `rrule` with time, from, end and skipped dates. */
   const ruleRow = (p: string, pattern: RulePattern) => {
     const rule = ruleFromChoices({
@@ -258,16 +260,21 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
   schedule.consultation = rows(
     'schedule.consultation',
     CONSULTATION_FIELDS,
-    (p) =>
-      repeatOf(f, p) === 'days'
-        ? !text(f, `${p}.first`)
-        : RULE_TYPED.every((x) => !text(f, `${p}.${x}`) && !list(f, `${p}.${x}`).length),
+    (p) => !text(f, `${p}.first`) && !ruleTyped(p),
     (p) => {
       const base = {
         kind: text(f, `${p}.kind`) || 'all-collaborative',
         ...defined({ durationMinutes: number(`${p}.durationMinutes`), link: optional(`${p}.link`) }),
       };
       const repeat = repeatOf(f, p);
+      if (repeat === 'days' && !text(f, `${p}.first`)) {
+        // A rule's parts filled in under "every few days": say so, rather than drop the series.
+        problems.push(
+          `${p}.repeat: the parts of a rule are filled in: choose which kind of rule (such as “on weekdays of the month”), or give a first call`,
+        );
+        fieldRenames.push([p, { every: 'repeat' }]);
+        return base;
+      }
       if (repeat === 'days')
         return { ...base, first: text(f, `${p}.first`), everyDays: number(`${p}.everyDays`) };
       return { ...base, ...ruleRow(p, repeat) };

@@ -185,6 +185,13 @@ describe('the wizard builds consultation series from plain choices', () => {
     ]);
   });
 
+  it('a rule filled in under "every few days" is not dropped: the choice is asked for', () => {
+    const problems = draftProblems(withRules({ [`${S0}.repeat`]: 'days' }));
+    expect(problems).toEqual([
+      `${S0}.repeat: the parts of a rule are filled in: choose which kind of rule (such as “on weekdays of the month”), or give a first call`,
+    ]);
+  });
+
   it('ends a series at a date or after a number of calls', () => {
     const byDate = configFromFields(withRules({ [`${S0}.until`]: '2027-09-14' })).schedule.consultation[0]!;
     expect(localCalls(byDate.calls).at(-1)).toBe('2027-09-14T14:00');

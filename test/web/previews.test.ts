@@ -206,6 +206,7 @@ describe('template previews with the collaborative’s data (real stack, headles
         .replace(/202([78])-/g, (_, y) => `203${Number(y) - 6}-`),
     );
     example.slug = RULES;
+    example.title = 'TF-CBT Learning Collaborative 2031';
     example.coordinators = [{ name: 'Rosa Delgado', email: COORDINATOR }];
     example.sites = ['bayview'];
     example.schedule.consultation = [
