@@ -287,6 +287,9 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     await page.locator('#review-summary').waitFor();
     expect(await page.textContent('#review-summary')).toMatch(/monthly on the 2nd Tuesday,\s+60\s+min/);
     expect(await page.textContent('#review-summary')).toMatch(/monthly on the 1st and 3rd Thursday/);
+    expect(await page.textContent('#review-summary')).toContain(
+      `none on ${holiday.toFormat('ccc d LLL yyyy')}`,
+    );
     expect(await page.locator('#error-summary').count()).toBe(0);
     expect(await page.textContent('#review-summary')).toContain('every active site (12)');
     await check(page, 'wizard-review');

@@ -565,7 +565,11 @@ function reviewSection(c: LaunchConfig | undefined, sites: SiteDoc[]): Html {
                     ${cs.calls
                       .slice(0, 3)
                       .map((t) => at(t))
-                      .join('; ')}`,
+                      .join('; ')}${
+                      cs.recurrence?.skipped.length
+                        ? `; none on ${cs.recurrence.skipped.map((t) => formatInZone(t, z, false)).join(', ')}`
+                        : ''
+                    }`,
                 )
               : 'none'
           }
