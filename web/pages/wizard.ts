@@ -696,7 +696,8 @@ export const WIZARD_CSS = `.cols{display:flex;flex-wrap:wrap;gap:0 16px;align-it
 ul.jump{display:flex;flex-wrap:wrap;gap:4px 18px;padding-left:0;list-style:none}
 fieldset.series{margin-bottom:18px}fieldset.part{margin:8px 0}
 .inline-choices .choice{display:inline-block;margin:4px 14px 4px 0}
-.series details{margin:8px 0}.preview ul{margin:4px 0 0}`;
+.series details{margin:8px 0}
+input[type=time],input[type=month],input[type=date]{font:inherit;padding:4px;max-width:100%}.preview ul{margin:4px 0 0}`;
 
 function sectionOf(name: string | undefined): string | undefined {
   if (!name) return undefined;
