@@ -11,7 +11,18 @@
 import { DateTime } from 'luxon';
 import YAML from 'yaml';
 import { launchConfigProblems, parseLaunchConfig, type LaunchConfig, type Person } from '../domain/config';
+import type { Recurrence } from '../domain/schedule';
 import { ValidationError } from '../domain/errors';
+import { previewCalls } from '../domain/consultation';
+import {
+  choicesFromRrule,
+  instantToLocal,
+  ruleFromChoices,
+  RULE_PATTERNS,
+  type ChoiceField,
+  type RulePattern,
+} from '../domain/recurrence';
+import { monthlyPeriods, toInstant } from '../domain/time';
 import { requiredReadably } from './validate';
 
 /** What a form sends: each field's text, or a list for checkboxes. */
@@ -41,7 +52,29 @@ const EXTRA_ROWS: Record<ListName, number> = {
 
 export const SESSION_FIELDS = ['start', 'end', 'venue'] as const;
 export const CALL_FIELDS = ['start', 'durationMinutes', 'link'] as const;
-export const CONSULTATION_FIELDS = ['kind', 'first', 'everyDays', 'durationMinutes', 'link'] as const;
+export const CONSULTATION_FIELDS = [
+  'kind',
+  'repeat',
+  'first',
+  'everyDays',
+  'weeks',
+  'weekday',
+  'monthDay',
+  'weekdays',
+  'rrule',
+  'time',
+  'from',
+  'until',
+  'count',
+  'skip',
+  'durationMinutes',
+  'link',
+] as const;
+/** A series' "how the calls repeat": every n days from a first call (the original form), or a rule. */
+export const REPEATS = ['days', ...RULE_PATTERNS] as const;
+export type Repeat = (typeof REPEATS)[number];
+/** The fields of a rule series a coordinator types or ticks (selects always hold a value). */
+const RULE_TYPED = ['weeks', 'monthDay', 'weekdays', 'rrule', 'time', 'from', 'until', 'count', 'skip'];
 export const MEASURE_FIELDS = [
   'key',
   'name',
@@ -57,9 +90,13 @@ export const SIMPLE_DATES = [
   'applicationsOpen',
   'applicationsClose',
   'decisionsDue',
+  'notification',
   'prework',
+  'preworkEnd',
   'end',
 ] as const;
+/** The months of metrics reporting, when they are not the defaults (LS1's month to the last due by the end). */
+export const REPORTING_MONTHS = ['firstMonth', 'lastMonth'] as const;
 
 const text = (f: DraftFields, name: string): string => {
   const v = f[name];
@@ -76,7 +113,7 @@ const TYPED: Record<ListName, string> = {
   faculty: 'name|email',
   'schedule.informationalCalls': 'start|durationMinutes|link',
   'schedule.learningSessions': 'start|end|venue',
-  'schedule.consultation': 'first|everyDays|durationMinutes|link',
+  'schedule.consultation': `first|everyDays|durationMinutes|link|${RULE_TYPED.join('|')}`,
   'metrics.measures': 'key|name|min|max|target',
 };
 
@@ -115,6 +152,8 @@ export interface Draft {
 export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
   const problems: string[] = [];
   const renames: [string, string][] = [];
+  /** A form row's own names for config fields (`every` is the weeks ticked), by the row's form path. */
+  const fieldRenames: [string, Record<string, string>][] = [];
   const number = (name: string): number | undefined => {
     const v = text(f, name);
     if (!v) return undefined;
@@ -156,10 +195,49 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
     return [...added, ...picked];
   };
   const optional = (name: string) => text(f, name) || undefined;
+  const ruleTyped = (p: string) =>
+    RULE_TYPED.some((x) => text(f, `${p}.${x}`) || list(f, `${p}.${x}`).length);
+  /** A rule series' fields → the config's `every` or `rrule` with time, from, end and skipped dates. */
+  const ruleRow = (p: string, pattern: RulePattern) => {
+    const rule = ruleFromChoices({
+      pattern,
+      weeks: list(f, `${p}.weeks`),
+      weekday: text(f, `${p}.weekday`),
+      monthDay: text(f, `${p}.monthDay`),
+      weekdays: list(f, `${p}.weekdays`),
+      rrule: text(f, `${p}.rrule`),
+    });
+    for (const x of rule.problems) problems.push(`${p}.${x.field}: ${x.message}`);
+    const from = text(f, `${p}.from`);
+    if (from && !MONTH.test(from)) problems.push(`${p}.from: choose a month, such as 2027-06`);
+    const until = text(f, `${p}.until`);
+    if (until && !DATE.test(until)) problems.push(`${p}.until: choose a date, such as 2028-03-31`);
+    const skip = text(f, `${p}.skip`)
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    const bad = skip.find((d) => !DATE.test(d) || !DateTime.fromISO(d).isValid);
+    if (bad) problems.push(`${p}.skip: "${bad}" is not a date; write each as 2027-11-25, one a line`);
+    fieldRenames.push([p, { every: RULE_FIELD[pattern], rrule: RULE_FIELD[pattern] }]);
+    return {
+      ...(rule.every ? { every: rule.every } : {}),
+      ...(rule.rrule ? { rrule: rule.rrule } : {}),
+      ...defined({
+        time: optional(`${p}.time`),
+        from: from && MONTH.test(from) ? `${from}-01` : undefined,
+        until: until && DATE.test(until) ? until : undefined,
+        count: number(`${p}.count`),
+        skip: skip.length && !bad ? skip : undefined,
+      }),
+    };
+  };
 
   const title = text(f, 'title');
   const schedule: Record<string, unknown> = {};
   for (const d of SIMPLE_DATES) if (optional(`schedule.${d}`)) schedule[d] = text(f, `schedule.${d}`);
+  const reporting = defined(
+    Object.fromEntries(REPORTING_MONTHS.map((m) => [m, optional(`schedule.reporting.${m}`)])),
+  );
+  if (Object.keys(reporting).length) schedule.reporting = reporting;
   schedule.informationalCalls = rows(
     'schedule.informationalCalls',
     CALL_FIELDS,
@@ -182,13 +260,25 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
   schedule.consultation = rows(
     'schedule.consultation',
     CONSULTATION_FIELDS,
-    (p) => !text(f, `${p}.first`),
-    (p) => ({
-      kind: text(f, `${p}.kind`) || 'all-collaborative',
-      first: text(f, `${p}.first`),
-      everyDays: number(`${p}.everyDays`),
-      ...defined({ durationMinutes: number(`${p}.durationMinutes`), link: optional(`${p}.link`) }),
-    }),
+    (p) => !text(f, `${p}.first`) && !ruleTyped(p),
+    (p) => {
+      const base = {
+        kind: text(f, `${p}.kind`) || 'all-collaborative',
+        ...defined({ durationMinutes: number(`${p}.durationMinutes`), link: optional(`${p}.link`) }),
+      };
+      const repeat = repeatOf(f, p);
+      if (repeat === 'days' && !text(f, `${p}.first`)) {
+        // A rule's parts filled in under "every few days": say so, rather than drop the series.
+        problems.push(
+          `${p}.repeat: the parts of a rule are filled in: choose which kind of rule (such as “on weekdays of the month”), or give a first call`,
+        );
+        fieldRenames.push([p, { every: 'repeat' }]);
+        return base;
+      }
+      if (repeat === 'days')
+        return { ...base, first: text(f, `${p}.first`), everyDays: number(`${p}.everyDays`) };
+      return { ...base, ...ruleRow(p, repeat) };
+    },
   );
   // Dates the form never filled are still required: say so at their own fields.
   for (const d of ['applicationsOpen', 'applicationsClose', 'decisionsDue', 'end'] as const)
@@ -233,13 +323,37 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
     schedule,
     ...defined({ metrics }),
   };
+  const toRow = new Map(renames);
   const renamed = (problem: string) => {
+    // A rule series' problem goes beside the field the person filled: `skip[2]` to the skip list.
+    for (const [row, names] of fieldRenames) {
+      const configRow = [...toRow].find(([, to]) => to === row)?.[0] ?? row;
+      const m = new RegExp(`^${escape(configRow)}\\.(\\w+)[^:]*:`).exec(problem);
+      if (m) return `${row}.${names[m[1]!] ?? m[1]}${problem.slice(m[0].length - 1)}`;
+    }
     for (const [from, to] of renames)
       if (problem.startsWith(from) && /^[.[:]/.test(problem.slice(from.length)))
         return to + problem.slice(from.length);
     return problem;
   };
   return { input, problems: [...new Set(problems)], renamed };
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const DATE = /^\d{4}-\d\d-\d\d$/;
+const escape = (s: string) => s.replace(/[.[\]]/g, '\\$&');
+/** The field a rule's problem is shown beside, by pattern. */
+const RULE_FIELD: Record<RulePattern, ChoiceField> = {
+  'weekday-of-month': 'weeks',
+  'month-day': 'monthDay',
+  weekly: 'weekdays',
+  rrule: 'rrule',
+};
+
+/** How a series' calls repeat, as the form says ("every n days" unless a rule is chosen). */
+export function repeatOf(f: DraftFields, p: string): Repeat {
+  const r = text(f, `${p}.repeat`);
+  return (REPEATS as readonly string[]).includes(r) ? (r as Repeat) : 'days';
 }
 
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -262,6 +376,32 @@ export function configFromFields(f: DraftFields, known: Person[] = []): LaunchCo
   const problems = draftProblems(f, known);
   if (problems.length) throw new ValidationError('the launch wizard', problems);
   return parseLaunchConfig(draftFromFields(f, known).input);
+}
+
+/**
+ * The first `n` calls of each consultation series the form describes, as UTC instants, by the
+ * row's form path (`schedule.consultation[1]`): shown beside the series. A series that cannot be
+ * read yet (or a schedule without an end) has none; its problems show on Check.
+ */
+export function seriesPreviews(f: DraftFields, n = 6): Record<string, string[]> {
+  const d = draftFromFields(f);
+  const s = d.input.schedule as {
+    consultation: unknown[];
+    learningSessions: { start: string }[];
+    end?: string;
+  };
+  const zone = String(d.input.timeZone || 'UTC');
+  if (!DateTime.now().setZone(zone).isValid) return {};
+  const end = s.end ? toInstant(s.end, zone) : undefined;
+  if (!end) return {};
+  const ls1 = s.learningSessions[0]?.start ? toInstant(s.learningSessions[0].start, zone) : undefined;
+  const out: Record<string, string[]> = {};
+  s.consultation.forEach((row, i) => {
+    const r = previewCalls(row, { timeZone: zone, ...(ls1 ? { ls1 } : {}), end }, n);
+    if ('calls' in r && r.calls.length)
+      out[d.renamed(`schedule.consultation[${i}]: `).split(':')[0]!] = r.calls;
+  });
+  return out;
 }
 
 /** The YAML file the form builds (what `npm run lc -- launch` and the text route take). */
@@ -314,12 +454,28 @@ export function fieldsFromConfig(c: LaunchConfig): DraftFields {
     const p = `schedule.consultation[${i}]`;
     Object.assign(f, {
       [`${p}.kind`]: cs.kind,
-      [`${p}.first`]: local(cs.first, z),
-      [`${p}.everyDays`]: String(cs.everyDays),
       [`${p}.durationMinutes`]: String(cs.durationMinutes),
       [`${p}.link`]: cs.link ?? '',
     });
+    if (!cs.recurrence)
+      Object.assign(f, {
+        [`${p}.repeat`]: 'days',
+        [`${p}.first`]: local(cs.first, z),
+        [`${p}.everyDays`]: String(cs.everyDays ?? ''),
+      });
+    else Object.assign(f, ruleFields(p, cs.recurrence, s.end, z));
   });
+  // Reporting months are kept only where they are not the defaults (from the first session to the end).
+  const ls1 = s.learningSessions[0]?.start;
+  if (c.metrics && ls1 && s.periods.length) {
+    const usual = monthlyPeriods(ls1, s.end, c.metrics.dueDay, z).map((x) => x.id);
+    const own = s.periods.map((x) => x.id);
+    if (usual.join() !== own.join())
+      Object.assign(f, {
+        'schedule.reporting.firstMonth': own[0]!,
+        'schedule.reporting.lastMonth': own[own.length - 1]!,
+      });
+  }
   const m = c.metrics;
   if (m) {
     Object.assign(f, {
@@ -346,10 +502,36 @@ export function fieldsFromConfig(c: LaunchConfig): DraftFields {
   return f;
 }
 
+/**
+ * A launched rule series → the wizard's fields: its pattern, time, first month, end and skipped
+ * dates. Cancelled and moved calls were that run's own events: a copy starts without them.
+ */
+function ruleFields(p: string, r: Recurrence, end: string, z: string): DraftFields {
+  const { choices, until, count } = choicesFromRrule(r.rrule);
+  // UNTIL is the midnight after the end date (or the collaborative's end, which needs no field).
+  const untilDate =
+    until && until.getTime() < Date.parse(end)
+      ? instantToLocal(new Date(until.getTime() - 60_000).toISOString(), z).slice(0, 10)
+      : '';
+  return {
+    [`${p}.repeat`]: choices.pattern,
+    [`${p}.weeks`]: choices.weeks ?? [],
+    [`${p}.weekday`]: choices.weekday ?? 'MO',
+    [`${p}.monthDay`]: choices.monthDay ?? '',
+    [`${p}.weekdays`]: choices.weekdays ?? [],
+    [`${p}.rrule`]: choices.rrule ?? '',
+    [`${p}.time`]: r.time,
+    [`${p}.from`]: r.start ? instantToLocal(r.start, z).slice(0, 7) : '',
+    [`${p}.until`]: untilDate,
+    [`${p}.count`]: count === undefined ? '' : String(count),
+    [`${p}.skip`]: r.skipped.map((t) => instantToLocal(t, z).slice(0, 10)).join('\n'),
+  };
+}
+
 /** The names of every date-time field the form holds. */
 function dateFieldNames(f: DraftFields): string[] {
   return Object.keys(f).filter((k) =>
-    /^schedule\.(announcement|applicationsOpen|applicationsClose|decisionsDue|prework|end|informationalCalls\[\d+\]\.start|learningSessions\[\d+\]\.(start|end)|consultation\[\d+\]\.first)$/.test(
+    /^schedule\.(announcement|applicationsOpen|applicationsClose|decisionsDue|notification|prework|preworkEnd|end|informationalCalls\[\d+\]\.start|learningSessions\[\d+\]\.(start|end)|consultation\[\d+\]\.first)$/.test(
       k,
     ),
   );
@@ -370,6 +552,23 @@ export function shiftedCopy(f: DraftFields, announcement: string): DraftFields {
   for (const k of dateFieldNames(f)) {
     const d = DateTime.fromISO(text(f, k));
     if (d.isValid) out[k] = d.plus({ days }).toFormat(LOCAL_FORMAT);
+  }
+  // A rule keeps its pattern; its dates move by the same days, its months by as many whole months.
+  const months = Math.round(days / 30.4375);
+  const shiftDate = (t: string) => {
+    const d = DateTime.fromISO(t);
+    return DATE.test(t) && d.isValid ? d.plus({ days }).toISODate()! : t;
+  };
+  const shiftMonth = (t: string) => {
+    const d = DateTime.fromISO(`${t}-01`);
+    return MONTH.test(t) && d.isValid ? d.plus({ months }).toFormat('yyyy-MM') : t;
+  };
+  for (const k of Object.keys(f)) {
+    if (/^schedule\.consultation\[\d+\]\.until$/.test(k)) out[k] = shiftDate(text(f, k));
+    if (/^schedule\.consultation\[\d+\]\.skip$/.test(k))
+      out[k] = text(f, k).split(/\s+/).filter(Boolean).map(shiftDate).join('\n');
+    if (/^schedule\.(consultation\[\d+\]\.from|reporting\.(firstMonth|lastMonth))$/.test(k))
+      out[k] = shiftMonth(text(f, k));
   }
   out['schedule.announcement'] = to.toFormat(LOCAL_FORMAT);
   return out;
@@ -406,6 +605,8 @@ export function withScheduleDefaults(f: DraftFields): DraftFields {
   const out: DraftFields = { ...f };
   for (const [name, days, time] of SPACING) {
     if (text(f, name)) continue;
+    const row = /^(schedule\.consultation\[\d+\])\.first$/.exec(name);
+    if (row && repeatOf(f, row[1]!) !== 'days') continue; // a rule series has no first call to fill
     let d = a.plus({ days });
     if (time) d = d.set({ hour: Number(time.slice(0, 2)), minute: Number(time.slice(3)) });
     out[name] = d.toFormat(LOCAL_FORMAT);
@@ -416,7 +617,8 @@ export function withScheduleDefaults(f: DraftFields): DraftFields {
   ] as const;
   consultation.forEach(([kind, every], i) => {
     const p = `schedule.consultation[${i}]`;
-    if (!text(f, `${p}.first`)) Object.assign(out, { [`${p}.kind`]: kind, [`${p}.everyDays`]: every });
+    if (!text(f, `${p}.first`) && repeatOf(f, p) === 'days')
+      Object.assign(out, { [`${p}.kind`]: kind, [`${p}.everyDays`]: every });
   });
   return out;
 }

@@ -24,7 +24,7 @@ import {
 } from '../domain/schedule';
 import type { Site } from '../domain/sites';
 import { toInstant } from '../domain/time';
-import { dbSource, recipientsFrom, type Addressee, type RecipientSource } from '../mail/recipients';
+import { dbSource, recipientsFrom, type Addressee } from '../mail/recipients';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { getSites, resolveSiteSelection } from '../store/sites';
 import { renderAnnouncement } from '../templates/announcement';
@@ -33,6 +33,7 @@ import type { TemplateName } from '../templates/samples';
 import { CSV_BOM, csvTime, toCsv } from './csv';
 import { collaborativeRecord, milestoneFromName } from './collaborative';
 import { parseStructuredText } from './reading';
+import { assumedCoreTeam, everyPiRegisters, noRegistrants, standInRecipients } from './stand-in-recipients';
 
 /** The scenario's inputs come this long after what makes them possible (a window opening, an email). */
 export const SCENARIO_DELAY = 3_600_000;
@@ -108,22 +109,7 @@ export interface RehearsalOptions {
   schedule?: Schedule;
 }
 
-/** A core team named by role, for a site that has not applied yet. */
-export function assumedCoreTeam(siteId: string): CoreTeam {
-  const person = (role: string) => ({
-    name: `${role[0]!.toUpperCase()}${role.slice(1)} (named when ${siteId} applies)`,
-    email: `${role.replace(/ /g, '-')}@${siteId}.example.invalid`,
-  });
-  return {
-    members: [
-      { ...person('senior leader'), role: 'senior-leader' },
-      { ...person('supervisor'), role: 'supervisor' },
-      { ...person('clinician'), role: 'clinician' },
-    ],
-    dataManager: person('data manager'),
-    contactPerson: person('contact person'),
-  } as CoreTeam;
-}
+export { assumedCoreTeam } from './stand-in-recipients';
 
 /** Parses the text of a config as the launch does (YAML or JSON). */
 export function parseConfigText(text: string, what = 'the launch config'): LaunchConfig {
@@ -155,13 +141,8 @@ export async function rehearseWith(
   const siteIds = sites.map((x) => x.siteId);
   const site = new Map(sites.map((x) => [x.siteId, x]));
   const teamOf = (id: string) => o.coreTeams?.[id] ?? assumedCoreTeam(id);
-  const source: RecipientSource = {
-    sites: async (ids) => ids.map((id) => site.get(id)).filter((x): x is Site => !!x),
-    applications: async (_slug, ids) =>
-      ids.filter((id) => site.has(id)).map((id) => ({ siteId: id, coreTeam: teamOf(id) })),
-    // The scenario: every PI registers for every call.
-    registrants: async () => sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail })),
-  };
+  // The scenario: every PI registers for every call.
+  const source = standInRecipients({ sites, coreTeams: teamOf, registrants: everyPiRegisters(sites) });
   const doc = { slug: config.slug, config: { ...config, schedule: s }, announcedTo: siteIds };
   const events: { at: string; notice: CollaborativeNotice | 'announcement'; event?: string }[] = [];
   const add = (at: string, notice: CollaborativeNotice | 'announcement', event?: string) =>
@@ -496,14 +477,8 @@ async function toldOfChange(
   now: number,
 ): Promise<RehearsedEmail[]> {
   const site = new Map(sites.map((x) => [x.siteId, x]));
-  const source: RecipientSource = {
-    sites: async (ids) => ids.map((id) => site.get(id)).filter((x): x is Site => !!x),
-    applications: async (_slug, ids) =>
-      ids
-        .filter((id) => site.has(id))
-        .map((id) => ({ siteId: id, coreTeam: coreTeams[id] ?? assumedCoreTeam(id) })),
-    registrants: async () => [], // a schedule change goes to the PIs, registered or not
-  };
+  // A schedule change goes to the PIs, registered or not.
+  const source = standInRecipients({ sites, coreTeams: (id) => coreTeams[id], registrants: noRegistrants });
   const notice: CollaborativeNotice = {
     kind: 'schedule-change',
     milestone,

@@ -5,12 +5,17 @@
  * announced site and its first recipient. Nothing is sent and no signed link is made: personal
  * links are a visibly fake address.
  */
+import { DateTime } from 'luxon';
 import type { Db } from 'mongodb';
+import type { z } from 'zod';
+import { consultationSeries } from '../domain/consultation';
+import { formatInZone } from '../domain/dates';
+import type { Schedule } from '../domain/schedule';
 import type { CollaborativeNotice, NoticeKind } from '../domain/notices';
 import { ValidationError } from '../domain/errors';
 import { noticeData } from '../mail/notice-data';
 import { linksOf } from '../mail/notify';
-import { dbSource, recipientsFrom, type Addressee, type RecipientSource } from '../mail/recipients';
+import { dbSource, recipientsFrom, type Addressee } from '../mail/recipients';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
 import { getSites, resolveSiteSelection, type SiteDoc } from '../store/sites';
 import { renderAnnouncement } from '../templates/announcement';
@@ -23,7 +28,7 @@ import {
 import { TEMPLATE_DESCRIPTIONS, type TemplateName } from '../templates/samples';
 import { collaborativeRecord } from './collaborative';
 import { OperationError } from './errors';
-import { assumedCoreTeam } from './rehearsal';
+import { everyPiRegisters, standInRecipients } from './stand-in-recipients';
 
 /** Where a personal link would be: plainly not a working link (the real one is signed per person at sending). */
 export const FAKE_LINK_PATH = 'personal-link-made-when-the-email-is-sent';
@@ -58,7 +63,15 @@ export function collaborativeTemplates(doc: CollaborativeDoc): { name: TemplateN
     'session-invite',
     'session-reminder',
     'session-missed',
-    ...(s.consultation.length ? (['consultation-invite', 'consultation-reminder'] as const) : []),
+    ...(s.consultation.length
+      ? ([
+          'consultation-invite',
+          'consultation-reminder',
+          // A series written as a rule gets one invitation, and an update for a moved call.
+          'consultation-series-invite',
+          'consultation-moved',
+        ] as const)
+      : []),
     'feedback',
     'schedule-change',
     'cancelled',
@@ -129,7 +142,12 @@ export async function collaborativePreview(
     };
   }
 
-  const notice = noticeFor(entry.name as NoticeKind, doc, site, sites);
+  // A rule series' emails read its rule and its moved call: its own, else a stated sample.
+  const schedule =
+    entry.name === 'consultation-series-invite' || entry.name === 'consultation-moved'
+      ? ruleSeriesSchedule(doc, entry.name, notes)
+      : currentSchedule(doc);
+  const notice = noticeFor(entry.name as NoticeKind, doc, site, sites, schedule);
   const recipients = await recipientsFrom(source, doc, notice);
   // A person-facing email is shown to a person of the site (their zone), the staff's to the first of them.
   const to: Addressee | undefined = recipients.find((r) => r.siteId === site.siteId) ?? recipients[0];
@@ -145,7 +163,7 @@ export async function collaborativePreview(
   const rendered = renderNotice(mine, {
     slug: doc.slug,
     config: doc.config,
-    schedule: currentSchedule(doc),
+    schedule,
     recipient: to,
   });
   return {
@@ -178,18 +196,16 @@ async function previewWorld(db: Db, doc: CollaborativeDoc) {
     ...found.filter((s) => applied.has(s.siteId)),
     ...found.filter((s) => !applied.has(s.siteId)),
   ];
-  const source: RecipientSource = {
-    sites: async (ids) => found.filter((s) => ids.includes(s.siteId)),
-    applications: async (_slug, ids) =>
-      ids
-        .filter((id) => found.some((s) => s.siteId === id))
-        .map((id) => applied.get(id) ?? { siteId: id, coreTeam: assumedCoreTeam(id) }),
+  const everyPi = everyPiRegisters(sites);
+  const source = standInRecipients({
+    sites: found,
+    coreTeams: (id) => applied.get(id)?.coreTeam,
     // Those registered for the call; before anyone has, the PIs stand in (as in the rehearsal).
     registrants: async (slug, call) => {
       const real = await dbSource(db).registrants(slug, call);
-      return real.length ? real : sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail }));
+      return real.length ? real : everyPi(slug, call);
     },
-  };
+  });
   return { sites, source, applied };
 }
 
@@ -199,8 +215,8 @@ function noticeFor(
   doc: CollaborativeDoc,
   site: SiteDoc,
   sites: SiteDoc[],
+  s: Schedule = currentSchedule(doc),
 ): CollaborativeNotice {
-  const s = currentSchedule(doc);
   const siteId = site.siteId;
   const all = sites.map((x) => x.siteId);
   const period = s.periods[0]?.id ?? '';
@@ -235,6 +251,10 @@ function noticeFor(
     case 'consultation-invite':
     case 'consultation-reminder':
       return { kind, series: 0, call: 0, siteIds: [siteId] };
+    case 'consultation-series-invite':
+      return { kind, series: ruleSeriesIndex(s), siteIds: [siteId] };
+    case 'consultation-moved':
+      return { kind, series: ruleSeriesIndex(s), moved: 0, siteIds: [siteId] };
     case 'feedback':
       return { kind, siteId, n: 1 };
     case 'schedule-change':
@@ -255,6 +275,64 @@ function noticeFor(
     default:
       throw new ValidationError('the preview', [`template: ${kind} is not a collaborative's email`]);
   }
+}
+
+const ruleSeriesIndex = (s: Schedule) =>
+  Math.max(
+    0,
+    s.consultation.findIndex((c) => c.recurrence),
+  );
+
+/**
+ * The schedule a rule series' email is previewed with: the collaborative's own first rule series
+ * (and its first moved call); without one, its first series as if written as a rule on the same
+ * weekday of the month and time as its first call, and without a moved call, its second call
+ * moved a week on; each sample said in `notes`.
+ */
+function ruleSeriesSchedule(doc: CollaborativeDoc, kind: TemplateName, notes: string[]): Schedule {
+  const s = currentSchedule(doc);
+  const z = doc.config.timeZone;
+  const i = ruleSeriesIndex(s);
+  let series = s.consultation[i]!;
+  const name = series.kind === 'clinical' ? 'clinical consultation calls' : 'all-collaborative calls';
+  if (!series.recurrence) {
+    const first = DateTime.fromISO(series.first, { zone: 'utc' }).setZone(z);
+    const week = Math.ceil(first.day / 7);
+    const every = `${week > 4 ? 'last' : ['1st', '2nd', '3rd', '4th'][week - 1]} ${first.toFormat('cccc')}`;
+    const problems: string[] = [];
+    const ctx: z.RefinementCtx = { addIssue: (x) => void problems.push(x.message ?? ''), path: [] };
+    const sample = consultationSeries(
+      {
+        kind: series.kind,
+        durationMinutes: series.durationMinutes,
+        ...(series.link ? { link: series.link } : {}),
+        every,
+        time: first.toFormat('HH:mm'),
+        from: first.toISODate()!,
+      },
+      { timeZone: z, end: s.end, ctx, path: [] },
+    );
+    if (problems.length || sample.calls.length < 2) return s;
+    notes.push(
+      `The ${name} of this collaborative repeat every ${series.everyDays} days, so each call has its own invitation: shown as if they were written as a rule, monthly on the ${every} at ${first.toFormat('HH:mm')} (a sample).`,
+    );
+    series = sample;
+  }
+  const r = series.recurrence!;
+  if (kind === 'consultation-moved' && !r.moved.length) {
+    const from = series.calls[1] ?? series.calls[0]!;
+    const to = DateTime.fromISO(from, { zone: 'utc' }).setZone(z).plus({ days: 7 }).toUTC();
+    const at = to.toISO({ suppressMilliseconds: true })!;
+    notes.push(
+      `No call of this series has moved: shown as if the call of ${formatInZone(from, z)} moved a week on (a sample).`,
+    );
+    series = {
+      ...series,
+      calls: [...series.calls.filter((c) => c !== from), at].sort((a, b) => Date.parse(a) - Date.parse(b)),
+      recurrence: { ...r, moved: [{ from, to: at }] },
+    };
+  }
+  return { ...s, consultation: s.consultation.map((c, j) => (j === i ? series : c)) };
 }
 
 /**

@@ -197,3 +197,24 @@ export function consultationSeries(c: ConsultationInput, x: Context): Consultati
   };
   return { ...base, first: calls[0] ?? '', calls, recurrence };
 }
+
+/**
+ * The first `n` calls of one series as a config gives it (the launch wizard's preview, beside the
+ * series), or its problems in words; `end` is the collaborative's end, `ls1` the first session's start.
+ */
+export function previewCalls(
+  input: unknown,
+  x: { timeZone: string; ls1?: string; end: string },
+  n: number,
+): { calls: string[] } | { problems: string[] } {
+  const parsed = consultationSchema.safeParse(input);
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => i.message) };
+  const problems: string[] = [];
+  // Only addIssue is used by the reading; the problems are listed beside the fields by the check.
+  const ctx: z.RefinementCtx = {
+    addIssue: (i) => void problems.push(i.message ?? ''),
+    path: [],
+  };
+  const series = consultationSeries(parsed.data, { ...x, ctx, path: [] });
+  return problems.length ? { problems } : { calls: series.calls.slice(0, n) };
+}

@@ -174,3 +174,169 @@ export function rruleLine(options: Partial<Options>, until?: string, count?: num
   else if (until) o.until = new Date(until);
   return RRule.optionsToString(o).replace(/^RRULE:/, '');
 }
+
+// ---- rules from plain choices (the launch wizard) ---------------------------------------------
+
+/** How a rule series repeats, as the wizard offers it. */
+export const RULE_PATTERNS = ['weekday-of-month', 'month-day', 'weekly', 'rrule'] as const;
+export type RulePattern = (typeof RULE_PATTERNS)[number];
+/** Which weeks of the month: 1 to 5, or -1 for the last. */
+export const WEEKS_OF_MONTH = ['1', '2', '3', '4', '5', '-1'] as const;
+export const WEEKDAY_CODES = CODES;
+export const WEEKDAY_NAMES = DAYS.map((d) => d[0]!.toUpperCase() + d.slice(1));
+const ORDINAL_WORDS: Record<string, string> = {
+  '1': '1st',
+  '2': '2nd',
+  '3': '3rd',
+  '4': '4th',
+  '5': '5th',
+  '-1': 'last',
+};
+
+/** What a coordinator chose: a pattern and its parts (codes MO…SU, weeks '1'…'5' or '-1'). */
+export interface RuleChoices {
+  pattern: RulePattern;
+  weeks?: string[];
+  weekday?: string;
+  monthDay?: string;
+  weekdays?: string[];
+  rrule?: string;
+}
+export type ChoiceField = 'weeks' | 'weekday' | 'monthDay' | 'weekdays' | 'rrule';
+
+/** "1st and 3rd", "1st, 2nd and 4th". */
+const inWords = (parts: string[]) =>
+  parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+
+/**
+ * The config's form of the choices: a readable `every` ("1st and 3rd Thursday", "month on day 10",
+ * "Monday and Wednesday") or the expert's `rrule`; and the problems of the choices, each under its
+ * field. A rule is given even with a problem where one can be read, so its other parts are checked too.
+ */
+export function ruleFromChoices(c: RuleChoices): {
+  every?: string;
+  rrule?: string;
+  problems: { field: ChoiceField; message: string }[];
+} {
+  const problems: { field: ChoiceField; message: string }[] = [];
+  const dayName = (code: string | undefined) => {
+    const i = CODES.indexOf(code ?? '');
+    return i < 0 ? undefined : WEEKDAY_NAMES[i];
+  };
+  switch (c.pattern) {
+    case 'weekday-of-month': {
+      const name = dayName(c.weekday);
+      if (!name) problems.push({ field: 'weekday', message: 'choose the day of the week' });
+      const weeks = WEEKS_OF_MONTH.filter((w) => (c.weeks ?? []).includes(w));
+      if (!weeks.length)
+        problems.push({
+          field: 'weeks',
+          message: 'choose which weeks of the month, e.g. 2nd, or 1st and 3rd',
+        });
+      if (weeks.includes('5'))
+        problems.push({
+          field: 'weeks',
+          message: `a 5th ${name ?? 'weekday'} does not happen every month; choose 1st–4th or last`,
+        });
+      if (weeks.includes('-1') && weeks.includes('4'))
+        problems.push({
+          field: 'weeks',
+          message: `the 4th and the last ${name ?? 'weekday'} are the same day in most months; choose one`,
+        });
+      if (!name || !weeks.length) return { problems };
+      return { every: `${inWords(weeks.map((w) => ORDINAL_WORDS[w]!))} ${name}`, problems };
+    }
+    case 'month-day': {
+      const text = (c.monthDay ?? '').trim();
+      const n = Number(text);
+      if (!text) return { problems: [{ field: 'monthDay', message: 'give the day of the month, e.g. 10' }] };
+      if (!/^\d{1,2}$/.test(text) || n < 1 || n > 31)
+        return {
+          problems: [{ field: 'monthDay', message: `"${text}" is not a day of a month; give 1 to 28` }],
+        };
+      if (n > 28)
+        problems.push({
+          field: 'monthDay',
+          message: `day ${n} is not in every month (February has 28 or 29 days); choose 1 to 28`,
+        });
+      return { every: `month on day ${n}`, problems };
+    }
+    case 'weekly': {
+      const codes = CODES.filter((d) => (c.weekdays ?? []).includes(d));
+      if (!codes.length)
+        return { problems: [{ field: 'weekdays', message: 'choose at least one day of the week' }] };
+      return { every: inWords(codes.map((d) => dayName(d)!)), problems };
+    }
+    case 'rrule': {
+      const rrule = (c.rrule ?? '').trim();
+      if (!rrule)
+        return { problems: [{ field: 'rrule', message: 'write the rule, e.g. FREQ=MONTHLY;BYDAY=2TU' }] };
+      return { rrule, problems };
+    }
+  }
+}
+
+/**
+ * An RRULE line (as a launched series keeps it) read back as the wizard's choices, its end apart:
+ * the plain patterns where it is one, else the rule itself (without UNTIL and COUNT) for experts.
+ */
+export function choicesFromRrule(rrule: string): { choices: RuleChoices; until?: Date; count?: number } {
+  const body = rrule.trim().replace(/^RRULE:/i, '');
+  const parts = new Map(
+    body.split(';').map((kv) => {
+      const [k, v = ''] = kv.split('=');
+      return [k!.toUpperCase(), v.toUpperCase()] as const;
+    }),
+  );
+  let until: Date | undefined;
+  let count: number | undefined;
+  try {
+    const o = RRule.parseString(body);
+    until = o.until ?? undefined;
+    count = o.count ?? undefined;
+  } catch {
+    // Not a rule we can read: the expert's field keeps it as it is.
+  }
+  const rest = [...parts.keys()].filter(
+    (k) => !['FREQ', 'BYDAY', 'BYMONTHDAY', 'UNTIL', 'COUNT', 'WKST'].includes(k),
+  );
+  const freq = parts.get('FREQ');
+  const byday = parts.get('BYDAY')?.split(',') ?? [];
+  const interval = parts.get('INTERVAL');
+  const plain = rest.length === 0 || (rest.length === 1 && interval === '1');
+  const raw = body
+    .split(';')
+    .filter((kv) => !/^(UNTIL|COUNT)=/i.test(kv))
+    .join(';');
+  const end = { ...(until ? { until } : {}), ...(count !== undefined ? { count } : {}) };
+  if (plain && freq === 'MONTHLY' && byday.length && !parts.has('BYMONTHDAY')) {
+    const read = byday.map((d) => /^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$/.exec(d));
+    const day = read[0]?.[2];
+    if (read.every((m) => m && m[2] === day && WEEKS_OF_MONTH.includes(String(Number(m[1])) as never)))
+      return {
+        choices: { pattern: 'weekday-of-month', weekday: day, weeks: read.map((m) => String(Number(m![1]))) },
+        ...end,
+      };
+  }
+  const monthDay = parts.get('BYMONTHDAY');
+  if (plain && freq === 'MONTHLY' && !byday.length && monthDay && /^\d{1,2}$/.test(monthDay))
+    return { choices: { pattern: 'month-day', monthDay }, ...end };
+  if (plain && freq === 'WEEKLY' && byday.length && byday.every((d) => CODES.includes(d)))
+    return { choices: { pattern: 'weekly', weekdays: byday }, ...end };
+  return { choices: { pattern: 'rrule', rrule: raw }, ...end };
+}
+
+/** A rule in words for a summary: "monthly on the 2nd Tuesday", "weekly on Monday", else the rule. */
+export function ruleInWords(rrule: string): string {
+  const { choices, count } = choicesFromRrule(rrule);
+  const rule = choices.pattern === 'rrule' ? undefined : ruleFromChoices(choices).every;
+  const words =
+    choices.pattern === 'weekday-of-month'
+      ? `monthly on the ${rule}`
+      : choices.pattern === 'month-day'
+        ? `monthly on day ${choices.monthDay}`
+        : choices.pattern === 'weekly'
+          ? `weekly on ${rule}`
+          : `by the rule ${choices.rrule}`;
+  return count === undefined ? words : `${words}, ${count} calls`;
+}

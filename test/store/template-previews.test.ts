@@ -83,6 +83,110 @@ describe('template previews with a collaborative’s own data', () => {
   }, 120_000);
   afterAll(() => dbh?.close());
 
+  /** A copy of the collaborative under another slug with these consultation series. */
+  async function withSeries(slug: string, consultation: unknown[]) {
+    const raw = {
+      ...config,
+      slug,
+      schedule: {
+        announcement: '2028-01-10',
+        applicationsOpen: '2028-01-10',
+        applicationsClose: '2028-02-14T17:00',
+        decisionsDue: '2028-03-01',
+        learningSessions: config.schedule.learningSessions.map((ls, i) => ({
+          start: ['2028-04-11T10:00', '2028-08-15T10:00', '2028-12-05T10:00'][i],
+          venue: ls.venue,
+        })),
+        consultation,
+        end: '2029-02-28',
+      },
+    };
+    await db.collection(COLLECTIONS.collaboratives).insertOne({
+      _id: slug as never,
+      slug,
+      workflowId: `lc/${slug}`,
+      config: parseLaunchConfig(raw),
+      phase: 'prework',
+      createdAt: new Date('2028-01-09T12:00:00Z'),
+      updatedAt: new Date('2028-01-09T12:00:00Z'),
+      announcedTo: ['granite', 'harbor'],
+    });
+  }
+  const link = 'https://meet.example.org/cpp-all';
+  /** The notes that say a sample stands in (not those of a site yet to apply). */
+  const samples = (notes: string[]) => notes.filter((n) => /a sample/.test(n));
+
+  test('a rule series: its one invitation and its moved call, with its own rule, holiday and move', async () => {
+    await withSeries('cpp-rules', [
+      { kind: 'clinical', every: '1st and 3rd Thursday 12:00', durationMinutes: 45, link },
+      {
+        kind: 'all-collaborative',
+        every: '2nd Tuesday 14:00',
+        skip: ['2028-07-11'],
+        move: [{ from: '2028-11-14', to: '2028-11-16' }],
+        link,
+      },
+    ]);
+    const invite = await collaborativePreview(db, 'cpp-rules', 'consultation-series-invite', {
+      baseUrl: BASE,
+    });
+    expect(invite.rendered.subject).toBe(
+      'Invitation: Clinical consultation calls, from Thu 20 Apr 2028 — Child-Parent Psychotherapy Collaborative 2028',
+    );
+    expect(invite.rendered.text).toContain('(45 minutes each)');
+    expect(invite.recipient.email).toMatch(/@granite\.example\.invalid$/); // no application here: a stand-in
+    expect(samples(invite.notes)).toEqual([]);
+    // The first rule series is the one shown; its moved call is the second series' (the first has none).
+    const moved = await collaborativePreview(db, 'cpp-rules', 'consultation-moved', { baseUrl: BASE });
+    expect(samples(moved.notes)).toEqual([
+      'No call of this series has moved: shown as if the call of Thu 4 May 2028, 12:00 CDT moved a week on (a sample).',
+    ]);
+    expect(moved.rendered.subject).toMatch(
+      /^Moved: Clinical consultation call, Thu 4 May 2028 is on Thu 11 May 2028/,
+    );
+    // Bare: the second series alone, with its holiday and its move.
+    await withSeries('cpp-rule', [
+      {
+        kind: 'all-collaborative',
+        every: '2nd Tuesday 14:00',
+        skip: ['2028-07-11'],
+        move: [{ from: '2028-11-14', to: '2028-11-16' }],
+        link,
+      },
+    ]);
+    const own = await collaborativePreview(db, 'cpp-rule', 'consultation-series-invite', { baseUrl: BASE });
+    expect(own.rendered.text).toContain('no call on Tue 11 Jul 2028');
+    // 14:00 in Chicago, read at Granite (New York).
+    expect(own.rendered.text).toContain('the call of Tue 14 Nov 2028 moves to Thu 16 Nov 2028, 15:00 EST');
+    const ownMove = await collaborativePreview(db, 'cpp-rule', 'consultation-moved', { baseUrl: BASE });
+    expect(samples(ownMove.notes)).toEqual([]);
+    expect(ownMove.rendered.subject).toMatch(
+      /^Moved: All-collaborative call, Tue 14 Nov 2028 is on Thu 16 Nov 2028/,
+    );
+  });
+
+  test('series every few days: the rule emails shown with a stated sample rule', async () => {
+    await withSeries('cpp-days', [
+      { kind: 'all-collaborative', first: '2028-04-20T13:00', everyDays: 28, link },
+    ]);
+    const names = collaborativeTemplates(
+      (await db.collection(COLLECTIONS.collaboratives).findOne({ slug: 'cpp-days' })) as never,
+    ).map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['consultation-series-invite', 'consultation-moved']));
+    const invite = await collaborativePreview(db, 'cpp-days', 'consultation-series-invite', {
+      baseUrl: BASE,
+    });
+    expect(samples(invite.notes)).toEqual([
+      'The all-collaborative calls of this collaborative repeat every 28 days, so each call has its own invitation: shown as if they were written as a rule, monthly on the 3rd Thursday at 13:00 (a sample).',
+    ]);
+    expect(invite.rendered.subject).toContain('from Thu 20 Apr 2028');
+    const moved = await collaborativePreview(db, 'cpp-days', 'consultation-moved', { baseUrl: BASE });
+    expect(samples(moved.notes)).toHaveLength(2);
+    expect(moved.rendered.subject).toMatch(
+      /^Moved: All-collaborative call, Thu 18 May 2028 is on Thu 25 May 2028/,
+    );
+  });
+
   const preview = (name: string) => collaborativePreview(db, SLUG, name, { baseUrl: BASE });
 
   test('the session invitation: its title, its venue, the date in the team member’s zone, its resource', async () => {
@@ -125,13 +229,12 @@ describe('template previews with a collaborative’s own data', () => {
 
   test('every template it sends renders, none with a signed token; one it does not send is refused', async () => {
     const names = collaborativeTemplates(
-      (await db.collection(COLLECTIONS.collaboratives).findOne({})) as never,
+      (await db.collection(COLLECTIONS.collaboratives).findOne({ slug: SLUG })) as never,
     ).map((t) => t.name);
     // No informational calls and no consultation in this schedule: those templates are not its.
     expect(names).not.toContain('info-call-invite');
     expect(names).not.toContain('consultation-invite');
-    // Not its: the calls' and consultation's four, and the two of rule series (which the previews
-    // do not show yet: a gap, in the README).
+    // Not its: the calls' and consultation's four, and the two of rule series (no consultation).
     const notIts = ['consultation-series-invite', 'consultation-moved'];
     expect(notIts.every((n) => !names.includes(n as never))).toBe(true);
     expect(names.length).toBe(

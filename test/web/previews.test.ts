@@ -4,13 +4,15 @@
  * (Temporal dev server, FerretDB, an SMTP sink, the worker, the web app): the coordinator opens
  * the list from the email centre, then the session invitation and the decision as this
  * collaborative sends them (its title, its venue, a real site and person in their own zone, a fake
- * personal link in a sandboxed frame); faculty of another collaborative are refused. Every page
+ * personal link in a sandboxed frame), and a rule series' invitation and moved call with that
+ * collaborative's rule, holiday and move; faculty of another collaborative are refused. Every page
  * at 1280 and 390 px: axe-clean, no sideways scroll, screenshots in .data/screenshots/previews/.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import YAML from 'yaml';
 import * as ops from '../../app';
 import { FAKE_LINK_PATH } from '../../app/template-previews';
 import { upsertSites } from '../../store/sites';
@@ -29,6 +31,7 @@ const KEY = 'previews-test-signing-key-'.padEnd(48, 'p');
 const COORDINATOR = 'rosa.delgado@network.example.org';
 const OTHER_FACULTY = 'other.faculty@faculty.example.org';
 const SLUG = 'previews-lc';
+const RULES = 'previews-rules';
 const TITLE = 'Child-Parent Psychotherapy Collaborative (previews)';
 const WIDTHS = [1280, 390];
 
@@ -194,6 +197,54 @@ describe('template previews with the collaborative’s data (real stack, headles
     expect(decision).not.toMatch(/\/(apply|team)\/[\w-]{20,}\.[\w-]{20,}/);
     await frame.getByText(TITLE).first().waitFor();
     await check(page, 'decision');
+
+    // ---- a collaborative whose series are rules: its one series invitation and its moved call --------
+    // Four years out, so its workflow sleeps through the test; the example's dates, its series rules.
+    const example = YAML.parse(
+      fs
+        .readFileSync(path.join(ROOT, 'examples/collaborative.yaml'), 'utf8')
+        .replace(/202([78])-/g, (_, y) => `203${Number(y) - 6}-`),
+    );
+    example.slug = RULES;
+    example.title = 'TF-CBT Learning Collaborative 2031';
+    example.coordinators = [{ name: 'Rosa Delgado', email: COORDINATOR }];
+    example.sites = ['bayview'];
+    example.schedule.consultation = [
+      {
+        kind: 'all-collaborative',
+        every: '2nd Tuesday 14:00',
+        skip: ['2031-11-11'],
+        move: [{ from: '2031-12-09', to: '2031-12-16' }],
+        link: 'https://meet.example.org/rules-all',
+      },
+    ];
+    await ops.launch(env.client, h.db, h.taskQueue, example);
+    await waitFor('the rule collaborative’s record', async () =>
+      (await h.db.collection('collaboratives').findOne({ slug: RULES })) ? true : undefined,
+    );
+    await page.goto(`${base}/c/${RULES}/templates`);
+    const ruleNames = await page
+      .locator('#template-list li')
+      .evaluateAll((ls) => ls.map((l) => l.getAttribute('data-template')));
+    expect(ruleNames).toEqual(expect.arrayContaining(['consultation-series-invite', 'consultation-moved']));
+    await page.goto(`${base}/c/${RULES}/templates/consultation-series-invite`);
+    expect(await page.textContent('[data-testid="preview-subject"]')).toMatch(
+      /^Invitation: All-collaborative calls, from Tue 10 Jun 2031/,
+    );
+    const series = (await page.textContent('#preview-text pre'))!;
+    expect(series).toContain('no call on Tue 11 Nov 2031');
+    expect(series).toContain('the call of Tue 9 Dec 2031 moves to Tue 16 Dec 2031');
+    await page
+      .frameLocator('iframe.email-body')
+      .getByText(/one calendar entry for the whole series/)
+      .first()
+      .waitFor();
+    await check(page, 'series-invite');
+    await page.goto(`${base}/c/${RULES}/templates/consultation-moved`);
+    expect(await page.textContent('[data-testid="preview-subject"]')).toMatch(
+      /^Moved: All-collaborative call, Tue 9 Dec 2031 is on Tue 16 Dec 2031/,
+    );
+    await check(page, 'series-moved');
 
     // ---- a template it does not send: not found, in words -------------------------------------------
     const missing = await page.goto(`${base}/c/${SLUG}/templates/consultation-invite`);

@@ -2,9 +2,10 @@
 /**
  * The launch wizard in a real browser (Debian's headless Chromium, playwright-core) against the
  * real stack — Temporal dev server, FerretDB, an SMTP sink, the worker and the web app. A
- * coordinator launches a 12-site collaborative through the wizard alone: a first check with four
- * mistakes (one of them the cross-field rule "applications close before they open") shows all four
- * at once beside their fields, values kept; fixed, the review shows what will launch, the download
+ * coordinator launches a 12-site collaborative through the wizard alone, its consultation series
+ * written as rules ("2nd Tuesday 14:00, 60 min"; "1st and 3rd Thursday 12:00" with a holiday
+ * skipped): a first check with five mistakes (one the cross-field rule "applications close before
+ * they open", one a 5th Tuesday) shows all five at once beside their fields, values kept; fixed, the review shows what will launch, the download
  * is the YAML the CLI takes, and the launch runs: its record exists and the 12 PIs are announced
  * to. On the way: the example and a shifted copy as starting points, the dates filled from the
  * announcement, the site filter, and a YAML slip on the text route read in words. Each state at
@@ -16,7 +17,8 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import YAML from 'yaml';
-import { launch } from '../../app';
+import { collaborativeRecord, launch } from '../../app';
+import { currentSchedule } from '../../store/collaboratives';
 import { parseLaunchConfig } from '../../domain/config';
 import { upsertSites } from '../../store/sites';
 import { compressedConfig } from '../helpers/configs';
@@ -115,7 +117,7 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     await env?.teardown();
   });
 
-  it('launches a 12-site collaborative through the wizard alone, after a check showing 4 mistakes at once', async () => {
+  it('launches a 12-site collaborative with rule series through the wizard alone, after a check showing 5 mistakes at once', async () => {
     // The coordinator needs a role somewhere to be sent a sign-in link: an earlier collaborative,
     // whose people can be picked and which can be copied.
     const earlier = compressedConfig(EARLIER, Date.now(), {
@@ -189,12 +191,45 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     const announcement = DateTime.now().setZone(ZONE).minus({ minutes: 5 }).toFormat(LOCAL);
     await page.fill('#f-schedule-announcement', announcement);
     for (let i = 0; i < 3; i++) await page.fill(`#f-schedule-learningSessions-${i}--venue`, `Venue ${i + 1}`);
+    // The consultation series as the coordinator publishes them: "2nd Tuesday 14:00, 60 min" and
+    // "1st and 3rd Thursday 12:00" (clinical); mistake 5, a 5th Tuesday, is ticked with the 2nd.
+    const S0 = '#f-schedule-consultation-0-';
+    const S1 = '#f-schedule-consultation-1-';
+    await page.check(`${S0}-repeat-1`);
+    await page.check(`${S0}-weeks-1`); // 2nd
+    await page.check(`${S0}-weeks-4`); // 5th: mistake 5
+    await page.selectOption(`${S0}-weekday`, 'TU');
+    await page.fill(`${S0}-time`, '14:00');
+    await page.fill(`${S0}-durationMinutes`, '60');
+    await page.selectOption(`${S1}-kind`, 'clinical');
+    await page.check(`${S1}-repeat-1`);
+    await page.check(`${S1}-weeks-0`); // 1st
+    await page.check(`${S1}-weeks-2`); // 3rd
+    await page.selectOption(`${S1}-weekday`, 'TH');
+    await page.fill(`${S1}-time`, '12:00');
     await press(page, 'Fill in the empty dates from the announcement');
     const close = await page.inputValue('#f-schedule-applicationsClose');
     expect(close).toBe(
       DateTime.fromISO(announcement).plus({ days: 49 }).set({ hour: 17, minute: 0 }).toFormat(LOCAL),
     );
     expect(await page.inputValue('#f-title')).toBe(TITLE); // what was typed is kept
+    expect(await page.inputValue(`${S0}-first`)).toBe(''); // a rule series has no first call to fill
+    // The expected calls, computed here by the calendar alone: from the first learning session's
+    // date to the end, 2nd Tuesdays at 14:00 and 1st/3rd Thursdays at 12:00, Chicago time.
+    const ls1 = DateTime.fromISO(await page.inputValue('#f-schedule-learningSessions-0--start'));
+    const end = DateTime.fromISO(await page.inputValue('#f-schedule-end'), { zone: ZONE });
+    const days = (weekday: number, weeks: number[], time: string) => {
+      const out: DateTime[] = [];
+      for (let d = ls1.startOf('day'); d < end; d = d.plus({ days: 1 })) {
+        const at = DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: ZONE });
+        if (d.weekday === weekday && weeks.includes(Math.ceil(d.day / 7)) && at < end) out.push(at);
+      }
+      return out;
+    };
+    const tuesdays = days(2, [2], '14:00');
+    const thursdays = days(4, [1, 3], '12:00');
+    const holiday = thursdays[3]!; // skipped
+    await page.fill(`${S1}-skip`, holiday.toISODate()!);
     await check(page, 'wizard-dates-filled');
 
     await page.fill('#f-metrics-measures-0--name', 'Children served');
@@ -215,7 +250,23 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     await page.locator('#error-summary').waitFor();
     await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
     const listed = await page.locator('#error-summary li').allTextContents();
-    expect(listed).toHaveLength(4);
+    expect(listed).toHaveLength(5);
+    // The rule problem beside the weeks ticked, in plain words, the ticks kept.
+    expect(await page.locator(`${S0}-weeks-error`).textContent()).toMatch(
+      /a 5th Tuesday does not happen every month; choose 1st–4th or last/,
+    );
+    expect(await page.locator(`#error-summary a[href="${S0}-weeks"]`).count()).toBe(1);
+    expect(await page.getAttribute(`${S0}-weeks-0`, 'aria-invalid')).toBe('true');
+    expect(await page.isChecked(`${S0}-weeks-4`)).toBe(true);
+    expect(await page.inputValue(`${S1}-skip`)).toBe(holiday.toISODate());
+    // The other series, which reads, lists its first calls beside it.
+    const shown = (await page.locator(`${S1}-calls li`).allTextContents()).map((t) => t.trim());
+    expect(shown[0]).toContain(thursdays[0]!.toFormat('d LLL yyyy'));
+    expect(shown.join(' ')).not.toContain(holiday.toFormat('d LLL yyyy'));
+    await page.locator('#schedule').screenshot({ path: path.join(SHOTS, `schedule-rule-problem-1280.png`) });
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.locator('#schedule').screenshot({ path: path.join(SHOTS, `schedule-rule-problem-390.png`) });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await expectProblem(page, 'f-title', /a title is required/);
     await expectProblem(page, 'f-faculty-0--email', /not a valid email address/);
     await expectProblem(page, 'f-metrics-measures-1--target', /enter a number/);
@@ -224,15 +275,21 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     expect(await page.inputValue('#f-metrics-measures-1--target')).toBe('eighty');
     expect(await page.inputValue('#f-schedule-applicationsOpen')).toBe(lateOpen);
     expect(await page.isChecked('#f-faculty-picked-0')).toBe(true);
-    await check(page, 'wizard-four-problems');
+    await check(page, 'wizard-five-problems');
 
     // ---- fixed: the review, the download, the launch -----------------------------------------------
     await page.fill('#f-title', TITLE);
     await page.fill('#f-faculty-0--email', 'nia.brooks@faculty.example.org');
     await page.fill('#f-metrics-measures-1--target', '80');
     await page.fill('#f-schedule-applicationsOpen', announcement);
+    await page.uncheck(`${S0}-weeks-4`);
     await press(page, 'Check');
     await page.locator('#review-summary').waitFor();
+    expect(await page.textContent('#review-summary')).toMatch(/monthly on the 2nd Tuesday,\s+60\s+min/);
+    expect(await page.textContent('#review-summary')).toMatch(/monthly on the 1st and 3rd Thursday/);
+    expect(await page.textContent('#review-summary')).toContain(
+      `none on ${holiday.toFormat('ccc d LLL yyyy')}`,
+    );
     expect(await page.locator('#error-summary').count()).toBe(0);
     expect(await page.textContent('#review-summary')).toContain('every active site (12)');
     await check(page, 'wizard-review');
@@ -262,6 +319,19 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     expect(record?.config.title).toBe(TITLE);
     expect(record?.config.schedule.applicationsClose).toBe(
       DateTime.fromISO(close, { zone: ZONE }).toUTC().toISO({ suppressMilliseconds: true }),
+    );
+    // The series as launched, read back through the app: every call on its local date and time,
+    // on both sides of the November change of the clocks, the holiday left out.
+    const launched = currentSchedule(await collaborativeRecord(h.db, SLUG)).consultation;
+    const utc = (list: DateTime[]) => list.map((d) => d.toUTC().toISO({ suppressMilliseconds: true }));
+    expect(launched[0]!.calls).toEqual(utc(tuesdays));
+    expect(launched[0]!.durationMinutes).toBe(60);
+    expect(launched[1]!.kind).toBe('clinical');
+    expect(launched[1]!.calls).toEqual(utc(thursdays.filter((d) => +d !== +holiday)));
+    expect(launched[1]!.recurrence?.skipped).toEqual(utc([holiday]));
+    expect(new Set(tuesdays.map((d) => d.offset)).size).toBe(2); // across a DST change
+    expect(launched[0]!.calls.map((c) => DateTime.fromISO(c).setZone(ZONE).toFormat('ccc HH:mm'))).toEqual(
+      tuesdays.map(() => 'Tue 14:00'),
     );
     for (const s of active) await mailTo(s.piEmail, new RegExp(`Announcing the ${TITLE}`));
     const announced = h.sink.received.filter((m) => m.parsed.subject === `Announcing the ${TITLE}`);

@@ -7,6 +7,7 @@ import { rowCount, type DraftFields, type SiteDoc } from '../../app';
 import type { LaunchConfig, Person } from '../../domain/config';
 import { MEASURE_TYPES } from '../../domain/metrics';
 import { formatInZone } from '../../domain/dates';
+import { ruleInWords, WEEKDAY_CODES, WEEKDAY_NAMES, WEEKS_OF_MONTH } from '../../domain/recurrence';
 import {
   choiceGroup,
   csrfField,
@@ -33,6 +34,8 @@ export interface WizardView {
   notice?: string;
   /** Earlier collaboratives one may copy: slug and title. */
   earlier: { slug: string; title: string }[];
+  /** The first calls of each consultation series the form describes (UTC instants), by its row's path. */
+  previews?: Record<string, string[]>;
 }
 
 const ZONES = [
@@ -81,7 +84,11 @@ function fieldSpecs(f: DraftFields): FieldSpec[] {
     { name: 'schedule.applicationsOpen', label: 'Applications open' },
     { name: 'schedule.applicationsClose', label: 'Applications close' },
     { name: 'schedule.decisionsDue', label: 'Decisions due' },
+    { name: 'schedule.notification', label: 'Decisions sent' },
     { name: 'schedule.prework', label: 'Pre-work begins' },
+    { name: 'schedule.preworkEnd', label: 'Pre-work done by' },
+    { name: 'schedule.reporting.firstMonth', label: 'First month reported' },
+    { name: 'schedule.reporting.lastMonth', label: 'Last month reported' },
     { name: 'schedule.learningSessions', label: 'Learning sessions' },
     { name: 'schedule.end', label: 'End' },
     { name: 'metrics', label: 'Metrics' },
@@ -112,8 +119,19 @@ function fieldSpecs(f: DraftFields): FieldSpec[] {
   rowsOf('schedule.learningSessions', 'Learning session', { start: 'start', end: 'end', venue: 'venue' });
   rowsOf('schedule.consultation', 'Consultation series', {
     kind: 'kind',
+    repeat: 'how the calls repeat',
     first: 'first call',
     everyDays: 'every (days)',
+    weeks: 'weeks of the month',
+    weekday: 'day of the week',
+    monthDay: 'day of the month',
+    weekdays: 'days of the week',
+    rrule: 'rule (RRULE)',
+    time: 'time',
+    from: 'first month',
+    until: 'last date',
+    count: 'number of calls',
+    skip: 'holidays to skip',
     durationMinutes: 'minutes',
     link: 'link',
   });
@@ -230,7 +248,146 @@ function sitesSection(f: DraftFields, e: FormErrors, sites: SiteDoc[]): Html {
     })}`;
 }
 
-function scheduleSection(f: DraftFields, e: FormErrors): Html {
+const REPEAT_CHOICES: [string, string][] = [
+  ['days', 'Every few days from a first call'],
+  ['weekday-of-month', 'On weekdays of the month (2nd Tuesday; 1st and 3rd Thursday)'],
+  ['month-day', 'On a day of the month (the 10th)'],
+  ['weekly', 'Every week, on chosen days'],
+  ['rrule', 'By a recurrence rule (RRULE, for experts)'],
+];
+const WEEK_WORDS: Record<string, string> = {
+  '1': '1st',
+  '2': '2nd',
+  '3': '3rd',
+  '4': '4th',
+  '5': '5th',
+  '-1': 'Last',
+};
+
+/** One consultation series: its kind, how it repeats (every n days, or a rule's parts), and its first calls. */
+function consultationRow(
+  f: DraftFields,
+  e: FormErrors,
+  p: string,
+  i: number,
+  zone: string,
+  previews: Record<string, string[]>,
+): Html {
+  const repeat = value(f, `${p}.repeat`) || 'days';
+  const ticks = (name: string, options: [string, string][]) =>
+    html`<div class="inline-choices">
+      ${choiceGroup({
+        name,
+        legend:
+          { weeks: 'Which weeks of the month', weekdays: 'Days of the week' }[name.split('.').pop()!] ?? '',
+        type: 'checkbox',
+        errors: e,
+        options: options.map(([v, label]) => ({ value: v, label, checked: values(f, name).includes(v) })),
+      })}
+    </div>`;
+  const dayOptions = WEEKDAY_CODES.map((c, j) => ({ value: c, label: WEEKDAY_NAMES[j]! }));
+  const rruleOpen = repeat === 'rrule' || e.of(`${p}.rrule`).length > 0;
+  const calls = previews[p] ?? [];
+  return html`<fieldset class="series" id="${fieldId(p)}">
+    <legend>Consultation series ${i + 1}</legend>
+    <div class="cols">
+      ${selectField({
+        name: `${p}.kind`,
+        label: 'Kind',
+        value: value(f, `${p}.kind`),
+        errors: e,
+        options: [
+          { value: 'all-collaborative', label: 'All-collaborative call' },
+          { value: 'clinical', label: 'Clinical consultation' },
+        ],
+      })}
+      ${numberField(f, e, `${p}.durationMinutes`, 'Minutes (60 if left empty)')}
+      ${textField({ name: `${p}.link`, label: 'Join link', type: 'url', value: value(f, `${p}.link`), errors: e })}
+    </div>
+    ${choiceGroup({
+      name: `${p}.repeat`,
+      legend: 'How the calls repeat',
+      errors: e,
+      options: REPEAT_CHOICES.map(([v, label]) => ({ value: v, label, checked: repeat === v })),
+    })}
+    <fieldset class="cols part">
+      <legend>For “every few days from a first call”</legend>
+      ${dateField(f, e, `${p}.first`, 'First call')} ${numberField(f, e, `${p}.everyDays`, 'Every (days)')}
+    </fieldset>
+    <fieldset class="part">
+      <legend>For a rule (the other choices)</legend>
+      <div class="cols">
+        ${ticks(
+          `${p}.weeks`,
+          WEEKS_OF_MONTH.map((w) => [w, WEEK_WORDS[w]!]),
+        )}
+        ${selectField({
+          name: `${p}.weekday`,
+          label: 'Day of the week',
+          value: value(f, `${p}.weekday`) || 'TU',
+          errors: e,
+          options: dayOptions,
+        })}
+      </div>
+      ${numberField(f, e, `${p}.monthDay`, 'Day of the month (for “on a day of the month”)', '1 to 28, so that every month has it.')}
+      ${ticks(
+        `${p}.weekdays`,
+        WEEKDAY_CODES.map((c, j) => [c, WEEKDAY_NAMES[j]!]),
+      )}
+      <details ${rruleOpen ? 'open' : ''}>
+        <summary>A recurrence rule instead (for experts)</summary>
+        ${textField({
+          name: `${p}.rrule`,
+          label: 'Rule (RRULE)',
+          hint: 'RFC 5545 without DTSTART or times, e.g. FREQ=MONTHLY;BYDAY=2TU. Choose “by a recurrence rule” above.',
+          value: value(f, `${p}.rrule`),
+          errors: e,
+          autocomplete: 'off',
+        })}
+      </details>
+      <div class="cols">
+        ${textField({ name: `${p}.time`, label: 'Time', type: 'time', value: value(f, `${p}.time`), errors: e, hint: `In ${zone}.` })}
+        ${textField({
+          name: `${p}.from`,
+          label: 'First month (optional)',
+          type: 'month',
+          value: value(f, `${p}.from`),
+          errors: e,
+          hint: 'From the first learning session if left empty.',
+        })}
+        ${textField({
+          name: `${p}.until`,
+          label: 'Last date (optional)',
+          type: 'date',
+          value: value(f, `${p}.until`),
+          errors: e,
+          hint: 'The end of the collaborative if left empty.',
+        })}
+        ${numberField(f, e, `${p}.count`, 'Number of calls (optional)', 'Or stop after this many.')}
+      </div>
+      ${textareaField({
+        name: `${p}.skip`,
+        label: 'Holidays to skip (optional)',
+        hint: 'Dates of calls that do not happen, one a line, e.g. 2027-11-25.',
+        value: value(f, `${p}.skip`),
+        errors: e,
+        rows: 2,
+      })}
+    </fieldset>
+    ${
+      calls.length
+        ? html`<div class="preview" id="${fieldId(p)}-calls">
+            <p>The first calls of this series (in ${zone}):</p>
+            <ul>
+              ${calls.map((c) => html`<li>${formatInZone(c, zone)}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+  </fieldset>`;
+}
+
+function scheduleSection(f: DraftFields, e: FormErrors, previews: Record<string, string[]>): Html {
   const zone = value(f, 'timeZone') || 'the collaborative’s time zone';
   const inZone = `In ${zone}.`;
   const rows = (name: Parameters<typeof rowCount>[1], body: (p: string, i: number) => Html) =>
@@ -249,7 +406,9 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
     ${dateField(f, e, 'schedule.applicationsOpen', 'Applications open', inZone)}
     ${dateField(f, e, 'schedule.applicationsClose', 'Applications close', inZone)}
     ${dateField(f, e, 'schedule.decisionsDue', 'Decisions due', inZone)}
+    ${dateField(f, e, 'schedule.notification', 'Decisions sent to the sites (optional)', `${inZone} When decisions are due if left empty.`)}
     ${dateField(f, e, 'schedule.prework', 'Pre-work begins (optional)', inZone)}
+    ${dateField(f, e, 'schedule.preworkEnd', 'Pre-work done by (optional)', `${inZone} Reminders stop then; the first learning session if left empty.`)}
     <h3>Informational calls (optional)</h3>
     ${rows(
       'schedule.informationalCalls',
@@ -274,27 +433,11 @@ function scheduleSection(f: DraftFields, e: FormErrors): Html {
         </fieldset>`,
     )}
     <h3>Consultation calls</h3>
-    ${rows(
-      'schedule.consultation',
-      (p, i) =>
-        html`<fieldset class="cols">
-          <legend>Consultation series ${i + 1}</legend>
-          ${selectField({
-            name: `${p}.kind`,
-            label: 'Kind',
-            value: value(f, `${p}.kind`),
-            errors: e,
-            options: [
-              { value: 'all-collaborative', label: 'All-collaborative call' },
-              { value: 'clinical', label: 'Clinical consultation' },
-            ],
-          })}
-          ${dateField(f, e, `${p}.first`, 'First call')}
-          ${numberField(f, e, `${p}.everyDays`, 'Every (days)')}
-          ${numberField(f, e, `${p}.durationMinutes`, 'Minutes (60 if left empty)')}
-          ${textField({ name: `${p}.link`, label: 'Join link', type: 'url', value: value(f, `${p}.link`), errors: e })}
-        </fieldset>`,
-    )}
+    <p class="hint">
+      Each series repeats every few days from a first call, or by a rule as you would publish it: “2nd Tuesday
+      14:00”, “1st and 3rd Thursday 12:00”, “on the 10th”, “every Monday”.
+    </p>
+    ${rows('schedule.consultation', (p, i) => consultationRow(f, e, p, i, zone, previews))}
     ${dateField(f, e, 'schedule.end', 'End of the collaborative', `${inZone} 9 to 18 months after the announcement.`)}`;
 }
 
@@ -309,6 +452,24 @@ function metricsSection(f: DraftFields, e: FormErrors): Html {
     </p>
     ${numberField(f, e, 'metrics.dueDay', 'Due day of the next month (10 if left empty)')}
     ${numberField(f, e, 'metrics.graceDays', 'Grace days still counted on time (0 if left empty)')}
+    <div class="cols">
+      ${textField({
+        name: 'schedule.reporting.firstMonth',
+        label: 'First month reported (optional)',
+        type: 'month',
+        value: value(f, 'schedule.reporting.firstMonth'),
+        errors: e,
+        hint: 'The month of the first learning session if left empty.',
+      })}
+      ${textField({
+        name: 'schedule.reporting.lastMonth',
+        label: 'Last month reported (optional)',
+        type: 'month',
+        value: value(f, 'schedule.reporting.lastMonth'),
+        errors: e,
+        hint: 'The last month whose data is due by the end if left empty.',
+      })}
+    </div>
     ${Array.from({ length: rowCount(f, 'metrics.measures') }, (_, i) => {
       const p = `metrics.measures[${i}]`;
       return html`<fieldset class="cols">
@@ -382,14 +543,47 @@ function reviewSection(c: LaunchConfig | undefined, sites: SiteDoc[]): Html {
         <dd>${at(s.announcement)}</dd>
         <dt>Applications</dt>
         <dd>${at(s.applicationsOpen)} to ${at(s.applicationsClose)}</dd>
+        <dt>Decisions</dt>
+        <dd>due ${at(s.decisionsDue)}; sent ${at(s.notification ?? s.decisionsDue)}</dd>
+        <dt>Pre-work</dt>
+        <dd>
+          ${s.prework ? html`${at(s.prework)} to ${at(s.preworkEnd ?? s.learningSessions[0]?.start)}` : 'none'}
+        </dd>
         <dt>Learning sessions</dt>
         <dd>
           ${s.learningSessions.map((ls, i) => html`${i ? html`<br />` : ''}${at(ls.start)}, ${ls.venue}`)}
+        </dd>
+        <dt>Consultation</dt>
+        <dd>
+          ${
+            s.consultation.length
+              ? s.consultation.map(
+                  (cs, i) =>
+                    html`${i ? html`<br />` : ''}${cs.kind === 'clinical' ? 'Clinical consultation' : 'All-collaborative call'},
+                    ${cs.recurrence ? ruleInWords(cs.recurrence.rrule) : `every ${cs.everyDays} days`},
+                    ${cs.durationMinutes} min: ${cs.calls.length} calls, the first
+                    ${cs.calls
+                      .slice(0, 3)
+                      .map((t) => at(t))
+                      .join('; ')}${
+                      cs.recurrence?.skipped.length
+                        ? `; none on ${cs.recurrence.skipped.map((t) => formatInZone(t, z, false)).join(', ')}`
+                        : ''
+                    }`,
+                )
+              : 'none'
+          }
         </dd>
         <dt>End</dt>
         <dd>${at(s.end)}</dd>
         <dt>Measures</dt>
         <dd>${c.metrics?.measures.map((m) => m.name).join(', ') ?? 'none'}</dd>
+        ${
+          s.periods.length
+            ? html`<dt>Reporting</dt>
+                <dd>monthly from ${s.periods[0]!.id} to ${s.periods[s.periods.length - 1]!.id}</dd>`
+            : ''
+        }
       </dl>
     </div>
     ${buttons}`;
@@ -488,7 +682,7 @@ export function wizardPage(v: WizardView): Html {
         html`${people(f, e, 'coordinators', v.known.coordinators)} ${people(f, e, 'faculty', v.known.faculty)}`,
       )}
       ${section('sites', 'Sites', sitesSection(f, e, v.sites))}
-      ${section('schedule', 'Schedule', scheduleSection(f, e))}
+      ${section('schedule', 'Schedule', scheduleSection(f, e, v.previews ?? {}))}
       ${section('metrics', 'Metrics', metricsSection(f, e))}
       ${section('review', 'Review and launch', reviewSection(v.review, v.sites))}
     </form>
@@ -498,13 +692,18 @@ export function wizardPage(v: WizardView): Html {
 /** The form's rows lay their fields side by side where there is room. */
 export const WIZARD_CSS = `.cols{display:flex;flex-wrap:wrap;gap:0 16px;align-items:flex-start}
 .cols>legend{width:100%}.cols>.field{flex:1 1 14em;min-width:0}
-.cols input,.cols select{width:100%}
-ul.jump{display:flex;flex-wrap:wrap;gap:4px 18px;padding-left:0;list-style:none}`;
+.cols input,.cols select{width:100%}.cols input[type=checkbox]{width:auto}
+ul.jump{display:flex;flex-wrap:wrap;gap:4px 18px;padding-left:0;list-style:none}
+fieldset.series{margin-bottom:18px}fieldset.part{margin:8px 0}
+.inline-choices .choice{display:inline-block;margin:4px 14px 4px 0}
+.series details{margin:8px 0}
+input[type=time],input[type=month],input[type=date]{font:inherit;padding:4px;max-width:100%}.preview ul{margin:4px 0 0}`;
 
 function sectionOf(name: string | undefined): string | undefined {
   if (!name) return undefined;
   if (/^(coordinators|faculty)/.test(name)) return 'people';
   if (/^sites/.test(name)) return 'sites';
+  if (/^schedule\.reporting/.test(name)) return 'metrics';
   if (/^schedule/.test(name)) return 'schedule';
   if (/^metrics/.test(name)) return 'metrics';
   return 'programme';

@@ -90,6 +90,7 @@ export function registerWizard(
         sites,
         known: l.known,
         earlier: l.docs.map((d) => ({ slug: d.slug, title: d.config.title })),
+        previews: ops.seriesPreviews(fields),
       }),
       l.user,
     );
