@@ -256,6 +256,7 @@ export async function rehearseWith(
           charts: [],
           teamMember: to.member,
           pi: to.pi,
+          registrant: to.registrant,
         },
       } as PreparedNotice;
       const r = renderNotice(prepared, {
@@ -489,7 +490,11 @@ async function toldOfChange(
   const out: RehearsedEmail[] = [];
   for (const to of await recipientsFrom(source, { ...doc, announcedTo: notice.siteIds }, notice)) {
     const rendered = renderNotice(
-      { kind: 'schedule-change', notice, data: { teamMember: to.member, pi: to.pi } } as PreparedNotice,
+      {
+        kind: 'schedule-change',
+        notice,
+        data: { teamMember: to.member, pi: to.pi, registrant: to.registrant },
+      } as PreparedNotice,
       { slug: doc.slug, config: doc.config, schedule: moved, recipient: to },
     );
     const x = to.siteId ? site.get(to.siteId) : undefined;

@@ -159,6 +159,7 @@ export async function collaborativePreview(
     siteName: (to.siteId ? byId.get(to.siteId)?.name : undefined) ?? prepared.data.siteName,
     teamMember: to.member,
     pi: to.pi,
+    registrant: to.registrant,
   });
   const rendered = renderNotice(mine, {
     slug: doc.slug,
