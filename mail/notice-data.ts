@@ -166,7 +166,12 @@ export const sharedAnything = (d: SharedItems): boolean =>
  * cycle is edited no more, so its last update is its decision), storyboards shared then, resources
  * added then. Read at sending, from the records: the same window gives the same list on a retry.
  */
-export async function sharedIn(db: Db, doc: CollaborativeDoc, from: string, to: string): Promise<SharedItems> {
+export async function sharedIn(
+  db: Db,
+  doc: CollaborativeDoc,
+  from: string,
+  to: string,
+): Promise<SharedItems> {
   const inWindow = (d: Date) => d.getTime() >= Date.parse(from) && d.getTime() < Date.parse(to);
   const [cycles, storyboards, resources] = await Promise.all([
     listCycles(db, doc.slug),
