@@ -13,7 +13,8 @@ import { formatInZone } from '../domain/dates';
 import type { Schedule } from '../domain/schedule';
 import type { CollaborativeNotice, NoticeKind } from '../domain/notices';
 import { ValidationError } from '../domain/errors';
-import { noticeData } from '../mail/notice-data';
+import { sharedDigestWindow } from '../domain/agenda';
+import { noticeData, sharedAnything } from '../mail/notice-data';
 import { linksOf } from '../mail/notify';
 import { dbSource, recipientsFrom, type Addressee } from '../mail/recipients';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
@@ -76,6 +77,9 @@ export function collaborativeTemplates(doc: CollaborativeDoc): { name: TemplateN
     'schedule-change',
     'cancelled',
     ...(doc.config.metrics && s.periods.length ? (['metrics-reminder', 'metrics-digest'] as const) : []),
+    'storyboard-request',
+    'storyboard-reminder',
+    'shared-digest',
     'final-report',
   ];
   return [...names, ...kinds].map((name) => ({ name, description: TEMPLATE_DESCRIPTIONS[name] }));
@@ -271,6 +275,13 @@ function noticeFor(
       return { kind, siteId, rung: 1, period, missing: [period] };
     case 'metrics-digest':
       return { kind, n: 1 };
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+      return { kind, session: 0, siteIds: [siteId] };
+    case 'shared-digest': {
+      const w = sharedDigestWindow(s, doc.config.timeZone, doc.createdAt.toISOString(), 0);
+      return { kind, n: 0, from: w?.from ?? s.end, to: w?.to ?? s.end, siteIds: [siteId] };
+    }
     case 'final-report':
       return { kind };
     default:
@@ -374,6 +385,13 @@ async function loaded(
     const [first] = [...sites.values()];
     const period = currentSchedule(doc).periods[0]?.id ?? '';
     return { ...p, data: { ...p.data, digestRows: [[first?.name ?? '', period]] } };
+  }
+  if (p.kind === 'shared-digest' && !sharedAnything(p.data)) {
+    notes.push('Nothing has been shared yet, so no digest would go out: the cycle shown is an example.');
+    const [first] = [...sites.values()];
+    const cycle = { siteId: first?.siteId ?? '', team: first?.name ?? '', n: 1, news: 'new' as const };
+    const example = { ...cycle, change: '(the change a team tests)', measure: '(its measure)' };
+    return { ...p, data: { ...p.data, cycles: [example] } };
   }
   if (p.kind === 'final-report' && !p.data.reportRows.length)
     notes.push('The final report is written when the collaborative ends: until then its rows are empty.');

@@ -5,6 +5,7 @@
  * continue-as-new), so nothing is done twice.
  */
 import { rungTime, type Ladder, type Rung } from './metrics';
+import { plusMonths } from './months';
 import { communityMeetings, DAY, dayOf, ms, plus, type CommunitySchedule, type Schedule } from './schedule';
 
 export interface AgendaItem<K extends string = string> {
@@ -43,6 +44,16 @@ export interface AgendaOptions {
    * `consultation-series-invites`.
    */
   seriesInvites?: boolean;
+  /**
+   * The monthly digest of what teams shared (PDSA cycles, storyboards, resources), its months
+   * counted in this zone (the collaborative's). Patch `shared-digest`.
+   */
+  sharedDigest?: { timeZone: string };
+  /**
+   * Each team is asked for its storyboard before each learning session, and reminded a few days
+   * before if it has not shared one. Patch `storyboard-requests`.
+   */
+  storyboardRequests?: boolean;
 }
 
 /** Whether a reminder due `at` belongs on the agenda, its invitation going out at `invitedAt`. */
@@ -75,11 +86,47 @@ export type CollaborativeItemKind =
   | 'consultation-reminder'
   | 'metrics-digest'
   | 'metrics-complete'
+  | 'storyboard-request'
+  | 'storyboard-reminder'
+  | 'shared-digest'
   | 'end';
 
 /** `launchedAt` stands in for an announcement date the config leaves out ("announce at launch"). */
 /** The weekly digest of missing metrics to faculty and coordinators (days of the programme). */
 export const DIGEST_EVERY_DAYS = 7;
+
+/** Teams are asked for their storyboard this many days before a session, and reminded this many. */
+export const STORYBOARD_REQUEST_DAYS = 21;
+export const STORYBOARD_REMINDER_DAYS = 5;
+
+/**
+ * When the digest of what teams shared goes out: a month after the first learning session, then
+ * each month (the same local time in `timeZone`, counted from that session, so 31 January gives
+ * 28 February then 31 March), and at the end. In compressed time a month is 30 programme days.
+ */
+export function sharedDigestTimes(s: Schedule, timeZone: string): string[] {
+  const ls1 = s.learningSessions[0]?.start;
+  if (!ls1) return [];
+  const month = (k: number) => (s.dayMs ? plus(ls1, k * 30 * s.dayMs) : plusMonths(ls1, k, timeZone));
+  const out: string[] = [];
+  for (let k = 1, at = month(1); ms(at) < ms(s.end); k++, at = month(k)) out.push(at);
+  return ms(ls1) < ms(s.end) ? [...out, s.end] : out;
+}
+
+/**
+ * What digest `n` covers: [the digest before it, this one); the first covers everything since the
+ * launch (what was shared before and at the first session, the resources already in the library).
+ */
+export function sharedDigestWindow(
+  s: Schedule,
+  timeZone: string,
+  launchedAt: string,
+  n: number,
+): { from: string; to: string } | undefined {
+  const times = sharedDigestTimes(s, timeZone);
+  const to = times[n];
+  return to === undefined ? undefined : { from: n ? times[n - 1]! : launchedAt, to };
+}
 
 export function collaborativeAgenda(
   s: Schedule,
@@ -176,6 +223,35 @@ export function collaborativeAgenda(
   const lastDue = s.periods.at(-1)?.due;
   if (ladder && lastDue && ms(lastDue) < ms(s.end))
     add({ key: 'metrics-complete', kind: 'metrics-complete', at: lastDue });
+  if (o.storyboardRequests) {
+    // Never before the teams exist (the notification), so a first session soon after it is still asked for.
+    const teamsFrom = (o.ownDates && s.notification) || s.decisionsDue;
+    s.learningSessions.forEach((ls, i) => {
+      const asked = plus(ls.start, -STORYBOARD_REQUEST_DAYS * day);
+      const requestAt = ms(asked) < ms(teamsFrom) ? teamsFrom : asked;
+      if (ms(requestAt) >= ms(ls.start)) return;
+      add({
+        key: `storyboard-request:${i}`,
+        kind: 'storyboard-request',
+        at: requestAt,
+        staleAfter: ls.start,
+        index: i,
+      });
+      const reminderAt = plus(ls.start, -STORYBOARD_REMINDER_DAYS * day);
+      if (ms(reminderAt) > ms(requestAt))
+        add({
+          key: `storyboard-reminder:${i}`,
+          kind: 'storyboard-reminder',
+          at: reminderAt,
+          staleAfter: ls.start,
+          index: i,
+        });
+    });
+  }
+  if (o.sharedDigest)
+    sharedDigestTimes(s, o.sharedDigest.timeZone).forEach((at, n) =>
+      add({ key: `shared-digest:${n}`, kind: 'shared-digest', at, index: n }),
+    );
   add({ key: 'end', kind: 'end', at: s.end });
   return inTimeOrder(items);
 }

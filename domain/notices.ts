@@ -48,6 +48,15 @@ export type CollaborativeNotice =
     }
   | { kind: 'metrics-reminder'; siteId: string; rung: 1 | 2 | 3; period: string; missing: string[] }
   | { kind: 'metrics-digest'; n: number }
+  /** To the active teams before a learning session: share your storyboard. */
+  | { kind: 'storyboard-request'; session: number; siteIds: string[] }
+  /** Days before the session, to those of `siteIds` that have not shared one then (the activity checks). */
+  | { kind: 'storyboard-reminder'; session: number; siteIds: string[] }
+  /**
+   * Monthly, to the active teams and the staff: what was shared in [from, to) — PDSA cycles,
+   * storyboards, resources. Nothing is sent when nothing was.
+   */
+  | { kind: 'shared-digest'; n: number; from: string; to: string; siteIds: string[] }
   | { kind: 'final-report' };
 
 /**
@@ -110,6 +119,11 @@ export function noticeKey(n: Notice): string {
       return `metrics-reminder:${n.siteId}:${n.period}:${n.rung}`;
     case 'metrics-digest':
       return `metrics-digest:${n.n}`;
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+      return `${n.kind}:${n.session}`;
+    case 'shared-digest':
+      return `${n.kind}:${n.n}`;
     case 'schedule-change':
       return `schedule-change:${n.milestone}:${n.version}`;
     case 'community-welcome':

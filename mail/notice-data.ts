@@ -8,10 +8,11 @@ import { COLLECTIONS, findByKey } from '../store/db';
 import { ids } from '../store/keys';
 import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
-import { listResources, type ResourceDoc } from '../store/pdsa';
+import { listCycles, listResources, type ResourceDoc } from '../store/pdsa';
+import { listStoryboards } from '../store/storyboards';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
 import type { CommunityLoadedData, PreparedCommunityNotice } from '../templates/community';
-import type { LoadedData, PreparedNotice, ResourceLink } from '../templates/notices';
+import type { LoadedData, PreparedNotice, ResourceLink, SharedItems } from '../templates/notices';
 import { failedEmailsOf } from './email-failures';
 
 /** The notice with what its template needs from the records (templates/notices.ts `LoadedData`). */
@@ -119,6 +120,8 @@ export async function noticeData(
         data: { siteName, resources: resources.map(resourceLink) },
       } as PreparedNotice;
     }
+    case 'shared-digest':
+      return { kind: n.kind, notice: n, data: await sharedIn(db, doc, n.from, n.to) };
     case 'final-report': {
       const report = await findByKey(db.collection(COLLECTIONS.reports), ids.report(doc.slug, 'final'), {
         collaborative: doc.slug,
@@ -148,6 +151,57 @@ export async function noticeData(
     default:
       return plain(n, siteName);
   }
+}
+
+/** Whether a digest has anything to list. */
+export const sharedAnything = (d: SharedItems): boolean =>
+  d.cycles.length + d.storyboards.length + d.resources.length > 0;
+
+/**
+ * What was shared in [from, to): cycles logged then (or logged before and decided then: a decided
+ * cycle is edited no more, so its last update is its decision), storyboards shared then, resources
+ * added then. Read at sending, from the records: the same window gives the same list on a retry.
+ */
+export async function sharedIn(
+  db: Db,
+  doc: CollaborativeDoc,
+  from: string,
+  to: string,
+): Promise<SharedItems> {
+  const inWindow = (d: Date) => d.getTime() >= Date.parse(from) && d.getTime() < Date.parse(to);
+  const [cycles, storyboards, resources] = await Promise.all([
+    listCycles(db, doc.slug),
+    listStoryboards(db, doc.slug),
+    listResources(db, doc.slug),
+  ]);
+  const newCycles = cycles.filter(
+    (c) => inWindow(c.createdAt) || (c.decision && inWindow(c.updatedAt) && c.createdAt < new Date(from)),
+  );
+  const newBoards = storyboards.filter((b) => inWindow(b.at));
+  const names = await siteNames(db, [...new Set([...newCycles, ...newBoards].map((x) => x.siteId))]);
+  const team = (siteId: string) => names.get(siteId) ?? siteId;
+  const measure = (key: string) => doc.config.metrics?.measures.find((m) => m.key === key)?.name ?? key;
+  return {
+    cycles: newCycles.map((c) => ({
+      siteId: c.siteId,
+      team: team(c.siteId),
+      n: c.n,
+      change: c.change,
+      measure: measure(c.measure),
+      ...(c.decision ? { decision: c.decision } : {}),
+      news: inWindow(c.createdAt) ? ('new' as const) : ('decided' as const),
+    })),
+    storyboards: newBoards.map((b) => ({
+      siteId: b.siteId,
+      team: team(b.siteId),
+      session: b.session,
+      name: b.file?.filename ?? b.link ?? '',
+      replaced: b.version > 1,
+    })),
+    resources: resources
+      .filter((r) => inWindow(r.at))
+      .map((r) => ({ ...resourceLink(r), ...(r.session === undefined ? {} : { session: r.session }) })),
+  };
 }
 
 const resourceLink = (r: ResourceDoc): ResourceLink => ({ title: r.title, kind: r.kind, url: r.url });

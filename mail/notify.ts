@@ -14,10 +14,11 @@ import {
 import type { Schedule } from '../domain/schedule';
 import { wholeSecondIso } from '../domain/time';
 import { personalLink, type LinkMaker } from '../security/links';
-import { currentSchedule, getCollaborative } from '../store/collaboratives';
+import { currentSchedule, getCollaborative, type CollaborativeDoc } from '../store/collaboratives';
 import { getCommunity } from '../store/community';
 import { COLLECTIONS } from '../store/db';
 import { getSites } from '../store/sites';
+import { listStoryboards } from '../store/storyboards';
 import { renderCommunityNotice, withCommunityRecipient } from '../templates/community';
 import {
   renderNotice,
@@ -31,11 +32,11 @@ import { calendarUid, icalAttachment } from './calendar';
 import { calendarEntriesSent } from './calendar-entries';
 import { seriesAttachment } from './calendar-series';
 import { deliverEach, type BulkResult } from './delivery';
-import { communityNoticeData, noticeData } from './notice-data';
+import { communityNoticeData, noticeData, sharedAnything } from './notice-data';
 import type { Outbox, OutboxDoc } from './outbox';
 import { communityRecipients, dedupe, recipients as recipientsOf, type Addressee } from './recipients';
 
-/** DTSTAMP carries whole seconds. */
+const NOTHING: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: 0 };
 
 export class Notifier {
   constructor(
@@ -51,9 +52,11 @@ export class Notifier {
     },
   ) {}
 
-  async notify(slug: string, notice: Notice): Promise<BulkResult> {
-    if (isCommunityNotice(notice)) return this.notifyCommunity(slug, notice);
+  async notify(slug: string, asked: Notice): Promise<BulkResult> {
+    if (isCommunityNotice(asked)) return this.notifyCommunity(slug, asked);
     const doc = await getCollaborative(this.db, slug);
+    const notice = await this.stillDue(doc, asked);
+    if (!notice) return NOTHING;
     const recipients = await recipientsOf(this.db, doc, notice);
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
     const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
@@ -69,7 +72,9 @@ export class Notifier {
       !prepared.data.digestRows.length &&
       !prepared.data.failedEmails.length
     )
-      return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
+      return NOTHING;
+    if (prepared.kind === 'shared-digest' && !sharedAnything(prepared.data)) return NOTHING; // nothing shared
+    const staffUrl = this.opts.links && `${this.opts.links.baseUrl.replace(/\/$/, '')}/c/${slug}`;
     const schedule = currentSchedule(doc);
     const cancels =
       notice.kind === 'withdrawal' || notice.kind === 'cancelled'
@@ -84,9 +89,25 @@ export class Notifier {
         pi: r.pi,
         registrant: r.registrant,
         cancels: cancels.get(r.email),
+        // The staff's own pages of the collaborative (they sign in); a team's people have their signed links.
+        staffUrl: r.siteId ? undefined : staffUrl,
+        teamSiteId: r.siteId,
       });
       return renderNotice(mine, { slug, config: doc.config, schedule, recipient: r });
     });
+  }
+
+  /**
+   * The notice as it stands when sent: a storyboard reminder only to the teams that have not
+   * shared one for the session by now (none left: nothing to send).
+   */
+  private async stillDue(doc: CollaborativeDoc, n: CollaborativeNotice) {
+    if (n.kind !== 'storyboard-reminder') return n;
+    const shared = new Set(
+      (await listStoryboards(this.db, doc.slug)).filter((b) => b.session === n.session).map((b) => b.siteId),
+    );
+    const siteIds = n.siteIds.filter((id) => !shared.has(id));
+    return siteIds.length ? { ...n, siteIds } : undefined;
   }
 
   /**
@@ -247,8 +268,7 @@ export class Notifier {
       timeZone: r.timeZone || (r.siteId && sites.get(r.siteId)?.timeZone) || doc.config.timeZone,
     }));
     const prepared = await communityNoticeData(this.db, doc, n);
-    if (prepared.kind === 'community-digest' && !prepared.data.shares.length)
-      return { sent: 0, alreadySent: 0, failed: 0, total: 0 }; // nothing shared: nothing to send
+    if (prepared.kind === 'community-digest' && !prepared.data.shares.length) return NOTHING; // nothing shared: nothing to send
     return this.deliverAll(slug, n, recipients, doc.config.coordinators[0]!, (r) =>
       renderCommunityNotice(
         withCommunityRecipient(prepared, {
@@ -292,6 +312,10 @@ export function linksOf(
     case 'session-invite':
     case 'session-reminder':
       return { teamUrl: make('team') };
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+    case 'shared-digest':
+      return { teamUrl: make('team'), storyboardsUrl: make('team', '/storyboards') };
     case 'metrics-reminder':
       return { metricsUrl: make('team', `?period=${encodeURIComponent(n.missing[0] ?? '')}`) };
     default:

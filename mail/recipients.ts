@@ -243,6 +243,14 @@ export async function recipientsFrom(
     case 'metrics-digest':
       list = staff(doc, 'both');
       break;
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+      list = await teams(db, doc, n.siteIds, false);
+      break;
+    // The active teams' people and the staff, as the metrics digest addresses them; each once.
+    case 'shared-digest':
+      list = [...(await teams(db, doc, n.siteIds, false)), ...staff(doc, 'both')];
+      break;
     case 'metrics-reminder': {
       const [app] = await db.applications(doc.slug, [n.siteId]);
       if (!app) throw new Error(`no application of ${n.siteId} in ${doc.slug}`);

@@ -19,12 +19,24 @@ export interface EmailBody {
   /** A definition list such as the timeline: label → value. */
   table?: { caption: string; rows: [string, string][] };
   action?: { label: string; url: string };
-  /** Headed lists after the paragraphs, e.g. a digest's barriers, solutions and innovations. */
-  sections?: { heading: string; items: string[] }[];
+  /**
+   * Headed lists after the paragraphs, e.g. a digest's barriers, solutions and innovations; an
+   * item may end with a link (an anchor in the HTML, "label: address" in the text).
+   */
+  sections?: { heading: string; items: SectionItem[] }[];
   /** Trusted HTML made by our own code (run-chart SVGs), placed after the table; the text part names them. */
   figures?: { caption: string; html: string }[];
   signature: string[];
 }
+
+export type SectionItem = string | { text: string; link?: { label: string; url: string } };
+
+const itemHtml = (i: SectionItem) =>
+  typeof i === 'string'
+    ? escapeHtml(i)
+    : `${escapeHtml(i.text)}${i.link ? ` <a href="${escapeHtml(i.link.url)}">${escapeHtml(i.link.label)}</a>` : ''}`;
+const itemText = (i: SectionItem) =>
+  typeof i === 'string' ? i : `${i.text}${i.link ? ` — ${i.link.label}: ${i.link.url}` : ''}`;
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -52,7 +64,7 @@ ${b.table.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 16px 
   const sections = (b.sections ?? [])
     .map(
       (sec) =>
-        `\n<h2 style="font-size:16px;color:#1f5f8b">${e(sec.heading)}</h2>\n<ul>\n${sec.items.map((i) => `<li>${e(i)}</li>`).join('\n')}\n</ul>`,
+        `\n<h2 style="font-size:16px;color:#1f5f8b">${e(sec.heading)}</h2>\n<ul>\n${sec.items.map((i) => `<li>${itemHtml(i)}</li>`).join('\n')}\n</ul>`,
     )
     .join('');
   const action = b.action
@@ -77,7 +89,7 @@ ${action}
     b.greeting,
     '',
     ...b.paragraphs.flatMap((p) => [p, '']),
-    ...(b.sections ?? []).flatMap((sec) => [sec.heading, ...sec.items.map((i) => `  - ${i}`), '']),
+    ...(b.sections ?? []).flatMap((sec) => [sec.heading, ...sec.items.map((i) => `  - ${itemText(i)}`), '']),
     ...(b.table ? [b.table.caption, ...b.table.rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ''] : []),
     ...(b.figures?.length
       ? ['Charts (in the HTML version of this email):', ...b.figures.map((f) => `  - ${f.caption}`), '']

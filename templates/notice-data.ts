@@ -55,6 +55,12 @@ export interface RecipientData {
   teamUrl?: string;
   preworkUrl?: string;
   metricsUrl?: string;
+  /** A team member's signed link to the storyboards gallery (and the form to share theirs). */
+  storyboardsUrl?: string;
+  /** The recipient's own team (a team member's site), whose cycles their team page shows. */
+  teamSiteId?: string;
+  /** A staff member's address of the collaborative in the web app (`<web>/c/<slug>`; they sign in). */
+  staffUrl?: string;
   /** The recipient is on the team's roster (gets the team's calendar entries). */
   teamMember?: boolean;
   /** The recipient is a site's PI. */
@@ -76,6 +82,23 @@ export interface ResourceLink {
   url: string;
 }
 
+/** What a team shared in a digest's month, as the digest lists it. */
+export interface SharedItems {
+  /** Cycles logged in the month ('new'), or logged before and decided in it ('decided'). */
+  cycles: {
+    siteId: string;
+    team: string;
+    n: number;
+    change: string;
+    measure: string;
+    decision?: 'adopt' | 'adapt' | 'abandon';
+    news: 'new' | 'decided';
+  }[];
+  /** Storyboards shared in the month (`replaced`: a newer one for the same session). */
+  storyboards: { siteId: string; team: string; session: number; name: string; replaced: boolean }[];
+  resources: (ResourceLink & { session?: number })[];
+}
+
 export interface LoadedData {
   /** The library's resources (#21), read when the email is rendered: none, no list. */
   'session-invite': { resources?: ResourceLink[] };
@@ -93,6 +116,7 @@ export interface LoadedData {
   'metrics-reminder': { missingMeasures: string[] };
   /** One row per team with the periods it still owes; emails the SMTP server refused (address, reason). */
   'metrics-digest': { digestRows: [string, string][]; failedEmails: [string, string][] };
+  'shared-digest': SharedItems;
   /** The run charts (SVG) and the CSV of every submission. */
   'final-report': {
     reportRows: [string, string][];

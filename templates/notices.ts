@@ -7,6 +7,7 @@
  */
 import { RESOURCE_KIND_WORDS } from '../domain/pdsa';
 import { letterTo, requireValues } from './layout';
+import { renderSharedDigest, renderStoryboardAsk } from './sharing';
 import { timelineRows } from './timeline';
 
 import {
@@ -475,6 +476,11 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         table: rows.length ? { caption: 'Missing metrics', rows } : undefined,
       });
     }
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+      return renderStoryboardAsk(n, data, site(), ctx, { when, day, letter: body });
+    case 'shared-digest':
+      return renderSharedDigest(n, data, ctx, { when, day, letter: body });
     case 'final-report':
       requireValues('notice final-report', { report: data.reportRows });
       return {

@@ -105,6 +105,15 @@ export const SAMPLE_NOTICES: { [K in NoticeKind]: Extract<Notice, { kind: K }> }
     missing: ['2027-06', '2027-07'],
   },
   'metrics-digest': { kind: 'metrics-digest', n: 3 },
+  'storyboard-request': { kind: 'storyboard-request', session: 1, siteIds: ['bayview', 'harbor'] },
+  'storyboard-reminder': { kind: 'storyboard-reminder', session: 1, siteIds: ['bayview'] },
+  'shared-digest': {
+    kind: 'shared-digest',
+    n: 2,
+    from: '2027-07-17T13:00:00.000Z',
+    to: '2027-08-17T13:00:00.000Z',
+    siteIds: ['bayview', 'harbor'],
+  },
   'final-report': { kind: 'final-report' },
   'community-announcement': { kind: 'community-announcement', siteIds: ['bayview', 'harbor'] },
   'community-welcome': { kind: 'community-welcome', email: 'marcus.chen@bayview.example.org', membership: 1 },
@@ -153,6 +162,12 @@ export const TEMPLATE_DESCRIPTIONS: Record<TemplateName, string> = {
   cancelled: 'to everyone: the collaborative is cancelled',
   'metrics-reminder': 'to the data manager (then contact person, senior leader): metrics are due or overdue',
   'metrics-digest': 'to the faculty and coordinators: weekly, the teams still owing metrics',
+  'storyboard-request':
+    'to the core teams: three weeks before each learning session (not before the notification), share your storyboard',
+  'storyboard-reminder':
+    'to the core teams that have not shared a storyboard for the session: five days before it',
+  'shared-digest':
+    'to the core teams and the staff: monthly from LS1 and at the end, the PDSA cycles, storyboards and resources shared (none: not sent)',
   'final-report': 'to the faculty and coordinators: the final report, run charts and CSV',
   'community-announcement': "to each site's PI: a Learning Community invites the site's people to join",
   'community-welcome': 'to a new member of a community: welcome, with the next meetings',
@@ -186,6 +201,7 @@ type SampleData = RecipientData &
       LoadedData['feedback'] &
       LoadedData['metrics-reminder'] &
       LoadedData['metrics-digest'] &
+      LoadedData['shared-digest'] &
       LoadedData['final-report']
   >;
 
@@ -415,6 +431,50 @@ export function sampleInput(name: TemplateName): SampleInput {
         ['data@keystone.example.org', '550 5.1.1 Recipient address rejected: User unknown'],
       ];
       recipient = staff(coordinator!);
+      break;
+    case 'storyboard-request':
+    case 'storyboard-reminder':
+      data.siteName = bayview.name;
+      data.storyboardsUrl = `${TEAM_LINK}/storyboards`;
+      recipient = coreTeamMember;
+      break;
+    case 'shared-digest':
+      data.siteName = bayview.name;
+      data.teamSiteId = 'bayview';
+      data.teamUrl = TEAM_LINK;
+      data.storyboardsUrl = `${TEAM_LINK}/storyboards`;
+      data.cycles = [
+        {
+          siteId: 'bayview',
+          team: bayview.name,
+          n: 3,
+          change: 'Caregiver session booked before the child leaves the first visit',
+          measure: 'Fidelity (%)',
+          decision: 'adopt',
+          news: 'new',
+        },
+        {
+          siteId: 'harbor',
+          team: site('harbor').name,
+          n: 1,
+          change: 'Weekly 10-minute case huddle on the trauma narrative',
+          measure: 'Fidelity (%)',
+          decision: 'adapt',
+          news: 'decided',
+        },
+      ];
+      data.storyboards = [
+        { siteId: 'harbor', team: site('harbor').name, session: 1, name: 'harbor-ls2.pdf', replaced: false },
+      ];
+      data.resources = [
+        {
+          title: 'Caregiver engagement tip sheet',
+          kind: 'document',
+          url: 'https://docs.example.org/tfcbt/caregiver-tips.pdf',
+          session: 1,
+        },
+      ];
+      recipient = coreTeamMember;
       break;
     case 'final-report':
       data.reportText = [

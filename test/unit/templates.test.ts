@@ -18,7 +18,7 @@ describe('email templates with sample data', () => {
     expect(TEMPLATE_NAMES[0]).toBe('announcement');
     expect(TEMPLATE_NAMES.slice(1)).toEqual(Object.keys(SAMPLE_NOTICES));
     expect(new Set(TEMPLATE_NAMES).size).toBe(TEMPLATE_NAMES.length);
-    expect(TEMPLATE_NAMES.length).toBe(31);
+    expect(TEMPLATE_NAMES.length).toBe(34);
   });
 
   it.each(TEMPLATE_NAMES)('renders %s', (name) => {
@@ -118,5 +118,63 @@ describe('email templates with sample data', () => {
 
     // …and the samples are fresh copies: the shared ones still render.
     expect(() => renderSample('feedback')).not.toThrow();
+  });
+});
+
+describe('the emails of what teams share', () => {
+  it('the digest lists each cycle, storyboard and resource with a link to where it is seen', () => {
+    const r = renderSample('shared-digest');
+    expect(r.subject).toBe(
+      'Shared this month: 2 PDSA cycles, 1 storyboard, 1 resource — TF-CBT Learning Collaborative 2027',
+    );
+    // The team's own cycle links to its page; another team's has no page a team can open.
+    expect(r.html).toContain(
+      '<a href="https://lc.network.example.org/team/signed-token-for-the-member#cycle-bayview-3">Read the cycle</a>',
+    );
+    expect(r.text).toContain('decided: Adapt: change it and test again.');
+    expect(r.html).toContain(
+      'href="https://lc.network.example.org/team/signed-token-for-the-member/storyboards#session-2"',
+    );
+    expect(r.text).toContain('https://docs.example.org/tfcbt/caregiver-tips.pdf');
+    expect(r.text).toContain(
+      'See the library: https://lc.network.example.org/team/signed-token-for-the-member#resources',
+    );
+  });
+
+  it('the digest to the staff links the collaborative’s pages, every cycle included', () => {
+    const input = sampleInput('shared-digest');
+    if (input.template !== 'shared-digest') throw new Error('not the digest');
+    input.prepared.data = {
+      ...input.prepared.data,
+      teamUrl: undefined,
+      storyboardsUrl: undefined,
+      staffUrl: 'https://lc.network.example.org/c/tf-cbt-2027',
+    };
+    const r = renderSampleInput(input);
+    expect(r.text).toContain(
+      'Read the cycle: https://lc.network.example.org/c/tf-cbt-2027/pdsa?siteId=harbor#cycle-harbor-1',
+    );
+    expect(r.text).toContain('https://lc.network.example.org/c/tf-cbt-2027/storyboards#session-2');
+    expect(r.text).toContain('See the library: https://lc.network.example.org/c/tf-cbt-2027/resources');
+  });
+
+  it('a digest with nothing shared is not rendered (the activity sends none)', () => {
+    const input = sampleInput('shared-digest');
+    if (input.template !== 'shared-digest') throw new Error('not the digest');
+    input.prepared.data = { ...input.prepared.data, cycles: [], storyboards: [], resources: [] };
+    expect(() => renderSampleInput(input)).toThrow(/nothing shared/);
+  });
+
+  it('the storyboard request and reminder link the form to share it', () => {
+    const request = renderSample('storyboard-request');
+    expect(request.subject).toBe(
+      'Your storyboard for Learning Session 2, Mon 13 Sep 2027 — TF-CBT Learning Collaborative 2027',
+    );
+    expect(request.text).toContain(
+      'Share your storyboard: https://lc.network.example.org/team/signed-token-for-the-member/storyboards#share',
+    );
+    expect(renderSample('storyboard-reminder').text).toContain(
+      'We have not yet received the storyboard of Bayview Child Trauma Center for Learning Session 2',
+    );
   });
 });

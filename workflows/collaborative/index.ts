@@ -42,6 +42,8 @@ export async function collaborativeWorkflow(
     s.detachedTeams = patched('parent-continues-as-new');
     s.concurrentTeams = patched('concurrent-team-commands');
     s.seriesInvites = patched('consultation-series-invites');
+    s.sharedDigest = patched('shared-digest');
+    s.storyboardRequests = patched('storyboard-requests');
   }
   const { slug } = run;
   const now = () => Date.now();
@@ -70,6 +72,8 @@ export async function collaborativeWorkflow(
     remindersAfterInvitation: patched('reminders-after-invitation'),
     ownDates: patched('notification-and-prework-end'),
     seriesInvites: !!s.seriesInvites,
+    sharedDigest: s.sharedDigest ? { timeZone: config.timeZone } : undefined,
+    storyboardRequests: !!s.storyboardRequests,
   };
   const performOptions = { waitlistNotices: patched('waitlist-notices') };
   const budget = config.limits.collaborativeHistoryEvents ?? 3000;

@@ -1,6 +1,6 @@
 /** What the collaborative does at each item of its agenda (domain/agenda.ts `collaborativeAgenda`). */
 import { condition, log } from '@temporalio/workflow';
-import type { AgendaItem, CollaborativeItemKind } from '../../domain/agenda';
+import { sharedDigestWindow, type AgendaItem, type CollaborativeItemKind } from '../../domain/agenda';
 import type { DecisionKind } from '../../domain/inputs';
 import type { Notice } from '../../domain/notices';
 import { ms } from '../../domain/schedule';
@@ -133,6 +133,19 @@ export async function perform(
     case 'metrics-digest':
       await notice({ kind: 'metrics-digest', n: item.index! });
       return true;
+    case 'storyboard-request':
+    case 'storyboard-reminder': {
+      const siteIds = activeTeams(s);
+      if (siteIds.length) await notice({ kind: item.kind, session: item.index!, siteIds });
+      return true;
+    }
+    case 'shared-digest': {
+      // The window from the agenda's own times: a retry asks for the same digest.
+      const window = sharedDigestWindow(s.schedule, run.config.timeZone, s.launchedAt, item.index!);
+      const siteIds = activeTeams(s);
+      if (window) await notice({ kind: 'shared-digest', n: item.index!, ...window, siteIds });
+      return true;
+    }
     case 'end':
       return true;
   }

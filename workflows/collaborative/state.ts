@@ -52,6 +52,13 @@ export interface CollaborativeState {
    * Kept in the state so a run that continues-as-new keeps what it started with.
    */
   seriesInvites?: boolean;
+  /**
+   * The monthly digest of what teams shared, and the storyboard requests before each session;
+   * false for runs started before (kept, like `seriesInvites`, across continue-as-new: a run that
+   * gained them later would send every past digest and request at once).
+   */
+  sharedDigest?: boolean;
+  storyboardRequests?: boolean;
   /** The sites whose team workflows were started, and what each ended with (its signal). */
   started?: string[];
   finished?: Record<string, TeamResult>;

@@ -1,0 +1,228 @@
+/// <reference lib="dom" />
+/**
+ * The digest of what teams shared (#21), against the real stack (Temporal dev server, FerretDB,
+ * an SMTP sink, the worker and the web app over HTTP) in headless Chromium: two teams are accepted
+ * through the workflow; Bayview logs a PDSA cycle and shares a storyboard from its pages, the
+ * faculty add a resource; the digest is sent by the notify activity (as the workflow's monthly
+ * item does, for a window that holds all three) and read from the SMTP sink: it lists the cycle,
+ * the storyboard and the resource, and every link in it opens the page it names, at the item —
+ * for each team's people through their signed links, for the faculty once signed in. Screenshots
+ * in .data/screenshots/digest/.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createActivities } from '../../activities';
+import * as ops from '../../app';
+import { upsertSites } from '../../store/sites';
+import { SESSION_COOKIE } from '../../web/auth';
+import { compressedConfig } from '../helpers/configs';
+import { devServerEnv, harness, type Harness } from '../helpers/env';
+import { applicationFor, exampleSites, piOf } from '../helpers/people';
+import type { ReceivedMail } from '../helpers/smtp-sink';
+import { waitFor } from '../helpers/wait';
+import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+
+const SHOTS = path.join(__dirname, '../../.data/screenshots/digest');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const KEY = 'digest-test-signing-key-'.padEnd(48, 'd');
+const COORD = 'coord.dg@network.example.org';
+const FACULTY = 'faculty.dg@faculty.example.org';
+const SLUG = 'digest-lc';
+const TEAMS = ['bayview', 'harbor'];
+
+describe('the digest of what teams shared, its links opened in a browser (real stack)', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  let web: ServedWeb;
+  let browser: Browser;
+  let base: string;
+
+  const mailsTo = (to: string, subject: RegExp): ReceivedMail[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
+  const teamLink = (mail: ReceivedMail): string => {
+    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/team/[\\w.-]+`).exec(mail.parsed.text ?? '');
+    if (!m) throw new Error(`no team link in "${mail.parsed.subject}"`);
+    return m[0];
+  };
+  /** The addresses the digest's text gives after each `label:` (in the order listed). */
+  const links = (mail: ReceivedMail, label: string): string[] =>
+    [...(mail.parsed.text ?? '').matchAll(new RegExp(`${label}: (\\S+)`, 'g'))].map((m) => m[1]!);
+  async function opens(page: Page, url: string, shot: string): Promise<void> {
+    const r = await page.goto(url);
+    expect(r?.status()).toBe(200);
+    await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+  }
+
+  beforeAll(async () => {
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const { port, baseUrl } = await webAddress();
+    base = baseUrl;
+    env = await devServerEnv();
+    h = await harness(env, 'web-digest', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
+    h.startWorker();
+    await upsertSites(h.db, exampleSites);
+    web = await serveWeb(env, h, {
+      key: KEY,
+      baseUrl: base,
+      port,
+      rateLimits: { signin: 1000, links: 1000 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.app.close();
+    await h?.close();
+    await env?.teardown();
+  });
+
+  it('lists the cycle, the storyboard and the resource, and each link opens the page it names', async () => {
+    // ---- two teams accepted through the workflow -------------------------------------------------
+    const t0 = Date.now();
+    const minutes = { info: 0.2, close: 0.6, decisions: 1.2, prework: 1.3, ls: 1.4, end: 45 * 24 * 60 };
+    const config = compressedConfig(SLUG, t0, minutes);
+    config.sites = TEAMS;
+    config.coordinators = [{ name: 'Coordinator', email: COORD }];
+    config.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
+    await ops.launch(env.client, h.db, h.taskQueue, config);
+    for (const siteId of TEAMS)
+      await waitFor(
+        `the application of ${siteId}`,
+        () => ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
+        60_000,
+      );
+    await waitFor(
+      'applications to close',
+      async () => (Date.now() > t0 + minutes.close * 60_000 + 1000 ? true : undefined),
+      120_000,
+    );
+    for (const siteId of TEAMS)
+      await waitFor(
+        `the decision on ${siteId}`,
+        () =>
+          ops.recordDecision(env.client, SLUG, {
+            siteId,
+            decision: 'accept',
+            notes: 'Welcome.',
+            by: FACULTY,
+          }),
+        60_000,
+      );
+    const accepted = (siteId: string) =>
+      waitFor(
+        `the acceptance of ${siteId}`,
+        async () => mailsTo(`data@${siteId}.example.org`, /^Accepted: /)[0],
+        180_000,
+      );
+    const bayviewUrl = teamLink(await accepted('bayview'));
+    await accepted('harbor');
+
+    // ---- Bayview logs a cycle and shares a storyboard from its pages; the faculty add a resource ----
+    const team = await browser.newPage();
+    await team.goto(bayviewUrl);
+    await team.selectOption('#f-measure', 'fidelity');
+    await team.fill('#f-change', 'A daily 10-minute huddle before clinic.');
+    await team.fill('#f-prediction', 'Fidelity rises above 80%.');
+    await Promise.all([
+      team.waitForEvent('framenavigated'),
+      team.getByRole('button', { name: 'Log the cycle' }).click(),
+    ]);
+    await team.getByText('Cycle 1 is logged.').waitFor();
+    await team.goto(`${bayviewUrl}/storyboards`);
+    await team.selectOption('#f-session', '1');
+    await team.setInputFiles('#f-file', {
+      name: 'bayview-ls2.png',
+      mimeType: 'image/png',
+      buffer: await team.screenshot(),
+    });
+    await Promise.all([
+      team.waitForEvent('framenavigated'),
+      team.getByRole('button', { name: 'Share the storyboard' }).click(),
+    ]);
+    await team.getByText('Your storyboard for learning session 2 is shared.').waitFor();
+    const doc = (await ops.findCollaborative(h.db, SLUG))!;
+    await ops.addResource(
+      h.db,
+      doc,
+      { title: 'Huddle guide', kind: 'document', url: 'https://docs.example.org/huddle-guide.pdf' },
+      FACULTY,
+      new Date(),
+    );
+
+    // ---- the digest, as the monthly item sends it, for a window holding all three ------------------
+    const acts = createActivities({
+      db: h.db,
+      outbox: h.outbox,
+      links: { baseUrl: base, key: KEY, ttlDays: 30 },
+    });
+    const sent = await acts.notify(SLUG, {
+      kind: 'shared-digest',
+      n: 90, // not a number the workflow's own digests reach in this test
+      from: new Date(t0).toISOString(),
+      to: new Date(Date.now() + 1000).toISOString(),
+      siteIds: TEAMS,
+    });
+    // 2 teams × 4 people, the faculty member and the coordinator, once each.
+    expect(sent).toMatchObject({ sent: 10, failed: 0, total: 10 });
+    const digest = (to: string) =>
+      waitFor(`the digest to ${to}`, async () => mailsTo(to, /^Shared this month: /)[0], 30_000);
+
+    // ---- another team: the storyboard in its gallery, the resource on its page ----------------------
+    const other = await digest('data@harbor.example.org');
+    expect(other.parsed.subject).toBe(
+      `Shared this month: 1 PDSA cycle, 1 storyboard, 1 resource — ${doc.config.title}`,
+    );
+    expect(other.parsed.text).toContain(
+      'Bayview Child Trauma Center, cycle 1: “A daily 10-minute huddle before clinic.”',
+    );
+    expect(other.parsed.text).toContain(
+      'Bayview Child Trauma Center, for Learning Session 2: bayview-ls2.png.',
+    );
+    expect(links(other, 'Read the cycle')).toEqual([]); // no page shows a team another team's cycles
+    const page = await browser.newPage();
+    const [gallery] = links(other, 'See it in the gallery');
+    expect(gallery).toMatch(/\/team\/[\w.-]+\/storyboards#session-2$/);
+    await opens(page, gallery!, 'other-team-gallery');
+    expect(await page.locator('#session-2 [data-storyboard="bayview:1"]').textContent()).toContain(
+      'bayview-ls2.png',
+    );
+    const [library] = links(other, 'See the library');
+    await opens(page, library!, 'other-team-library');
+    expect(await page.locator('#resources').textContent()).toContain('Huddle guide');
+
+    // ---- the team that logged the cycle: its own cycle on its page -------------------------------
+    const own = await digest('data@bayview.example.org');
+    const [cycle] = links(own, 'Read the cycle');
+    expect(cycle).toMatch(/\/team\/[\w.-]+#cycle-bayview-1$/);
+    await opens(page, cycle!, 'own-cycle');
+    expect(await page.locator('#cycle-bayview-1').textContent()).toContain(
+      'A daily 10-minute huddle before clinic.',
+    );
+
+    // ---- the faculty, signed in: the collaborative's pages ----------------------------------------
+    const staff = await digest(FACULTY);
+    const s = await signInByEmail(web, h, KEY, FACULTY, base);
+    const faculty = await (await browser.newContext()).newPage();
+    await faculty.context().addCookies([{ name: SESSION_COOKIE, value: s.token, url: base }]);
+    const [staffCycle] = links(staff, 'Read the cycle');
+    expect(staffCycle).toBe(`${base}/c/${SLUG}/pdsa?siteId=bayview#cycle-bayview-1`);
+    await opens(faculty, staffCycle!, 'faculty-cycle');
+    expect(await faculty.locator('#cycle-bayview-1').textContent()).toContain('A daily 10-minute huddle');
+    const [staffGallery] = links(staff, 'See it in the gallery');
+    expect(staffGallery).toBe(`${base}/c/${SLUG}/storyboards#session-2`);
+    await opens(faculty, staffGallery!, 'faculty-gallery');
+    expect(await faculty.locator('#session-2 [data-storyboard="bayview:1"]').count()).toBe(1);
+    const [staffLibrary] = links(staff, 'See the library');
+    await opens(faculty, staffLibrary!, 'faculty-library');
+    expect(await faculty.textContent('main')).toContain('Huddle guide');
+    const [button] = links(staff, 'Open the PDSA cycles');
+    await opens(faculty, button!, 'faculty-pdsa');
+    expect(await faculty.locator('[data-cycle="bayview:1"]').count()).toBe(1);
+  }, 420_000);
+});
