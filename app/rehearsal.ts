@@ -150,7 +150,12 @@ export async function rehearseWith(
   const live = <T extends AgendaItem>(items: T[]) => items.filter((i) => !isStale(i, ms(i.at)));
 
   // What `patched()` gives a collaborative launched now (workflows/collaborative/index.ts, team.ts).
-  const options = { remindersAfterInvitation: true, seriesInvites: true };
+  const options = {
+    remindersAfterInvitation: true,
+    seriesInvites: true,
+    storyboardRequests: true,
+    sharedDigest: { timeZone: config.timeZone },
+  };
   const ladder = config.metrics?.ladder;
   const { registerAt, applyAt, decideAt } = scenarioTimes(s);
   const notifyAt = ms(decideAt) > ms(s.decisionsDue) ? decideAt : s.decisionsDue;
@@ -197,6 +202,11 @@ export async function rehearseWith(
         if (siteIds.length && !before(notifyAt))
           add(item.at, { kind: item.kind, series: item.series!, moved: item.index!, siteIds });
         break;
+      case 'storyboard-request':
+      case 'storyboard-reminder': // the scenario shares no storyboard: every team is reminded
+        if (siteIds.length && !before(notifyAt))
+          add(item.at, { kind: item.kind, session: item.index!, siteIds });
+        break;
       case 'metrics-complete':
         if (siteIds.length && !reportSent) {
           add(item.at, { kind: 'final-report' });
@@ -206,7 +216,7 @@ export async function rehearseWith(
       case 'end':
         if (!reportSent) add(item.at, { kind: 'final-report' });
         break;
-      default: // opening and closing the window, the digest (nothing missing): no email
+      default: // opening and closing the window, the digests (nothing missing, nothing shared): no email
         break;
     }
   }

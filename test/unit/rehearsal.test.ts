@@ -54,7 +54,7 @@ describe('the rehearsal as CSV', () => {
 });
 
 describe('what if a milestone moves (the difference between two rehearsals)', () => {
-  it("moving LS2 moves its reminders and LS3's invitation (sent as LS2 ends), and only those", async () => {
+  it("moving LS2 moves its reminders, its storyboard request and reminder, and LS3's invitation (sent as LS2 ends), and only those", async () => {
     const cfg = config();
     const before = await rehearseWith(cfg, sites, []);
     const moved = moveMilestone(cfg.schedule, 'learningSessions[1]', '2027-09-27T13:00:00Z');
@@ -63,10 +63,16 @@ describe('what if a milestone moves (the difference between two rehearsals)', ()
     expect(changes.length).toBeGreaterThan(0);
     expect(new Set(changes.map((c) => c.change))).toEqual(new Set(['moved']));
     expect(new Set(changes.map((c) => c.after!.event.replace(/:[^:]+(:\d+:\d+)$/, '$1')))).toEqual(
-      new Set(['session-reminder:1:14', 'session-reminder:1:2', 'session-invite:2:0']),
+      new Set([
+        'session-reminder:1:14',
+        'session-reminder:1:2',
+        'session-invite:2:0',
+        'storyboard-request:1',
+        'storyboard-reminder:1',
+      ]),
     );
-    // Each team's five assumed people (three members, a data manager, a contact), three emails.
-    expect(changes).toHaveLength(SITES.length * 5 * 3);
+    // Each team's five assumed people (three members, a data manager, a contact), five emails.
+    expect(changes).toHaveLength(SITES.length * 5 * 5);
     const one = changes.find((c) => c.after!.event.endsWith(':1:14'))!;
     expect(ms(one.after!.at) - ms(one.before!.at)).toBe(14 * 86_400_000);
   });
