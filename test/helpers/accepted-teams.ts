@@ -24,9 +24,11 @@ export interface AcceptedTeams {
 
 export async function launchWithAcceptedTeams(
   s: BrowserStack,
-  o: { slug: string; coordinator: string; faculty: string },
+  slug: string,
+  people: { coordinator: string; faculty: string },
 ): Promise<AcceptedTeams> {
   const { env, h } = s;
+  const o = { slug, ...people };
   const t0 = Date.now();
   const minutes = { info: 0.2, close: 0.5, decisions: 0.7, prework: 0.8, ls: 0.9, end: 45 * 24 * 60 };
   const config = compressedConfig(o.slug, t0, minutes);

@@ -29,18 +29,12 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
 
   it('a team logs a cycle, faculty answer it (emailed once), a resource reaches the team page, the final report lists the cycle', async () => {
     // ---- a collaborative whose two teams the faculty accept through the workflow ------------------
-    const { t0, teamUrl } = await launchWithAcceptedTeams(s, {
-      slug: SLUG,
-      coordinator: COORD,
-      faculty: FACULTY,
-    });
+    const { t0, teamUrl } = await launchWithAcceptedTeams(s, SLUG, { coordinator: COORD, faculty: FACULTY });
     const { browser, h, base } = s;
-    const bayviewUrl = teamUrl.bayview;
-    const harborUrl = teamUrl.harbor;
 
     // ---- a team logs a cycle: nothing filled in first, then the plan ------------------------------
     const team = await browser.newPage();
-    await team.goto(bayviewUrl);
+    await team.goto(teamUrl.bayview);
     await team.getByRole('heading', { name: 'Tests of change (PDSA cycles)' }).waitFor();
     expect(await team.textContent('#pdsa')).toContain('No cycles logged yet.');
     await check(team, 'team-no-cycles');
@@ -76,7 +70,7 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
     expect(await team.getByRole('link', { name: /Edit cycle 1/ }).count()).toBe(0);
     // The other team logs one of its own (through the same form).
     const other = await browser.newPage();
-    await other.goto(harborUrl);
+    await other.goto(teamUrl.harbor);
     await other.selectOption('#f-measure', 'children_served');
     await other.fill('#f-change', 'Same-week intake appointments.');
     await other.fill('#f-prediction', 'Ten more children served a month.');

