@@ -107,6 +107,18 @@ describe('registering for an informational call (real stack, headless Chromium)'
       .filter({ hasText: `${COLLEAGUE.email} is registered` })
       .waitFor();
 
+    // The faculty see who registered, on the collaborative page (while the reminder is still ahead).
+    await s.signIn(page, FACULTY);
+    await page.goto(`${base}/c/${SLUG}`);
+    const table = page.getByRole('region', { name: 'Registered for the informational calls' });
+    const row = table.getByRole('row').filter({ hasText: COLLEAGUE.email });
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(
+      /1\s*Rosa Delgado\s*rosa\.delgado@bayview\.example\.org\s*Bayview/,
+    );
+    await page.locator('#registrations').scrollIntoViewIfNeeded();
+    await check(page, 'collaborative-page-registrants');
+
     // The day-before reminder reaches the registrant only.
     await mailTo(COLLEAGUE.email, /^Reminder: informational call 1/);
     const log = await waitFor('the reminders sent', async () => {
@@ -123,18 +135,6 @@ describe('registering for an informational call (real stack, headless Chromium)'
     expect(mails(COLLEAGUE.email, /informational call/)).toHaveLength(2);
     for (const pi of [piOf(REGISTERS), piOf(ABSTAINS)])
       expect(mails(pi, /^(Invitation|Reminder): informational call/)).toEqual([]);
-
-    // The faculty see who registered, on the collaborative page.
-    await s.signIn(page, FACULTY);
-    await page.goto(`${base}/c/${SLUG}`);
-    const table = page.getByRole('region', { name: 'Registered for the informational calls' });
-    const row = table.getByRole('row').filter({ hasText: COLLEAGUE.email });
-    expect(await row.count()).toBe(1);
-    expect(await row.textContent()).toMatch(
-      /1\s*Rosa Delgado\s*rosa\.delgado@bayview\.example\.org\s*Bayview/,
-    );
-    await page.locator('#registrations').scrollIntoViewIfNeeded();
-    await check(page, 'collaborative-page-registrants');
 
     expect(s.pages.findings).toEqual([]);
   }, 600_000);
