@@ -21,9 +21,9 @@ import { SESSION_COOKIE } from '../../web/auth';
 import { compressedConfig, storyConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { exampleSites } from '../helpers/people';
-import { waitFor } from '../helpers/wait';
 import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
 import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded } from '../helpers/launched';
 
 const ROOT = path.join(__dirname, '../..');
 const SHOTS = path.join(ROOT, '.data/screenshots/rehearsal');
@@ -68,11 +68,7 @@ describe('the rehearsal pages (real stack, headless Chromium)', () => {
     running.sites = ['bayview', 'cedar-hill'];
     running.coordinators = [{ name: 'Coordinator', email: COORD }];
     running.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, running);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, running);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,

@@ -26,8 +26,9 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';
 import { pdfText } from '../helpers/pdf-text';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded, signInEach } from '../helpers/launched';
 
 const ROOT = path.join(__dirname, '../..');
 const SHOTS = path.join(ROOT, '.data/screenshots/report');
@@ -98,11 +99,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
     c.sites = TEAMS;
     c.coordinators = [{ name: 'Coordinator', email: COORD }];
     c.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, c);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, c);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,
@@ -110,11 +107,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
       admins: [ADMIN],
       rateLimits: { signin: 1000, links: 1000 },
     });
-    for (const who of [ADMIN, COORD, FACULTY]) {
-      const s = await signInByEmail(web, h, KEY, who, base);
-      session[who] = s.token;
-      csrf[who] = s.csrf;
-    }
+    await signInEach(web, h, { key: KEY, baseUrl: base }, [ADMIN, COORD, FACULTY], { session, csrf });
     session[OUTSIDER] = newSession(KEY, OUTSIDER, Date.now());
 
     // The sites apply through the workflow (the PI's Update), once it has announced.

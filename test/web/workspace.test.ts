@@ -21,8 +21,9 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { Reply } from '../helpers/http';
 import { applicationFor, exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { followRedirect, serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { followRedirect, serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded, signInEach } from '../helpers/launched';
 
 const KEY = 'workspace-test-signing-key-'.padEnd(48, 'w');
 const ADMIN = 'admin@network.example.org';
@@ -107,11 +108,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
     c.sites = ['bayview', 'formula'];
     c.coordinators = [{ name: 'Coordinator', email: COORD }];
     c.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, c);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, c);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,
@@ -119,11 +116,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
       admins: [ADMIN],
       rateLimits: { signin: 1000, links: 1000 },
     });
-    for (const who of [ADMIN, COORD, FACULTY]) {
-      const s = await signInByEmail(web, h, KEY, who, base);
-      session[who] = s.token;
-      csrf[who] = s.csrf;
-    }
+    await signInEach(web, h, { key: KEY, baseUrl: base }, [ADMIN, COORD, FACULTY], { session, csrf });
     // A PI holds no role: a session of theirs (were they to have one) is a signed-in nobody.
     session[PI] = newSession(KEY, PI, Date.now());
   }, 180_000);
