@@ -30,16 +30,16 @@ describe('registering for an informational call (real stack, headless Chromium)'
   const { check, mailsTo: mails, mailTo } = s;
 
   it('a PI registers a colleague; only the colleague is invited and reminded; the faculty see them', async () => {
-    // The call 2.5 minutes after launch; its reminder a programme day (a minute) before: time
-    // enough to register (with a bad address first) before the reminder goes out.
+    // The call 2 minutes after launch; its reminder a programme day (a minute) before: time enough
+    // to register (with a bad address first) before the reminder goes out.
     const { env, h, browser, base } = s;
     const c = compressedConfig(SLUG, Date.now(), {
-      info: 2.5,
-      open: 3,
-      close: 4,
-      decisions: 4.5,
-      prework: 5,
-      ls: 6,
+      info: 2,
+      open: 2.5,
+      close: 3.5,
+      decisions: 4,
+      prework: 4.5,
+      ls: 5.5,
     });
     c.timeScale = 1440;
     c.sites = [REGISTERS, ABSTAINS];
@@ -81,6 +81,8 @@ describe('registering for an informational call (real stack, headless Chromium)'
     expect(await page.locator('#info-call-0').textContent()).toContain(`Registered from`);
     expect(await page.locator('#info-call-0').textContent()).toContain(COLLEAGUE.name);
     await check(page, 'colleague-registered');
+    const reminderAt = Date.parse(c.schedule.informationalCalls[0].start) - 60_000;
+    console.log(`[web] registered ${Math.round((reminderAt - Date.now()) / 1000)} s before the reminder`);
 
     // Exactly one invitation, a calendar request that parses, for the call as scheduled.
     const invite = await mailTo(COLLEAGUE.email, /^Invitation: informational call 1/);
