@@ -14,186 +14,60 @@
  * pre-work, submits and amends its metrics and records attendance; faculty send feedback; the
  * coordinator's dashboard shows the team on time and its run charts.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fs from 'node:fs';
-import path from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import YAML from 'yaml';
 import { launch } from '../../app';
 import { signLink } from '../../security/links';
-import { upsertSites } from '../../store/sites';
-import { statusQuery } from '../../workflows';
+import { browserStack, expectProblem, press, WIDTHS } from '../helpers/browser';
 import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites } from '../helpers/people';
-import type { ReceivedMail } from '../helpers/smtp-sink';
+import { applicationFor } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
-const ROOT = path.join(__dirname, '../..');
-const SHOTS = path.join(ROOT, '.data/screenshots/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const KEY = 'browser-test-signing-key-'.padEnd(48, 'y');
 const COORDINATOR = 'sam.rivera@network.example.org';
 const FACULTY = 'jcohen@faculty.example.org';
 const PI = 'ana.ruiz@bayview.example.org';
 const SLUG = 'browser-lc';
 const LATER = 'browser-later';
-const WIDTHS = [1280, 390];
 
 describe('the web app in a browser, every role and page state (real stack, headless Chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
-  let shot = 0;
-  const findings: string[] = [];
-  const visited: string[] = [];
+  const s = browserStack({ name: 'browser', key: KEY });
+  const { check, mailTo, linkIn } = s;
 
-  /**
-   * The page as it is now, at each width: a screenshot, axe-core's violations, sideways scrolling
-   * at 390 px. Findings are collected and asserted at the end, so one run reports them all.
-   */
-  async function check(page: Page, name: string): Promise<void> {
-    visited.push(name);
-    const n = String(++shot).padStart(2, '0');
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(
-          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-        );
-      });
-      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
-      if (width === 390) {
-        const wide = await page.evaluate(() => ({
-          scroll: document.scrollingElement!.scrollWidth,
-          inner: window.innerWidth,
-        }));
-        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
+  /** A reload after success posts nothing again: no email from either collaborative. */
+  const reloadPostsNothing = (page: Page, done: string) => s.reloadPostsNothing(page, done, [SLUG, LATER]);
 
-  /** After a bad post: the summary has the focus, and `field`'s problem is beside it. */
-  async function expectProblem(page: Page, fieldId: string, words: RegExp): Promise<void> {
-    await page.locator('#error-summary').waitFor();
-    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
-    const input = page.locator(`#${fieldId}`);
-    expect(await page.locator(`#${fieldId}-error`).textContent()).toMatch(words);
-    if ((await input.evaluate((e) => e.tagName)) !== 'FIELDSET') {
-      expect(await input.getAttribute('aria-invalid')).toBe('true');
-      expect(await input.getAttribute('aria-describedby')).toContain(`${fieldId}-error`);
-    }
-    // The summary's link leads to the field.
-    expect(await page.locator(`#error-summary a[href="#${fieldId}"]`).count()).toBeGreaterThanOrEqual(1);
-  }
-
-  /** Posts a form by pressing its button and waits for the page the redirect leads to. */
-  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
-    await page.waitForLoadState('domcontentloaded');
-  }
-
-  /**
-   * Every email a post caused has arrived: its workflow sends them after its reply, so the page
-   * may show before they do. (No collaborative yet, or one that ended: nothing to wait for.)
-   */
-  async function emailsSettled(): Promise<void> {
-    for (const slug of [SLUG, LATER])
-      await waitFor(`the emails caused in lc/${slug}`, async () => {
-        const status = await env.client.workflow
-          .getHandle(`lc/${slug}`)
-          .query(statusQuery)
-          .catch(() => undefined);
-        return !status?.pendingEffects ? true : undefined;
-      });
-  }
-
-  /** A reload after success: the same page, without the message, and nothing posted again. */
-  async function reloadPostsNothing(page: Page, done: string): Promise<void> {
-    const url = page.url();
-    await emailsSettled();
-    const before = h.sink.received.length;
-    await page.reload();
-    expect(page.url()).toBe(url);
-    expect(await page.locator('.ok').count()).toBe(0);
-    expect(await page.textContent('main')).not.toContain(done);
-    await emailsSettled();
-    expect(h.sink.received.length).toBe(before);
-  }
-
-  const mailTo = (to: string, subject: RegExp, timeoutMs = 120_000): Promise<ReceivedMail> =>
-    waitFor(
-      `an email to ${to} matching ${subject}`,
-      async () =>
-        h.sink.received.find((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? '')),
-      timeoutMs,
-    );
-  const linkIn = (mail: ReceivedMail, kind: string): string => {
-    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/${kind}/[\\w.-]+`).exec(mail.parsed.text ?? '');
-    if (!m) throw new Error(`no ${kind} link in "${mail.parsed.subject}":\n${mail.parsed.text}`);
-    return m[0];
-  };
   const until = (what: string, at: number) =>
     waitFor(what, async () => (Date.now() > at ? true : undefined), 240_000);
 
+  /** The sign-in of browser.test.ts: with `withChecks`, a bad address first and every page state checked. */
   async function signIn(page: Page, email: string, withChecks = false): Promise<void> {
-    await page.goto(`${base}/signin`);
-    if (withChecks) {
-      await check(page, 'signin');
-      await page.fill('#f-email', 'not-an-email');
-      await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
-      await expectProblem(page, 'f-email', /valid email address/);
-      expect(await page.inputValue('#f-email')).toBe('not-an-email');
-      await check(page, 'signin-error');
-    }
+    if (!withChecks) return s.signIn(page, email);
+    await page.goto(`${s.base}/signin`);
+    await check(page, 'signin');
+    await page.fill('#f-email', 'not-an-email');
+    await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
+    await expectProblem(page, 'f-email', /valid email address/);
+    expect(await page.inputValue('#f-email')).toBe('not-an-email');
+    await check(page, 'signin-error');
     await page.fill('#f-email', email);
     await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
     await page.getByText('a sign-in link is on its way').waitFor();
     const mail = await mailTo(email, /sign-in link/);
-    if (withChecks) {
-      await check(page, 'signin-sent');
-      await page.reload(); // a reload asks for no second link
-      expect(await page.locator('#f-email').count()).toBe(1);
-    }
+    await check(page, 'signin-sent');
+    await page.reload(); // a reload asks for no second link
+    expect(await page.locator('#f-email').count()).toBe(1);
     await page.goto(linkIn(mail, 'signin'));
-    if (withChecks) await check(page, 'signin-confirm');
+    await check(page, 'signin-confirm');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
-    if (withChecks) expect(h.sink.received.filter((m) => m.envelopeTo.includes(email)).length).toBe(1);
+    expect(s.mailsTo(email, /./).length).toBe(1);
   }
 
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-browser', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
-    await upsertSites(h.db, exampleSites);
-    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
-  });
-
   it('walks every page state of every role at 1280 and 390 px: axe-clean, no sideways scroll, forms bad then good', async () => {
+    const { env, h, browser, base } = s;
     // The coordinator needs a role somewhere to be sent a sign-in link: an earlier collaborative.
     const earlier = compressedConfig('browser-earlier', Date.now(), {
       close: 600,
@@ -469,9 +343,9 @@ describe('the web app in a browser, every role and page state (real stack, headl
     await coordinator.goto(`${base}/no/such/page`);
     await check(coordinator, 'not-found');
 
-    const shots = fs.readdirSync(SHOTS);
+    const { visited, findings, dir } = s.pages;
     console.log(
-      `[web] browser walk done in ${Math.round((Date.now() - t0) / 1000)} s: ${visited.length} page states × ${WIDTHS.length} widths, ${shots.length} screenshots in ${SHOTS}; ${findings.length} findings`,
+      `[web] browser walk done in ${Math.round((Date.now() - t0) / 1000)} s: ${visited.length} page states × ${WIDTHS.length} widths, ${fs.readdirSync(dir).length} screenshots in ${dir}; ${findings.length} findings`,
     );
     expect(findings).toEqual([]);
   }, 420_000);

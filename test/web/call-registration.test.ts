@@ -8,26 +8,13 @@
  * collaborative page. The schedule runs at `timeScale: 1440` (a programme day is a minute), so the
  * reminder comes a minute before the call.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import ICAL from 'ical.js';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import * as ops from '../../app';
-import { upsertSites } from '../../store/sites';
+import { browserStack, press } from '../helpers/browser';
 import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { exampleSites, piOf } from '../helpers/people';
-import type { ReceivedMail } from '../helpers/smtp-sink';
+import { piOf } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
-const ROOT = path.join(__dirname, '../..');
-const SHOTS = path.join(ROOT, '.data/screenshots/call-registration');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const WIDTHS = [1280, 390];
-const KEY = 'call-registration-signing-key-'.padEnd(48, 'r');
 const SLUG = 'calls-lc';
 const FACULTY = 'jcohen@faculty.example.org';
 const REGISTERS = 'bayview';
@@ -35,84 +22,24 @@ const ABSTAINS = 'harbor';
 const COLLEAGUE = { name: 'Rosa Delgado', email: 'rosa.delgado@bayview.example.org' };
 
 describe('registering for an informational call (real stack, headless Chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
-  let shot = 0;
-  const findings: string[] = [];
-
-  async function check(page: Page, name: string): Promise<void> {
-    const n = String(++shot).padStart(2, '0');
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(
-          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-        );
-      });
-      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
-      if (width === 390) {
-        const wide = await page.evaluate(() => ({
-          scroll: document.scrollingElement!.scrollWidth,
-          inner: window.innerWidth,
-        }));
-        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
-  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
-    await page.waitForLoadState('domcontentloaded');
-  }
-
-  const mails = (to: string, subject: RegExp): ReceivedMail[] =>
-    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
-  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
-    waitFor(`an email to ${to} matching ${subject}`, async () => mails(to, subject)[0], 300_000);
-
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-calls', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
-    await upsertSites(h.db, exampleSites);
-    web = await serveWeb(env, h, {
-      key: KEY,
-      baseUrl: base,
-      port,
-      rateLimits: { signin: 1000, links: 1000 },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
+  const s = browserStack({
+    name: 'call-registration',
+    key: 'call-registration-signing-key-'.padEnd(48, 'r'),
+    rateLimits: { signin: 1000, links: 1000 },
   });
+  const { check, mailsTo: mails, mailTo } = s;
 
   it('a PI registers a colleague; only the colleague is invited and reminded; the faculty see them', async () => {
-    // The call 5 minutes after launch; its reminder a programme day (a minute) before.
+    // The call 2 minutes after launch; its reminder a programme day (a minute) before: time enough
+    // to register (with a bad address first) before the reminder goes out.
+    const { env, h, browser, base } = s;
     const c = compressedConfig(SLUG, Date.now(), {
-      info: 5,
-      open: 6,
-      close: 8,
-      decisions: 9,
-      prework: 10,
-      ls: 12,
+      info: 2,
+      open: 2.5,
+      close: 3.5,
+      decisions: 4,
+      prework: 4.5,
+      ls: 5.5,
     });
     c.timeScale = 1440;
     c.sites = [REGISTERS, ABSTAINS];
@@ -154,6 +81,8 @@ describe('registering for an informational call (real stack, headless Chromium)'
     expect(await page.locator('#info-call-0').textContent()).toContain(`Registered from`);
     expect(await page.locator('#info-call-0').textContent()).toContain(COLLEAGUE.name);
     await check(page, 'colleague-registered');
+    const reminderAt = Date.parse(c.schedule.informationalCalls[0].start) - 60_000;
+    console.log(`[web] registered ${Math.round((reminderAt - Date.now()) / 1000)} s before the reminder`);
 
     // Exactly one invitation, a calendar request that parses, for the call as scheduled.
     const invite = await mailTo(COLLEAGUE.email, /^Invitation: informational call 1/);
@@ -180,6 +109,18 @@ describe('registering for an informational call (real stack, headless Chromium)'
       .filter({ hasText: `${COLLEAGUE.email} is registered` })
       .waitFor();
 
+    // The faculty see who registered, on the collaborative page (while the reminder is still ahead).
+    await s.signIn(page, FACULTY);
+    await page.goto(`${base}/c/${SLUG}`);
+    const table = page.getByRole('region', { name: 'Registered for the informational calls' });
+    const row = table.getByRole('row').filter({ hasText: COLLEAGUE.email });
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toMatch(
+      /1\s*Rosa Delgado\s*rosa\.delgado@bayview\.example\.org\s*Bayview/,
+    );
+    await page.locator('#registrations').scrollIntoViewIfNeeded();
+    await check(page, 'collaborative-page-registrants');
+
     // The day-before reminder reaches the registrant only.
     await mailTo(COLLEAGUE.email, /^Reminder: informational call 1/);
     const log = await waitFor('the reminders sent', async () => {
@@ -197,27 +138,6 @@ describe('registering for an informational call (real stack, headless Chromium)'
     for (const pi of [piOf(REGISTERS), piOf(ABSTAINS)])
       expect(mails(pi, /^(Invitation|Reminder): informational call/)).toEqual([]);
 
-    // The faculty see who registered, on the collaborative page.
-    await page.goto(`${base}/signin`);
-    await page.fill('#f-email', FACULTY);
-    await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
-    const signin = await mailTo(FACULTY, /sign-in link/);
-    const signinLink = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/signin/[\\w.-]+`).exec(
-      signin.parsed.text ?? '',
-    )![0];
-    await page.goto(signinLink);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
-    await page.goto(`${base}/c/${SLUG}`);
-    const table = page.getByRole('region', { name: 'Registered for the informational calls' });
-    const row = table.getByRole('row').filter({ hasText: COLLEAGUE.email });
-    expect(await row.count()).toBe(1);
-    expect(await row.textContent()).toMatch(
-      /1\s*Rosa Delgado\s*rosa\.delgado@bayview\.example\.org\s*Bayview/,
-    );
-    await page.locator('#registrations').scrollIntoViewIfNeeded();
-    await check(page, 'collaborative-page-registrants');
-
-    expect(findings).toEqual([]);
+    expect(s.pages.findings).toEqual([]);
   }, 600_000);
 });

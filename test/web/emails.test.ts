@@ -9,118 +9,38 @@
  * (refused without the confirmation, then done) and the waitlisted team is shown promoted. Every
  * page at 1280 and 390 px: axe-clean, no sideways scroll, screenshots in .data/screenshots/emails/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import * as ops from '../../app';
-import { upsertSites } from '../../store/sites';
 import { statusQuery } from '../../workflows';
+import { browserStack, press } from '../helpers/browser';
 import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites, piOf } from '../helpers/people';
-import type { ReceivedMail } from '../helpers/smtp-sink';
+import { applicationFor, piOf } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
-const ROOT = path.join(__dirname, '../..');
-const SHOTS = path.join(ROOT, '.data/screenshots/emails');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const KEY = 'emails-test-signing-key-'.padEnd(48, 'z');
 const COORDINATOR = 'sam.rivera@network.example.org';
 const FACULTY = 'jcohen@faculty.example.org';
 const SLUG = 'emails-lc';
-const WIDTHS = [1280, 390];
 const DATA_MANAGER = 'data@bayview.example.org';
 
 describe('the email centre and the collaborative organised for work (real stack, headless Chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
-  let shot = 0;
-  const findings: string[] = [];
-
-  async function check(page: Page, name: string): Promise<void> {
-    const n = String(++shot).padStart(2, '0');
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(
-          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-        );
-      });
-      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
-      if (width === 390) {
-        const wide = await page.evaluate(() => ({
-          scroll: document.scrollingElement!.scrollWidth,
-          inner: window.innerWidth,
-        }));
-        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
-  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
-    await page.waitForLoadState('domcontentloaded');
-  }
-
-  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
-    waitFor(
-      `an email to ${to} matching ${subject}`,
-      async () =>
-        h.sink.received.find((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? '')),
-      180_000,
-    );
-  const linkIn = (mail: ReceivedMail, kind: string): string => {
-    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/${kind}/[\\w.-]+`).exec(mail.parsed.text ?? '');
-    if (!m) throw new Error(`no ${kind} link in "${mail.parsed.subject}":\n${mail.parsed.text}`);
-    return m[0];
-  };
-  const status = () => env.client.workflow.getHandle(`lc/${SLUG}`).query(statusQuery);
+  const s = browserStack({ name: 'emails', key: 'emails-test-signing-key-'.padEnd(48, 'z') });
+  const { check, mailTo, linkIn } = s;
+  const status = () => s.env.client.workflow.getHandle(`lc/${SLUG}`).query(statusQuery);
   const teamState = (siteId: string) => async () => {
-    const s = await status();
-    return s.teams.find((t) => t.siteId === siteId);
+    const st = await status();
+    return st.teams.find((t) => t.siteId === siteId);
   };
-
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-emails', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
-    await upsertSites(h.db, exampleSites);
-    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
-  });
 
   it('overview, sites, email centre (filter, open, resend a link and use it), withdraw with promotion', async () => {
-    // Applications close 40 s after the launch, decisions go out at 2.5 min (once all are made); the
-    // first learning session is far ahead, so a withdrawal promotes from the waiting list unasked.
+    // Applications close 30 s after the launch (the three apply at once), decisions are due 18 s
+    // later and go out once all are made; the first learning session is far ahead, so a withdrawal
+    // promotes from the waiting list unasked.
+    const { env, h, browser, base } = s;
     const t0 = Date.now();
     const config = compressedConfig(SLUG, t0, {
       info: 0.3,
-      close: 0.7,
-      decisions: 2.5,
-      prework: 2.6,
+      close: 0.5,
+      decisions: 0.8,
+      prework: 0.9,
       ls: 40,
       end: 45 * 24 * 60,
     });
@@ -130,19 +50,17 @@ describe('the email centre and the collaborative organised for work (real stack,
     // delta-youth's PI address is refused by the mail server: its announcement fails.
     h.sink.refuse.add(piOf('delta-youth'));
     await ops.launch(env.client, h.db, h.taskQueue, config);
-    for (const siteId of ['bayview', 'harbor', 'cedar-hill'])
-      await waitFor(`the application of ${siteId}`, () =>
-        ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
-      );
+    await Promise.all(
+      ['bayview', 'harbor', 'cedar-hill'].map((siteId) =>
+        waitFor(`the application of ${siteId}`, () =>
+          ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
+        ),
+      ),
+    );
 
     // ---- sign in -----------------------------------------------------------------------------
     const page = await browser.newPage();
-    await page.goto(`${base}/signin`);
-    await page.fill('#f-email', COORDINATOR);
-    await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
-    await page.goto(linkIn(await mailTo(COORDINATOR, /sign-in link/), 'signin'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
+    await s.signIn(page, COORDINATOR);
 
     // ---- decisions open: two decided, one not; the overview says so, with its action --------------
     await waitFor(
@@ -317,6 +235,6 @@ describe('the email centre and the collaborative organised for work (real stack,
     expect(await page.textContent('#team-row-harbor')).toContain('promoted from the waiting list');
     await check(page, 'after-withdrawal');
 
-    expect(findings).toEqual([]);
+    expect(s.pages.findings).toEqual([]);
   }, 600_000);
 });

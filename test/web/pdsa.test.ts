@@ -8,155 +8,33 @@
  * add (bad, then good) shows on the team page; the final report lists the cycles. Every page state
  * is axe-checked, kept from scrolling sideways at 390 px and screenshot into .data/screenshots/pdsa/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import * as ops from '../../app';
 import { buildFinalReport } from '../../reports/final-report';
-import { upsertSites } from '../../store/sites';
-import { SESSION_COOKIE } from '../../web/auth';
-import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites, piOf } from '../helpers/people';
-import type { ReceivedMail } from '../helpers/smtp-sink';
+import { launchWithAcceptedTeams } from '../helpers/accepted-teams';
+import { browserStack, expectProblem, press } from '../helpers/browser';
+import { piOf } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
 
-const ROOT = path.join(__dirname, '../..');
-const SHOTS = path.join(ROOT, '.data/screenshots/pdsa');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const KEY = 'pdsa-test-signing-key-'.padEnd(48, 'p');
 const COORD = 'coord.pdsa@network.example.org';
 const FACULTY = 'faculty.pdsa@faculty.example.org';
 const SLUG = 'pdsa-lc';
-const WIDTHS = [1280, 390];
 
 describe('PDSA cycles and the resource library in a browser (real stack, headless Chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
-  let shot = 0;
-  const findings: string[] = [];
-
-  /** Screenshots at each width, axe-core's violations, sideways scrolling at 390 px: collected, asserted at the end. */
-  async function check(page: Page, name: string): Promise<void> {
-    const n = String(++shot).padStart(2, '0');
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-      const violations: string[] = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(
-          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-        );
-      });
-      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
-      if (width === 390) {
-        const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
-        if (wide > 0) findings.push(`${name} @390: ${wide} px too wide`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
-  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
-    await page.waitForLoadState('domcontentloaded');
-  }
-
-  /** After a bad post: the summary has the focus, and the field's problem is beside it. */
-  async function expectProblem(page: Page, fieldId: string, words: RegExp): Promise<void> {
-    await page.locator('#error-summary').waitFor();
-    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
-    expect(await page.locator(`#${fieldId}-error`).textContent()).toMatch(words);
-    expect(await page.locator(`#${fieldId}`).getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator(`#error-summary a[href="#${fieldId}"]`).count()).toBeGreaterThanOrEqual(1);
-  }
-
-  const mailsTo = (to: string, subject: RegExp): ReceivedMail[] =>
-    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
-  const teamLink = (mail: ReceivedMail): string => {
-    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/team/[\\w.-]+`).exec(mail.parsed.text ?? '');
-    if (!m) throw new Error(`no team link in "${mail.parsed.subject}"`);
-    return m[0];
-  };
-
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-pdsa', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
-    await upsertSites(h.db, exampleSites);
-    web = await serveWeb(env, h, {
-      key: KEY,
-      baseUrl: base,
-      port,
-      rateLimits: { signin: 1000, links: 1000 },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
+  const s = browserStack({
+    name: 'pdsa',
+    key: 'pdsa-test-signing-key-'.padEnd(48, 'p'),
+    rateLimits: { signin: 1000, links: 1000 },
   });
+  const { check, mailsTo } = s;
 
   it('a team logs a cycle, faculty answer it (emailed once), a resource reaches the team page, the final report lists the cycle', async () => {
     // ---- a collaborative whose two teams the faculty accept through the workflow ------------------
-    const t0 = Date.now();
-    const minutes = { info: 0.2, close: 0.7, decisions: 3, prework: 3.1, ls: 3.2, end: 45 * 24 * 60 };
-    const config = compressedConfig(SLUG, t0, minutes);
-    config.sites = ['bayview', 'harbor'];
-    config.coordinators = [{ name: 'Coordinator', email: COORD }];
-    config.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, config);
-    for (const siteId of ['bayview', 'harbor'])
-      await waitFor(
-        `the application of ${siteId}`,
-        () => ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
-        60_000,
-      );
-    await waitFor(
-      'applications to close',
-      async () => (Date.now() > t0 + minutes.close * 60_000 + 1000 ? true : undefined),
-      120_000,
-    );
-    for (const siteId of ['bayview', 'harbor'])
-      await waitFor(
-        `the decision on ${siteId}`,
-        () =>
-          ops.recordDecision(env.client, SLUG, {
-            siteId,
-            decision: 'accept',
-            notes: 'Welcome.',
-            by: FACULTY,
-          }),
-        60_000,
-      );
-    const accepted = (siteId: string) =>
-      waitFor(
-        `the acceptance of ${siteId}`,
-        async () => mailsTo(`data@${siteId}.example.org`, /^Accepted: /)[0],
-        180_000,
-      );
-    const bayviewUrl = teamLink(await accepted('bayview'));
-    const harborUrl = teamLink(await accepted('harbor'));
+    const { t0, teamUrl } = await launchWithAcceptedTeams(s, SLUG, { coordinator: COORD, faculty: FACULTY });
+    const { browser, h, base } = s;
 
     // ---- a team logs a cycle: nothing filled in first, then the plan ------------------------------
     const team = await browser.newPage();
-    await team.goto(bayviewUrl);
+    await team.goto(teamUrl.bayview);
     await team.getByRole('heading', { name: 'Tests of change (PDSA cycles)' }).waitFor();
     expect(await team.textContent('#pdsa')).toContain('No cycles logged yet.');
     await check(team, 'team-no-cycles');
@@ -192,7 +70,7 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
     expect(await team.getByRole('link', { name: /Edit cycle 1/ }).count()).toBe(0);
     // The other team logs one of its own (through the same form).
     const other = await browser.newPage();
-    await other.goto(harborUrl);
+    await other.goto(teamUrl.harbor);
     await other.selectOption('#f-measure', 'children_served');
     await other.fill('#f-change', 'Same-week intake appointments.');
     await other.fill('#f-prediction', 'Ten more children served a month.');
@@ -201,9 +79,7 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
     expect(await other.textContent('#pdsa')).not.toContain('daily 10-minute huddle'); // its own cycles only
 
     // ---- faculty: every team's cycles, filtered; an answer (empty first, then written) ------------
-    const s = await signInByEmail(web, h, KEY, FACULTY, base);
-    const faculty = await (await browser.newContext()).newPage();
-    await faculty.context().addCookies([{ name: SESSION_COOKIE, value: s.token, url: base }]);
+    const faculty = await s.signedInPage(FACULTY);
     await faculty.goto(`${base}/c/${SLUG}`);
     await press(faculty, faculty.getByRole('link', { name: 'PDSA cycles of the teams' }));
     await faculty.getByRole('heading', { name: 'Cycles (2)' }).waitFor();
@@ -250,7 +126,12 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
     await faculty.reload(); // and a reload of the page posts nothing
     expect(h.sink.received.filter((m) => subject.test(m.parsed.subject ?? '')).length).toBe(5);
     // The team reads the answer on its page, from the email's link.
-    await team.goto(teamLink(answerMails.find((m) => m.envelopeTo.includes('data@bayview.example.org'))!));
+    await team.goto(
+      s.linkIn(
+        answerMails.find((m) => m.envelopeTo.includes('data@bayview.example.org'))!,
+        'team',
+      ),
+    );
     expect(await team.textContent('[data-cycle="bayview:1"] .answer')).toContain(answer);
 
     // ---- the resource library: a bad address first, then a good one; it shows on the team page ----
@@ -297,8 +178,8 @@ describe('PDSA cycles and the resource library in a browser (real stack, headles
     );
 
     console.log(
-      `[web] pdsa walk in ${Math.round((Date.now() - t0) / 1000)} s: ${shot} page states, screenshots in ${SHOTS}`,
+      `[web] pdsa walk in ${Math.round((Date.now() - t0) / 1000)} s: ${s.pages.visited.length} page states, screenshots in ${s.pages.dir}`,
     );
-    expect(findings).toEqual([]);
+    expect(s.pages.findings).toEqual([]);
   }, 600_000);
 });

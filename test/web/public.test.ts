@@ -10,9 +10,7 @@
  * carries a cookie. In headless Chromium both pages are axe-clean and do not scroll sideways at 360 px.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
 import ICAL from 'ical.js';
-import { chromium } from 'playwright-core';
 import * as ops from '../../app';
 import { formatInZone } from '../../domain/dates';
 import { currentSchedule, type CollaborativeDoc } from '../../store/collaboratives';
@@ -22,14 +20,13 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
 import { serveWeb, type ServedWeb } from '../helpers/web';
+import { axeViolations, launchChromium } from '../helpers/browser';
 
 type Component = InstanceType<typeof ICAL.Component>;
 type Time = InstanceType<typeof ICAL.Time>;
 
 const KEY = 'public-test-signing-key-'.padEnd(48, 'p');
 const BASE = 'http://web.test';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const OPEN = 'pub-open';
 const CANCELLED = 'pub-cancelled';
 const ZONE = 'America/New_York';
@@ -242,10 +239,7 @@ describe('public pages and calendar feeds (real stack)', () => {
   });
 
   it('is axe-clean and fits 360 px in a browser', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const findings: string[] = [];
@@ -259,13 +253,7 @@ describe('public pages and calendar feeds (real stack)', () => {
         await page.goto(web.origin + url);
         for (const width of [1280, 360]) {
           await page.setViewportSize({ width, height: 800 });
-          if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-          const violations: string[] = await page.evaluate(async () => {
-            const res = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-            return res.violations.map(
-              (v: any) => `${v.id}: ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-            );
-          });
+          const violations = await axeViolations(page);
           findings.push(...violations.map((v) => `${url} @${width}: ${v}`));
           const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
           if (wide > 0) findings.push(`${url} @${width}: ${wide} px too wide`);

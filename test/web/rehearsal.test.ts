@@ -13,7 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import YAML from 'yaml';
 import * as ops from '../../app';
 import { upsertSites } from '../../store/sites';
@@ -21,8 +21,9 @@ import { SESSION_COOKIE } from '../../web/auth';
 import { compressedConfig, storyConfig } from '../helpers/configs';
 import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { exampleSites } from '../helpers/people';
-import { waitFor } from '../helpers/wait';
 import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded } from '../helpers/launched';
 
 const ROOT = path.join(__dirname, '../..');
 const SHOTS = path.join(ROOT, '.data/screenshots/rehearsal');
@@ -30,8 +31,6 @@ const KEY = 'rehearsal-test-signing-key-'.padEnd(48, 'r');
 const COORD = 'coord.rh@network.example.org';
 const FACULTY = 'faculty.rh@faculty.example.org';
 const SLUG = 'rh-running';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [1280, 390];
 
 /** A draft of 4 sites on the examples' 2027 dates (12 are compared with a run in test/workflows/rehearsal). */
@@ -69,11 +68,7 @@ describe('the rehearsal pages (real stack, headless Chromium)', () => {
     running.sites = ['bayview', 'cedar-hill'];
     running.coordinators = [{ name: 'Coordinator', email: COORD }];
     running.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, running);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, running);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,
@@ -108,10 +103,7 @@ describe('the rehearsal pages (real stack, headless Chromium)', () => {
   });
 
   it('rehearses a draft and a running collaborative in the browser: axe-clean, fitting 390 px', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     const findings: string[] = [];
     let n = 0;
     try {
@@ -123,13 +115,7 @@ describe('the rehearsal pages (real stack, headless Chromium)', () => {
         for (const width of WIDTHS) {
           await p.setViewportSize({ width, height: 900 });
           await p.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-          if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE);
-          const violations: string[] = await p.evaluate(async () => {
-            const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.map(
-              (v: any) => `${v.id}: ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-            );
-          });
+          const violations = await axeViolations(p);
           for (const v of violations) findings.push(`${name} @${width}: ${v}`);
           const wide = await p.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
           if (wide > 0) findings.push(`${name} @${width}: ${wide} px too wide`);

@@ -15,7 +15,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parse } from 'csv-parse/sync';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import * as ops from '../../app';
 import { buildFinalReport } from '../../reports/final-report';
 import { createLifecycleRecords } from '../../store/lifecycle';
@@ -27,12 +26,12 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites } from '../helpers/people';
 import { pdfText } from '../helpers/pdf-text';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
+import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded, signInEach } from '../helpers/launched';
 
 const ROOT = path.join(__dirname, '../..');
 const SHOTS = path.join(ROOT, '.data/screenshots/report');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const KEY = 'report-test-signing-key-'.padEnd(48, 'r');
 const ADMIN = 'admin@network.example.org';
 const COORD = 'coord.report@network.example.org';
@@ -100,11 +99,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
     c.sites = TEAMS;
     c.coordinators = [{ name: 'Coordinator', email: COORD }];
     c.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, c);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, c);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,
@@ -112,11 +107,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
       admins: [ADMIN],
       rateLimits: { signin: 1000, links: 1000 },
     });
-    for (const who of [ADMIN, COORD, FACULTY]) {
-      const s = await signInByEmail(web, h, KEY, who, base);
-      session[who] = s.token;
-      csrf[who] = s.csrf;
-    }
+    await signInEach(web, h, { key: KEY, baseUrl: base }, [ADMIN, COORD, FACULTY], { session, csrf });
     session[OUTSIDER] = newSession(KEY, OUTSIDER, Date.now());
 
     // The sites apply through the workflow (the PI's Update), once it has announced.
@@ -239,10 +230,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
 
   it('shows the printable report in Chromium: axe-clean, no sideways scroll, print style; screenshots', async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     const findings: string[] = [];
     try {
       const context = await browser.newContext();
@@ -259,13 +247,7 @@ describe('the final report (page, PDF) and the JSON API of the directory and exp
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
         await page.screenshot({ path: path.join(SHOTS, `report-${width}.png`), fullPage: true });
-        if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-        const violations: string[] = await page.evaluate(async () => {
-          const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-          return r.violations.map(
-            (v: any) => `${v.id}: ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-          );
-        });
+        const violations = await axeViolations(page);
         for (const v of violations) findings.push(`report @${width}: ${v}`);
         const wide = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
         if (wide > 0) findings.push(`report @${width}: ${wide} px too wide`);

