@@ -18,7 +18,7 @@ export * from './web-records';
 export * from './csv';
 export * from './exports';
 export * from './personal-feed';
-export * from './email-failures';
+export { failedEmailsOf, type FailedEmail } from '../mail/email-failures';
 export * from './final-report';
 export * from './launch-draft';
 export * from './launch-start';

@@ -202,7 +202,9 @@ export type MilestoneName =
   | 'applicationsOpen'
   | 'applicationsClose'
   | 'decisionsDue'
+  | 'notification'
   | 'prework'
+  | 'preworkEnd'
   | 'end'
   | `informationalCalls[${number}]`
   | `learningSessions[${number}]`;
@@ -213,7 +215,9 @@ export const SIMPLE_MILESTONES = [
   'applicationsOpen',
   'applicationsClose',
   'decisionsDue',
+  'notification',
   'prework',
+  'preworkEnd',
   'end',
 ] as const;
 const INDEXED = /^(informationalCalls|learningSessions)\[(\d+)\]$/;
@@ -231,7 +235,9 @@ const LABELS: Record<(typeof SIMPLE_MILESTONES)[number], string> = {
   applicationsOpen: 'Applications open',
   applicationsClose: 'Applications close',
   decisionsDue: 'Decisions due',
+  notification: 'Teams notified',
   prework: 'Pre-work begins',
+  preworkEnd: 'Pre-work ends',
   end: 'End of the collaborative',
 };
 

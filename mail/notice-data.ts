@@ -12,7 +12,7 @@ import { listResources, type ResourceDoc } from '../store/pdsa';
 import { getSites, siteNames, type SiteDoc } from '../store/sites';
 import type { CommunityLoadedData, PreparedCommunityNotice } from '../templates/community';
 import type { LoadedData, PreparedNotice, ResourceLink } from '../templates/notices';
-import type { OutboxDoc } from './outbox';
+import { failedEmailsOf } from './email-failures';
 
 /** The notice with what its template needs from the records (templates/notices.ts `LoadedData`). */
 export async function noticeData(
@@ -85,12 +85,8 @@ export async function noticeData(
     case 'metrics-digest': {
       const rows = await digestRows(db, doc.slug, eventTime);
       const names = await named(rows.map((r) => r.siteId));
-      const failed = await db
-        .collection<OutboxDoc>(COLLECTIONS.outbox)
-        .find({ collaborative: doc.slug, status: 'failed' })
-        .sort({ failedAt: 1 })
-        .limit(50)
-        .toArray();
+      // From the bounce records: a status filter would scan the whole outbox on FerretDB.
+      const failed = (await failedEmailsOf(db, doc.slug)).reverse().slice(0, 50);
       return {
         kind: n.kind,
         notice: n,

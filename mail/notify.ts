@@ -72,7 +72,7 @@ export class Notifier {
       return { sent: 0, alreadySent: 0, failed: 0, total: 0 };
     const schedule = currentSchedule(doc);
     const cancels =
-      notice.kind === 'withdrawal'
+      notice.kind === 'withdrawal' || notice.kind === 'cancelled'
         ? await this.entriesToCancel(slug, schedule, recipients)
         : new Map<string, CalendarEntry[]>();
     return this.deliverAll(slug, notice, recipients, doc.config.coordinators[0]!, (r) => {
@@ -82,6 +82,7 @@ export class Notifier {
         siteName: site?.name ?? prepared.data.siteName,
         teamMember: r.member,
         pi: r.pi,
+        registrant: r.registrant,
         cancels: cancels.get(r.email),
       });
       return renderNotice(mine, { slug, config: doc.config, schedule, recipient: r });
@@ -131,7 +132,8 @@ export class Notifier {
 
   /**
    * The calendar entries each recipient was sent for events still to come (by the outbox's keys,
-   * so a person gets a cancellation only for what is in their calendar), to cancel on withdrawal.
+   * so a person gets a cancellation only for what is in their calendar), to cancel on a withdrawal
+   * or a cancelled collaborative.
    */
   private async entriesToCancel(
     slug: string,

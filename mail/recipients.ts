@@ -18,8 +18,10 @@ export interface Addressee extends Recipient {
   siteId?: string;
   /** On a team's roster (gets the team's calendar entries). */
   member?: boolean;
-  /** A site's PI (gets the informational calls' calendar entries). */
+  /** A site's PI. */
   pi?: boolean;
+  /** Registered for the informational call the notice is about (holds its calendar entry). */
+  registrant?: boolean;
 }
 
 export function dedupe(list: Addressee[]): Addressee[] {
@@ -214,13 +216,22 @@ export async function recipientsFrom(
     case 'consultation-reminder':
       list = await teams(db, doc, n.siteIds, false);
       break;
-    case 'schedule-change':
-      list = /^learningSessions|^prework$|^end$/.test(n.milestone)
-        ? [...(await teams(db, doc, n.siteIds, false)), ...staff(doc, 'both')]
-        : n.milestone === 'decisionsDue'
-          ? staff(doc, 'both')
-          : [...(await pis(db, n.siteIds)), ...staff(doc, 'both')];
+    case 'schedule-change': {
+      // A moved informational call: every announced PI hears of it (the announcement listed it),
+      // its registrants too, and only they get the calendar update.
+      const call = /^informationalCalls\[(\d+)\]$/.exec(n.milestone);
+      const registered: Addressee[] = call
+        ? (await registrants(db, doc, Number(call[1]))).map((r) => ({ ...r, registrant: true }))
+        : [];
+      list = registered.concat(
+        /^learningSessions|^prework$|^preworkEnd$|^end$/.test(n.milestone)
+          ? [...(await teams(db, doc, n.siteIds, false)), ...staff(doc, 'both')]
+          : n.milestone === 'decisionsDue'
+            ? staff(doc, 'both')
+            : [...(await pis(db, n.siteIds)), ...staff(doc, 'both')],
+      );
       break;
+    }
     case 'cancelled':
       list = [
         ...(await pis(db, n.siteIds)),

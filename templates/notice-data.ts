@@ -57,9 +57,11 @@ export interface RecipientData {
   metricsUrl?: string;
   /** The recipient is on the team's roster (gets the team's calendar entries). */
   teamMember?: boolean;
-  /** The recipient is a site's PI (gets the informational calls' calendar entries). */
+  /** The recipient is a site's PI. */
   pi?: boolean;
-  /** withdrawal: the recipient's calendar entries of events still to come, to cancel. */
+  /** schedule-change of an informational call: the recipient registered for it (holds its entry). */
+  registrant?: boolean;
+  /** withdrawal, cancelled: the recipient's calendar entries of events still to come, to cancel. */
   cancels?: CalendarEntry[];
 }
 

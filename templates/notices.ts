@@ -370,7 +370,9 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
             applicationsOpen: 'The opening of applications',
             applicationsClose: 'The application deadline',
             decisionsDue: 'The decision deadline',
+            notification: 'The notification of decisions',
             prework: 'The start of pre-work',
+            preworkEnd: 'The end of pre-work',
             end: 'The end of the collaborative',
           }[n.milestone] ?? n.milestone);
       const session = m && m[1] === 'learningSessions' ? schedule.learningSessions[Number(m[2])] : undefined;
@@ -391,7 +393,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
         calendar:
           session && data.teamMember
             ? entrySpec({ kind: 'session', index: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
-            : call && data.pi
+            : call && data.registrant
               ? {
                   id: infoCallEntryId(Number(m![2])),
                   sequence: n.version,
@@ -405,20 +407,30 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
       };
     }
     case 'cancelled': {
-      const cancels: CalendarSpec[] = data.teamMember
+      // Sessions as the workflow lists them (team members hold them all); calls and consultation
+      // series as this person was sent them.
+      const sessions: CalendarSpec[] = data.teamMember
         ? (n.sessions ?? []).map(({ index, sequence }) =>
             entrySpec({ kind: 'session', index, sequence }, ctx, 'CANCEL'),
           )
         : [];
+      const held = cancellations(
+        (data.cancels ?? []).filter((e) => e.kind !== 'session'),
+        ctx,
+      );
+      const cancels = [...sessions, ...held.specs];
+      const named = [...new Set(cancels.map((c) => c.summary.split(':')[0]))].join(', ');
       return {
         ...body({
           subject: `Cancelled: ${config.title}`,
           paragraphs: [
             `We are sorry to tell you that the ${config.title} has been cancelled.`,
             ...(n.reason ? [`Reason: ${n.reason}`] : []),
-            cancels.length
-              ? `The calendar entries of the sessions still to come (${cancels.map((c) => c.summary.split(':')[0]).join(', ')}) are cancelled with this email.`
-              : 'No further invitations or reminders will be sent.',
+            !cancels.length
+              ? 'No further invitations or reminders will be sent.'
+              : held.specs.length
+                ? `The calendar entries of what was still to come (${named}) are cancelled with this email.`
+                : `The calendar entries of the sessions still to come (${named}) are cancelled with this email.`,
           ],
         }),
         calendar: cancels[0],

@@ -104,6 +104,41 @@ describe('notify', () => {
     expect(pi.parsed.text).toContain('Reason: No funding.');
   });
 
+  it('tells every PI of a moved informational call, and updates only its registrants’ calendars', async () => {
+    const colleague = 'coordinator@cedar-hill.example.org';
+    await acts.recordCallRegistration('nx', {
+      call: 0,
+      siteId: 'bayview',
+      email: 'pi@bayview.example.org',
+      name: 'Dr A',
+    });
+    await acts.recordCallRegistration('nx', {
+      call: 0,
+      siteId: 'cedar-hill',
+      email: colleague,
+      name: 'Sam Lee',
+    });
+    const r = await acts.notify('nx', {
+      kind: 'schedule-change',
+      milestone: 'informationalCalls[0]',
+      version: 1,
+      siteIds: ['bayview', 'cedar-hill'],
+    });
+    expect(r).toMatchObject({ failed: 0, total: 2 + 1 + 3 }); // 2 PIs, the registered colleague, 2 faculty + 1 coordinator
+    const moved = (to: string) => sink.to(to).find((m) => m.parsed.subject!.startsWith('Schedule change:'))!;
+    const calendarOf = (to: string) =>
+      moved(to)
+        .parsed.attachments.filter((a) => a.contentType.startsWith('text/calendar'))
+        .map((a) =>
+          new ICAL.Component(ICAL.parse(a.content.toString('utf8'))).getFirstSubcomponent('vevent')!,
+        )
+        .map((ev) => [ev.getFirstPropertyValue('uid'), ev.getFirstPropertyValue('sequence')]);
+    expect(calendarOf('pi@bayview.example.org')).toEqual([['nx-info-call-0@lc-orchestrator', 1]]);
+    expect(calendarOf(colleague)).toEqual([['nx-info-call-0@lc-orchestrator', 1]]);
+    expect(calendarOf('pi@cedar-hill.example.org')).toEqual([]);
+    expect(moved('pi@cedar-hill.example.org').parsed.text).toContain('has moved to');
+  });
+
   it('records a refused address and carries on with the others', async () => {
     sink.refuse.add('leader@bayview.example.org');
     const r = await acts.notify('nx', {
@@ -130,5 +165,12 @@ describe('notify', () => {
     expect((await dbh.db.collection('bounces').findOne({ email: 'leader@bayview.example.org' }))!.count).toBe(
       1,
     );
+  });
+
+  it("lists the refused email in the staff's weekly digest", async () => {
+    await acts.notify('nx', { kind: 'metrics-digest', n: 0 });
+    const digest = sink.to(cfg.faculty[0]!.email).find((m) => m.parsed.subject!.startsWith('Weekly digest:'));
+    expect(digest?.parsed.subject).toMatch(/1 undelivered email/);
+    expect(digest!.parsed.text).toContain('leader@bayview.example.org (');
   });
 });

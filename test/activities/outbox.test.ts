@@ -1,7 +1,7 @@
 /** The outbox against the real MongoDB-wire server and a real SMTP server. */
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { failedEmailsOf } from '../../app/email-failures';
+import { failedEmailsOf } from '../../mail/email-failures';
 import { deliverEach, forEachLimited } from '../../mail/delivery';
 import { createTransport, Outbox, type OutboxDoc, type OutgoingEmail } from '../../mail/outbox';
 import { COLLECTIONS, migrateRecordIds } from '../../store/db';

@@ -1,7 +1,8 @@
 /**
  * The notify activity sends a consultation series given by a rule as one invitation (RRULE in
- * the collaborative's zone), and cancels it in the calendar of a withdrawn team's member — against
- * the real MongoDB-wire and SMTP servers.
+ * the collaborative's zone), and cancels it in the calendar of a withdrawn team's member, and in
+ * every member's calendar when the whole collaborative is cancelled — against the real MongoDB-wire
+ * and SMTP servers.
  */
 import ICAL from 'ical.js';
 import { createActivities } from '../../activities';
@@ -33,6 +34,7 @@ describe('notify: a consultation series as one invitation', () => {
     { kind: 'clinical', every: '1st and 3rd Thursday 12:00', skip: ['2027-07-01'] },
   ];
   const cfg = parseLaunchConfig(raw);
+  const cancelledCfg = parseLaunchConfig({ ...raw, slug: `${SLUG}-cancelled` });
 
   beforeAll(async () => {
     sink = await new SmtpSink().start();
@@ -49,9 +51,11 @@ describe('notify: a consultation series as one invitation', () => {
         timeZone: 'America/Denver',
       },
     ]);
-    await acts.recordCollaborative(cfg);
-    await acts.recordApplication(SLUG, applicationFor('bayview', at('pi')), 1);
-    await acts.recordTeam(SLUG, 'bayview', 'accepted');
+    for (const c of [cfg, cancelledCfg]) {
+      await acts.recordCollaborative(c);
+      await acts.recordApplication(c.slug, applicationFor('bayview', at('pi')), 1);
+      await acts.recordTeam(c.slug, 'bayview', 'accepted');
+    }
   });
   afterAll(async () => {
     transport.close();
@@ -78,5 +82,35 @@ describe('notify: a consultation series as one invitation', () => {
     expect(series.map((e) => [e.getFirstPropertyValue('uid'), e.getFirstPropertyValue('sequence')])).toEqual([
       [`${SLUG}-consult-0@lc-orchestrator`, 1],
     ]);
+  });
+
+  it('cancels the series, and the sessions, when the whole collaborative is cancelled', async () => {
+    const slug = cancelledCfg.slug;
+    await acts.notify(slug, { kind: 'consultation-series-invite', series: 0, siteIds: ['bayview'] });
+    await acts.notify(slug, {
+      kind: 'cancelled',
+      siteIds: ['bayview'],
+      reason: 'No funding.',
+      sessions: [{ index: 2, sequence: 1 }],
+    });
+    const mail = sink
+      .to(at('clinician'))
+      .find((m) => m.parsed.subject === `Cancelled: ${cancelledCfg.title}`);
+    expect(mail).toBeDefined();
+    const cancelled = calendars(mail!).map((c) => {
+      expect(c.getFirstPropertyValue('method')).toBe('CANCEL');
+      const ev = c.getFirstSubcomponent('vevent')!;
+      return [ev.getFirstPropertyValue('uid'), ev.getFirstPropertyValue('sequence'), ev.hasProperty('rrule')];
+    });
+    expect(cancelled).toEqual([
+      [`${slug}-ls-2@lc-orchestrator`, 1, false],
+      [`${slug}-consult-0@lc-orchestrator`, 1, true],
+    ]);
+    expect(mail!.parsed.text).toMatch(
+      /calendar entries of what was still to come \(.*Learning Session 3.*\)/i,
+    );
+    // The PI was sent no series invitation: the news, and no calendar entry.
+    const pi = sink.to(at('pi')).find((m) => m.parsed.subject === `Cancelled: ${cancelledCfg.title}`);
+    expect(calendars(pi!)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as ops from '../../app';
+import { currentSchedule, getCollaborative } from '../../store/collaboratives';
 import { upsertSites } from '../../store/sites';
 import {
   cancel,
@@ -39,12 +40,21 @@ describe('Update validators (dev server)', () => {
     running = h.worker.run();
     await upsertSites(h.db, sites);
     // Applications open now for 10 minutes; in the other one, they open in 10 minutes.
-    await ops.launch(
-      env.client,
-      h.db,
-      h.taskQueue,
-      compressedConfig('open-now', Date.now(), { close: 10, decisions: 12, prework: 13, ls: 15, end: 90 }),
-    );
+    // With a notification date and a pre-work end of their own, which a reschedule may move too.
+    const openNow = compressedConfig('open-now', Date.now(), {
+      close: 10,
+      decisions: 12,
+      prework: 13,
+      ls: 15,
+      end: 90,
+    });
+    openNow.schedule.notification = new Date(
+      Date.parse(openNow.schedule.decisionsDue) + 30_000,
+    ).toISOString();
+    openNow.schedule.preworkEnd = new Date(
+      Date.parse(openNow.schedule.learningSessions[0].start) - 60_000,
+    ).toISOString();
+    await ops.launch(env.client, h.db, h.taskQueue, openNow);
     await ops.launch(
       env.client,
       h.db,
@@ -302,6 +312,37 @@ describe('Update validators (dev server)', () => {
     // the next milestone follows the new schedule
     expect(after.nextMilestone).toBeDefined();
     expect(change.parsed.text).toMatch(/Applications close\s+\w{3} \d+ \w{3} \d{4}/);
+  });
+
+  it('moves the notification date and the end of pre-work, each its own milestone', async () => {
+    const before = await open.query(statusQuery);
+    const s = currentSchedule(await getCollaborative(h.db, 'open-now'));
+    const later = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000 + 20_000).toISOString();
+    const notification = later(s.notification!);
+    expect(
+      await open.executeUpdate(reschedule, {
+        args: [{ milestone: 'notification', at: notification, by: COORDINATOR }],
+      }),
+    ).toEqual({ milestone: 'notification', at: notification, version: before.scheduleVersion + 1 });
+    const preworkEnd = later(s.preworkEnd!);
+    expect(
+      await open.executeUpdate(reschedule, {
+        args: [{ milestone: 'preworkEnd', at: preworkEnd, by: COORDINATOR }],
+      }),
+    ).toEqual({ milestone: 'preworkEnd', at: preworkEnd, version: before.scheduleVersion + 2 });
+    // The PIs wait for the decisions: they hear of the notification's new date.
+    await waitFor("the notification's new date, to bayview's PI", async () =>
+      h.sink
+        .to(pi('bayview'))
+        .find((m) => /^Schedule change: The notification of decisions moves/.test(m.parsed.subject!)),
+    );
+    // No team is accepted yet: the end of pre-work is news for the staff only.
+    await waitFor('the end of pre-work, to the faculty', async () =>
+      h.sink.to(FACULTY).find((m) => /^Schedule change: The end of pre-work moves/.test(m.parsed.subject!)),
+    );
+    expect(h.sink.to(pi('bayview')).some((m) => /The end of pre-work/.test(m.parsed.subject!))).toBe(false);
+    const moved = currentSchedule(await getCollaborative(h.db, 'open-now'));
+    expect([moved.notification, moved.preworkEnd]).toEqual([notification, preworkEnd]);
   });
 
   it('cancels cleanly when a coordinator asks, and tells everyone', async () => {

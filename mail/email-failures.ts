@@ -6,7 +6,7 @@
 import type { Db } from 'mongodb';
 import { COLLECTIONS, findEachById } from '../store/db';
 import { ids } from '../store/keys';
-import type { OutboxDoc } from '../mail/outbox';
+import type { OutboxDoc } from './outbox';
 
 export interface FailedEmail {
   key: string;
