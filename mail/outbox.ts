@@ -259,8 +259,9 @@ export class Outbox {
   async send(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
     const messageId = messageIdFor(email.key, this.from);
     // The body beside the claim, both before the SMTP send: an email sent has its body kept.
-    const [claim] = await Promise.all([this.claim(email, messageId), this.keepBody(email)]);
+    const [claim, body] = await Promise.all([this.claim(email, messageId), this.keepBody(email)]);
     if (claim === 'sent') return 'already-sent';
+    if (body.existed) await this.rewriteBody(body.doc); // a retry sends: its body is the one sent
     const ref = claim.ref;
     try {
       await this.transport.sendMail({
@@ -303,11 +304,11 @@ export class Outbox {
   /**
    * Keeps what is sent for the email centre, beside the outbox record (so the log's list reads
    * none of it). The signed links in it are masked: they are the recipient's keys, not the
-   * coordinator's. Idempotent by the email's key: a retry rewrites the same record (an insert,
-   * grouped with the other emails' in flight; a duplicate key, i.e. a retry, then replaces it).
-   * Written alongside the claim, so also for a key the claim finds sent before: the same body.
+   * coordinator's. Idempotent by the email's key: an insert, grouped with the other emails' in
+   * flight; a duplicate key (a retry, or a key sent before) leaves the record, and `send`
+   * rewrites it only once its claim says this attempt sends.
    */
-  private async keepBody(email: OutgoingEmail): Promise<void> {
+  private async keepBody(email: OutgoingEmail): Promise<{ doc: EmailBodyDoc; existed: boolean }> {
     const body: EmailBodyDoc = {
       _id: ids.outbox(email.key),
       collaborative: email.collaborative,
@@ -318,12 +319,17 @@ export class Outbox {
     };
     try {
       await this.bodies.write(body);
+      return { doc: body, existed: false };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      await this.db
-        .collection<EmailBodyDoc>(COLLECTIONS.emailBodies)
-        .replaceOne({ _id: body._id }, body, { upsert: true });
+      return { doc: body, existed: true };
     }
+  }
+
+  private async rewriteBody(body: EmailBodyDoc): Promise<void> {
+    await this.db
+      .collection<EmailBodyDoc>(COLLECTIONS.emailBodies)
+      .replaceOne({ _id: body._id }, body, { upsert: true });
   }
 
   /**
