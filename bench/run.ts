@@ -105,6 +105,12 @@ function parseArgs(argv: string[]): { opts: BenchOptions; only: string[]; out?: 
       int('--pool'),
       DEFAULTS.pool,
     )
+    .option(
+      '--fanout-rounds <n>',
+      'fanout: alternating rounds of raw nodemailer and Outbox.send (median ratio)',
+      int('--fanout-rounds'),
+      DEFAULTS.fanoutRounds,
+    )
     .option('--teams <n>', 'compliance: teams with submissions', int('--teams'), DEFAULTS.teams)
     .option(
       '--teams-per-lc <n>',
@@ -221,6 +227,7 @@ missing. MONGODB_URI runs the database scenarios against that server instead of 
       pis: raw.pis,
       concurrency: Math.max(1, raw.concurrency),
       pool: Math.max(1, raw.pool),
+      fanoutRounds: Math.max(1, raw.fanoutRounds),
       teams: raw.teams,
       teamsPerLc: Math.max(1, raw.teamsPerLc),
       periods: Math.max(1, raw.periods),

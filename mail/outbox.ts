@@ -13,11 +13,12 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, ObjectId } from 'mongodb';
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import { COLLECTIONS, isDuplicateKey, LOOKUP_CONCURRENCY, mapLimited, upsertById } from '../store/db';
+import { groupBulk, groupInserts, type GroupWriter } from '../store/group-write';
 import { ids } from '../store/keys';
 import { noDelaySocket } from './smtp-socket';
 
@@ -170,7 +171,17 @@ export class Outbox {
      * takes them over at once instead of backing off on "being sent by another attempt".
      */
     private readonly leaseMs = 60_000,
-  ) {}
+  ) {
+    // The emails in flight share their writes (store/group-write.ts): each claim, body and
+    // mark-sent is still written before the step that depends on it, only with the others'.
+    this.claims = groupInserts(this.col);
+    this.bodies = groupInserts(db.collection<EmailBodyDoc>(COLLECTIONS.emailBodies));
+    this.marks = groupBulk(this.col);
+  }
+
+  private readonly claims: GroupWriter<OutboxRecord>;
+  private readonly bodies: GroupWriter<EmailBodyDoc>;
+  private readonly marks: GroupWriter<AnyBulkWriteOperation<OutboxRecord>>;
 
   /** The lease a claim made now gets. */
   private lease(): number {
@@ -247,10 +258,11 @@ export class Outbox {
   /** Sends the email unless its key was sent before (or is being sent right now by another attempt). */
   async send(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
     const messageId = messageIdFor(email.key, this.from);
-    const claim = await this.claim(email, messageId);
+    // The body beside the claim, both before the SMTP send: an email sent has its body kept.
+    const [claim, body] = await Promise.all([this.claim(email, messageId), this.keepBody(email)]);
     if (claim === 'sent') return 'already-sent';
+    if (body.existed) await this.rewriteBody(body.doc); // a retry sends: its body is the one sent
     const ref = claim.ref;
-    await this.keepBody(email);
     try {
       await this.transport.sendMail({
         from: this.from,
@@ -279,9 +291,11 @@ export class Outbox {
     }
     // At once: until this write reaches the database, a SIGKILL means a resend (same Message-ID).
     await this.untilRecorded(() =>
-      this.col.updateOne(ref, {
-        $set: { status: 'sent', sentAt: new Date() },
-        $unset: { error: '', leaseUntil: '' },
+      this.marks.write({
+        updateOne: {
+          filter: ref,
+          update: { $set: { status: 'sent', sentAt: new Date() }, $unset: { error: '', leaseUntil: '' } },
+        },
       }),
     );
     return 'sent';
@@ -290,22 +304,32 @@ export class Outbox {
   /**
    * Keeps what is sent for the email centre, beside the outbox record (so the log's list reads
    * none of it). The signed links in it are masked: they are the recipient's keys, not the
-   * coordinator's. Idempotent by the email's key: a retry rewrites the same record.
+   * coordinator's. Idempotent by the email's key: an insert, grouped with the other emails' in
+   * flight; a duplicate key (a retry, or a key sent before) leaves the record, and `send`
+   * rewrites it only once its claim says this attempt sends.
    */
-  private async keepBody(email: OutgoingEmail): Promise<void> {
-    await this.db.collection<EmailBodyDoc>(COLLECTIONS.emailBodies).updateOne(
-      { _id: ids.outbox(email.key) },
-      {
-        $set: {
-          collaborative: email.collaborative,
-          subject: email.subject,
-          html: maskLinks(email.html),
-          text: maskLinks(email.text),
-          ...(email.icalEvent ? { calendar: email.icalEvent.filename } : {}),
-        },
-      },
-      { upsert: true },
-    );
+  private async keepBody(email: OutgoingEmail): Promise<{ doc: EmailBodyDoc; existed: boolean }> {
+    const body: EmailBodyDoc = {
+      _id: ids.outbox(email.key),
+      collaborative: email.collaborative,
+      subject: email.subject,
+      html: maskLinks(email.html),
+      text: maskLinks(email.text),
+      ...(email.icalEvent ? { calendar: email.icalEvent.filename } : {}),
+    };
+    try {
+      await this.bodies.write(body);
+      return { doc: body, existed: false };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return { doc: body, existed: true };
+    }
+  }
+
+  private async rewriteBody(body: EmailBodyDoc): Promise<void> {
+    await this.db
+      .collection<EmailBodyDoc>(COLLECTIONS.emailBodies)
+      .replaceOne({ _id: body._id }, body, { upsert: true });
   }
 
   /**
@@ -337,7 +361,7 @@ export class Outbox {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + this.lease());
     try {
-      await this.col.insertOne({
+      await this.claims.write({
         _id: ids.outbox(email.key),
         key: email.key,
         collaborative: email.collaborative,

@@ -114,6 +114,21 @@ describe('outbox', () => {
     expect(sink.to('crash@site.example.org')).toHaveLength(1);
   });
 
+  it('keeps the body of the attempt that sent: not one that found it sent, but a retry that sends', async () => {
+    const bodies = dbh.db.collection<{ _id: string; text: string }>(COLLECTIONS.emailBodies);
+    const key = 'c1:announcement:body';
+    expect(await outbox.send({ ...email(key, 'body@site.example.org'), text: 'first' })).toBe('sent');
+    expect(await outbox.send({ ...email(key, 'body@site.example.org'), text: 'again' })).toBe('already-sent');
+    expect((await bodies.findOne({ _id: key }))?.text).toBe('first');
+    // An attempt that failed for a moment kept its body; the retry sends another, and keeps that.
+    sink.rejectWith = { code: 451, message: 'Try again later' };
+    const retried = 'c1:announcement:body-retried';
+    await outbox.send({ ...email(retried, 'body2@site.example.org'), text: 'before' }).catch(() => undefined);
+    sink.rejectWith = undefined;
+    expect(await outbox.send({ ...email(retried, 'body2@site.example.org'), text: 'retry' })).toBe('sent');
+    expect((await bodies.findOne({ _id: retried }))?.text).toBe('retry');
+  });
+
   it('leaves a transient failure claimed, and delivers on the retry', async () => {
     sink.rejectWith = { code: 451, message: 'Try again later' };
     const err = await outbox.send(email('c1:announcement:later', 'later@site.example.org')).catch((e) => e);
