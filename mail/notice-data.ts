@@ -1,5 +1,6 @@
 /** What each notice's template needs, loaded from the records: decision notes, digest rows, the final report, shares… */
 import type { Db } from 'mongodb';
+import type { Site } from '../domain/sites';
 import { type CollaborativeNotice, type CommunityNotice } from '../domain/notices';
 import type { ReportChart } from '../reports/final-report';
 import { currentSchedule, type CollaborativeDoc } from '../store/collaboratives';
@@ -10,7 +11,7 @@ import { applicationOf } from '../store/lifecycle';
 import { digestRows } from '../store/metrics';
 import { listCycles, listResources, type ResourceDoc } from '../store/pdsa';
 import { listStoryboards } from '../store/storyboards';
-import { getSites, siteNames, type SiteDoc } from '../store/sites';
+import { getSites, siteNames } from '../store/sites';
 import type { CommunityLoadedData, PreparedCommunityNotice } from '../templates/community';
 import type { LoadedData, PreparedNotice, ResourceLink, SharedItems } from '../templates/notices';
 import { failedEmailsOf } from './email-failures';
@@ -20,7 +21,7 @@ export async function noticeData(
   db: Db,
   doc: CollaborativeDoc,
   n: CollaborativeNotice,
-  sites: Map<string, SiteDoc>,
+  sites: Map<string, Site>,
   eventTime: number,
 ): Promise<PreparedNotice> {
   const siteId = 'siteId' in n ? n.siteId : undefined;

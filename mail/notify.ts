@@ -34,7 +34,14 @@ import { seriesAttachment } from './calendar-series';
 import { deliverEach, type BulkResult } from './delivery';
 import { communityNoticeData, noticeData, sharedAnything } from './notice-data';
 import type { Outbox, OutboxDoc } from './outbox';
-import { communityRecipients, dedupe, recipients as recipientsOf, type Addressee } from './recipients';
+import {
+  communityRecipients,
+  dbSource,
+  dedupe,
+  readingSitesOnce,
+  recipientsFrom,
+  type Addressee,
+} from './recipients';
 
 const NOTHING: BulkResult = { sent: 0, alreadySent: 0, failed: 0, total: 0 };
 
@@ -57,9 +64,10 @@ export class Notifier {
     const doc = await getCollaborative(this.db, slug);
     const notice = await this.stillDue(doc, asked);
     if (!notice) return NOTHING;
-    const recipients = await recipientsOf(this.db, doc, notice);
+    const source = readingSitesOnce(dbSource(this.db));
+    const recipients = await recipientsFrom(source, doc, notice);
     const siteIds = [...new Set(recipients.map((r) => r.siteId).filter((s): s is string => !!s))];
-    const sites = new Map((await getSites(this.db, siteIds)).map((s) => [s.siteId, s]));
+    const sites = new Map((await source.sites(siteIds)).map((s) => [s.siteId, s]));
     const prepared = await noticeData(
       this.db,
       doc,

@@ -58,6 +58,22 @@ export function dbSource(db: Db): RecipientSource {
   };
 }
 
+/**
+ * The source with each site read once: a notice's rules and its letters ask for the same sites
+ * several times (teams, their PIs, the zones), each a database call.
+ */
+export function readingSitesOnce(source: RecipientSource): RecipientSource {
+  const known = new Map<string, Site>();
+  return {
+    ...source,
+    sites: async (siteIds) => {
+      const missing = [...new Set(siteIds.filter((id) => !known.has(id)))];
+      if (missing.length) for (const s of await source.sites(missing)) known.set(s.siteId, s);
+      return siteIds.flatMap((id) => (known.has(id) ? [known.get(id)!] : []));
+    },
+  };
+}
+
 /** The registrants of an informational call, each in the zone of their site (sites no longer announced left out). */
 export async function registrants(
   db: RecipientSource,
