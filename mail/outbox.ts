@@ -259,10 +259,19 @@ export class Outbox {
   async send(email: OutgoingEmail): Promise<'sent' | 'already-sent'> {
     const messageId = messageIdFor(email.key, this.from);
     // The body beside the claim, both before the SMTP send: an email sent has its body kept.
-    const [claim, body] = await Promise.all([this.claim(email, messageId), this.keepBody(email)]);
+    const [claimed, kept] = await Promise.allSettled([this.claim(email, messageId), this.keepBody(email)]);
+    if (claimed.status === 'rejected') throw claimed.reason;
+    const claim = claimed.value;
     if (claim === 'sent') return 'already-sent';
-    if (body.existed) await this.rewriteBody(body.doc); // a retry sends: its body is the one sent
     const ref = claim.ref;
+    try {
+      if (kept.status === 'rejected') throw kept.reason;
+      if (kept.value.existed) await this.rewriteBody(kept.value.doc); // a retry sends: its body is the one sent
+    } catch (err) {
+      // Not sent: release the lease so the activity's retry can claim it again at once.
+      await this.col.updateOne(ref, { $set: { error: (err as Error).message, leaseUntil: new Date(0) } });
+      throw err;
+    }
     try {
       await this.transport.sendMail({
         from: this.from,

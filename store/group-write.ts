@@ -25,6 +25,11 @@ export class GroupWriter<T> {
     private readonly flush: Flush<T>,
     /** The most items in one command. */
     private readonly maxBatch = 64,
+    /**
+     * A command that has not answered by then fails its batch, and the writes queued behind it go
+     * on: one hung command must not stall every send of the worker.
+     */
+    private readonly timeoutMs = 60_000,
   ) {}
 
   write(item: T): Promise<void> {
@@ -40,10 +45,21 @@ export class GroupWriter<T> {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         let outcomes: (unknown | undefined)[];
+        let timer: NodeJS.Timeout | undefined;
         try {
-          outcomes = await this.flush(batch.map((b) => b.item));
+          outcomes = await Promise.race([
+            this.flush(batch.map((b) => b.item)),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(
+                () => reject(new Error(`a grouped write did not answer within ${this.timeoutMs} ms`)),
+                this.timeoutMs,
+              );
+            }),
+          ]);
         } catch (err) {
           outcomes = batch.map(() => err);
+        } finally {
+          clearTimeout(timer);
         }
         batch.forEach((b, i) => (outcomes[i] === undefined ? b.resolve() : b.reject(outcomes[i])));
       }
@@ -75,28 +91,41 @@ function perItem(err: unknown, n: number): (unknown | undefined)[] {
 }
 
 /** Inserts, grouped into unordered `insertMany`s: a duplicate key fails only its own document (code 11000). */
-export function groupInserts<D extends Document>(col: Collection<D>, maxBatch?: number): GroupWriter<D> {
-  return new GroupWriter<D>(async (docs) => {
-    try {
-      await col.insertMany(docs as OptionalUnlessRequiredId<D>[], { ordered: false });
-      return docs.map(() => undefined);
-    } catch (err) {
-      return perItem(err, docs.length);
-    }
-  }, maxBatch);
+export function groupInserts<D extends Document>(
+  col: Collection<D>,
+  maxBatch?: number,
+  timeoutMs?: number,
+): GroupWriter<D> {
+  return new GroupWriter<D>(
+    async (docs) => {
+      try {
+        await col.insertMany(docs as OptionalUnlessRequiredId<D>[], { ordered: false });
+        return docs.map(() => undefined);
+      } catch (err) {
+        return perItem(err, docs.length);
+      }
+    },
+    maxBatch,
+    timeoutMs,
+  );
 }
 
 /** Single-document writes, grouped into unordered `bulkWrite`s. */
 export function groupBulk<D extends Document>(
   col: Collection<D>,
   maxBatch?: number,
+  timeoutMs?: number,
 ): GroupWriter<AnyBulkWriteOperation<D>> {
-  return new GroupWriter<AnyBulkWriteOperation<D>>(async (ops) => {
-    try {
-      await col.bulkWrite(ops, { ordered: false });
-      return ops.map(() => undefined);
-    } catch (err) {
-      return perItem(err, ops.length);
-    }
-  }, maxBatch);
+  return new GroupWriter<AnyBulkWriteOperation<D>>(
+    async (ops) => {
+      try {
+        await col.bulkWrite(ops, { ordered: false });
+        return ops.map(() => undefined);
+      } catch (err) {
+        return perItem(err, ops.length);
+      }
+    },
+    maxBatch,
+    timeoutMs,
+  );
 }

@@ -70,6 +70,19 @@ describe('outbox', () => {
     expect(got[0]!.parsed.headers.get('x-lc-key')).toBe('c1:announcement:a');
   });
 
+  it('sends nothing when the body cannot be kept, and frees the claim for the retry at once', async () => {
+    // A body over MongoDB's 16 MiB document limit: its write fails, the claim's (no body) does not.
+    const big = { ...email('c1:announcement:too-big'), html: `<p>${'x'.repeat(17 * 1024 * 1024)}</p>` };
+    await expect(outbox.send(big)).rejects.toThrow();
+    const doc = await dbh.db
+      .collection<OutboxDoc>(COLLECTIONS.outbox)
+      .findOne({ key: 'c1:announcement:too-big' });
+    expect(doc).toMatchObject({ status: 'claimed', leaseUntil: new Date(0) });
+    expect(sink.received.filter((m) => m.parsed.subject === 'Subject c1:announcement:too-big')).toEqual([]);
+    // The retry, with a body that fits, sends it once.
+    expect(await outbox.send(email('c1:announcement:too-big'))).toBe('sent');
+  });
+
   it('records a permanent SMTP refusal as failed and does not retry it', async () => {
     sink.rejectWith = { code: 550, message: 'No such user' };
     try {

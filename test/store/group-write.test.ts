@@ -30,6 +30,21 @@ describe('group commit', () => {
     await expect(failing.write(1)).rejects.toThrow('connection lost');
   });
 
+  test('a command that never answers fails its own batch, and the writes behind it go on', async () => {
+    let calls = 0;
+    const w = new GroupWriter<number>(
+      (items) => (++calls === 1 ? new Promise(() => {}) : Promise.resolve(items.map(() => undefined))),
+      64,
+      50,
+    );
+    const hung = w.write(1);
+    const behind = w.write(2);
+    await expect(hung).rejects.toThrow('did not answer within 50 ms');
+    await expect(behind).resolves.toBeUndefined();
+    await expect(w.write(3)).resolves.toBeUndefined();
+    expect(calls).toBe(3);
+  });
+
   test('inserts: a duplicate key fails only its own document, as a duplicate-key error', async () => {
     const col = db.collection<{ _id: string; n: number }>('groupInserts');
     const w = groupInserts(col);
