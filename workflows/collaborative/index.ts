@@ -44,6 +44,7 @@ export async function collaborativeWorkflow(
     s.seriesInvites = patched('consultation-series-invites');
     s.sharedDigest = patched('shared-digest');
     s.storyboardRequests = patched('storyboard-requests');
+    s.ownDatesReschedulable = patched('own-dates-reschedulable');
   }
   const { slug } = run;
   const now = () => Date.now();

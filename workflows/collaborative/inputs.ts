@@ -148,7 +148,11 @@ export function registerInputs(run: Run): void {
       const r = parseInput(rescheduleSchema, input, 'the reschedule');
       if (!coordinatorEmails.has(r.by) && !facultyEmails.has(r.by))
         refuse(`${r.by} may not change this collaborative's schedule`);
-      const names = milestoneNames(s.schedule);
+      // A run from before refuses the two own dates, as it did: the Signal twin of this input
+      // validates again on replay, so what it refused then must stay refused.
+      const names = milestoneNames(s.schedule).filter(
+        (n) => s.ownDatesReschedulable || (n !== 'notification' && n !== 'preworkEnd'),
+      );
       if (!names.includes(r.milestone as never))
         refuse(`unknown milestone "${r.milestone}"; one of: ${names.join(', ')}`);
       if (

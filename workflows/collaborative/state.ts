@@ -59,6 +59,8 @@ export interface CollaborativeState {
    */
   sharedDigest?: boolean;
   storyboardRequests?: boolean;
+  /** The notification date and the end of pre-work may be rescheduled (older runs refuse them). */
+  ownDatesReschedulable?: boolean;
   /** The sites whose team workflows were started, and what each ended with (its signal). */
   started?: string[];
   finished?: Record<string, TeamResult>;
