@@ -260,7 +260,9 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
   schedule.consultation = rows(
     'schedule.consultation',
     CONSULTATION_FIELDS,
-    (p) => !text(f, `${p}.first`) && !ruleTyped(p),
+    // A row is blank when nothing is typed and no kind of rule was chosen: a chosen rule with
+    // its parts missing is asked for, not dropped.
+    (p) => !text(f, `${p}.first`) && !ruleTyped(p) && repeatOf(f, p) === 'days',
     (p) => {
       const base = {
         kind: text(f, `${p}.kind`) || 'all-collaborative',
@@ -566,7 +568,11 @@ export function shiftedCopy(f: DraftFields, announcement: string): DraftFields {
   for (const k of Object.keys(f)) {
     if (/^schedule\.consultation\[\d+\]\.until$/.test(k)) out[k] = shiftDate(text(f, k));
     if (/^schedule\.consultation\[\d+\]\.skip$/.test(k))
-      out[k] = text(f, k).split(/\s+/).filter(Boolean).map(shiftDate).join('\n');
+      out[k] = text(f, k)
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map(shiftDate)
+        .join('\n');
     if (/^schedule\.(consultation\[\d+\]\.from|reporting\.(firstMonth|lastMonth))$/.test(k))
       out[k] = shiftMonth(text(f, k));
   }

@@ -192,6 +192,15 @@ describe('the wizard builds consultation series from plain choices', () => {
     ]);
   });
 
+  it('a rule chosen with its parts missing is not dropped: the parts are asked for beside their fields', () => {
+    const f = withRules();
+    for (const x of ['weeks', 'time', 'from', 'skip']) delete f[`${S1}.${x}`];
+    const problems = draftProblems(f);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith(`${S1}.`))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${S1}.weeks:`))).toBe(true);
+  });
+
   it('ends a series at a date or after a number of calls', () => {
     const byDate = configFromFields(withRules({ [`${S0}.until`]: '2027-09-14' })).schedule.consultation[0]!;
     expect(localCalls(byDate.calls).at(-1)).toBe('2027-09-14T14:00');
@@ -214,6 +223,12 @@ describe('the wizard builds consultation series from plain choices', () => {
     expect(copy[`${S0}.from`]).toBe('2028-06');
     expect(copy[`${S0}.until`]).toBe('2029-02-06');
     expect(copy[`${S1}.skip`]).toBe('2028-06-29');
+    // Holidays typed with commas or semicolons move too, each one.
+    const listed = shiftedCopy(
+      { ...fields, [`${S1}.skip`]: '2027-07-01, 2027-08-05;2027-09-02' },
+      '2028-01-10T09:00',
+    );
+    expect(listed[`${S1}.skip`]).toBe('2028-06-29\n2028-08-03\n2028-08-31');
     const again = configFromFields({ ...copy, slug: 'tf-cbt-2028', [`${S1}.skip`]: '2028-07-06' });
     expect(localCalls(again.schedule.consultation[0]!.calls).slice(0, 2)).toEqual([
       '2028-06-13T14:00',
