@@ -33,7 +33,7 @@ import type { TemplateName } from '../templates/samples';
 import { CSV_BOM, csvTime, toCsv } from './csv';
 import { collaborativeRecord, milestoneFromName } from './collaborative';
 import { parseStructuredText } from './reading';
-import { assumedCoreTeam, everyPiRegisters, noRegistrants, standInRecipients } from './stand-in-recipients';
+import { assumedCoreTeam, everyPiRegisters, standInRecipients } from './stand-in-recipients';
 
 /** The scenario's inputs come this long after what makes them possible (a window opening, an email). */
 export const SCENARIO_DELAY = 3_600_000;
@@ -469,7 +469,7 @@ export async function whatIf(
   const o = { launchedAt: doc.createdAt.toISOString(), coreTeams };
   const before = await rehearseWith(doc.config, sites, [], { ...o, schedule: s });
   const after = await rehearseWith(doc.config, sites, [], { ...o, schedule: moved });
-  const toldNow = await toldOfChange(doc, sites, coreTeams, milestone, moved, now);
+  const toldNow = await toldOfChange(db, doc, sites, coreTeams, milestone, moved, now);
   return {
     milestone,
     at: new Date(ms(at!)).toISOString(),
@@ -480,6 +480,7 @@ export async function whatIf(
 
 /** The schedule-change email's recipients and subject, as the reschedule would send it now. */
 async function toldOfChange(
+  db: Db,
   doc: CollaborativeDoc,
   sites: Site[],
   coreTeams: Record<string, CoreTeam>,
@@ -488,8 +489,12 @@ async function toldOfChange(
   now: number,
 ): Promise<RehearsedEmail[]> {
   const site = new Map(sites.map((x) => [x.siteId, x]));
-  // A schedule change goes to the PIs, registered or not.
-  const source = standInRecipients({ sites, coreTeams: (id) => coreTeams[id], registrants: noRegistrants });
+  // A moved call goes to every PI and to its registrants as recorded (only they hold its entry).
+  const source = standInRecipients({
+    sites,
+    coreTeams: (id) => coreTeams[id],
+    registrants: (slug, call) => dbSource(db).registrants(slug, call),
+  });
   const notice: CollaborativeNotice = {
     kind: 'schedule-change',
     milestone,

@@ -32,9 +32,6 @@ export const everyPiRegisters =
   async () =>
     sites.map((x) => ({ siteId: x.siteId, name: x.piName, email: x.piEmail }));
 
-/** No one registered (a schedule change goes to the PIs, registered or not). */
-export const noRegistrants: Registrants = async () => [];
-
 /**
  * A recipient source over `sites` (a site not among them is not found), each with its core team
  * from `coreTeams` or an assumed one, and the call registrants `registrants` gives.
