@@ -248,13 +248,18 @@ export async function recipientsFrom(
       );
       break;
     }
-    case 'cancelled':
+    case 'cancelled': {
+      // Colleagues who registered for an informational call hear of it too.
+      const calls = doc.config.schedule.informationalCalls.map((_, i) => i);
+      const registered = (await Promise.all(calls.map((c) => registrants(db, doc, c)))).flat();
       list = [
         ...(await pis(db, n.siteIds)),
         ...(await teams(db, doc, n.siteIds, false)),
+        ...registered,
         ...staff(doc, 'both'),
       ];
       break;
+    }
     case 'final-report':
     case 'metrics-digest':
       list = staff(doc, 'both');

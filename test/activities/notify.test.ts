@@ -139,6 +139,20 @@ describe('notify', () => {
     expect(moved('pi@cedar-hill.example.org').parsed.text).toContain('has moved to');
   });
 
+  it('tells a colleague who registered for a call when the collaborative is cancelled', async () => {
+    const cancelled = {
+      kind: 'cancelled' as const,
+      siteIds: ['bayview', 'cedar-hill'],
+      reason: 'No funding.',
+    };
+    const r = await acts.notify('nx', { ...cancelled, sessions: [] });
+    expect(r).toMatchObject({ sent: 1, failed: 0 }); // the others had it already (same keys)
+    const mail = sink
+      .to('coordinator@cedar-hill.example.org')
+      .find((m) => m.parsed.subject === 'Cancelled: Test collaborative nx');
+    expect(mail?.parsed.text).toContain('Reason: No funding.');
+  });
+
   it('records a refused address and carries on with the others', async () => {
     sink.refuse.add('leader@bayview.example.org');
     const r = await acts.notify('nx', {
