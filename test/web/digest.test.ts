@@ -9,119 +9,37 @@
  * for each team's people through their signed links, for the faculty once signed in. Screenshots
  * in .data/screenshots/digest/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
 import * as ops from '../../app';
-import { upsertSites } from '../../store/sites';
-import { SESSION_COOKIE } from '../../web/auth';
-import { compressedConfig } from '../helpers/configs';
-import { devServerEnv, harness, type Harness } from '../helpers/env';
-import { applicationFor, exampleSites, piOf } from '../helpers/people';
+import { launchWithAcceptedTeams, TEAM_SITES } from '../helpers/accepted-teams';
+import { browserStack } from '../helpers/browser';
 import type { ReceivedMail } from '../helpers/smtp-sink';
 import { waitFor } from '../helpers/wait';
-import { serveWeb, signInByEmail, webAddress, type ServedWeb } from '../helpers/web';
 
-const SHOTS = path.join(__dirname, '../../.data/screenshots/digest');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = 'digest-test-signing-key-'.padEnd(48, 'd');
 const COORD = 'coord.dg@network.example.org';
 const FACULTY = 'faculty.dg@faculty.example.org';
 const SLUG = 'digest-lc';
-const TEAMS = ['bayview', 'harbor'];
 
 describe('the digest of what teams shared, its links opened in a browser (real stack)', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
-  let web: ServedWeb;
-  let browser: Browser;
-  let base: string;
+  const s = browserStack({ name: 'digest', key: KEY, rateLimits: { signin: 1000, links: 1000 } });
 
-  const mailsTo = (to: string, subject: RegExp): ReceivedMail[] =>
-    h.sink.received.filter((m) => m.envelopeTo.includes(to) && subject.test(m.parsed.subject ?? ''));
-  const teamLink = (mail: ReceivedMail): string => {
-    const m = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/team/[\\w.-]+`).exec(mail.parsed.text ?? '');
-    if (!m) throw new Error(`no team link in "${mail.parsed.subject}"`);
-    return m[0];
-  };
   /** The addresses the digest's text gives after each `label:` (in the order listed). */
   const links = (mail: ReceivedMail, label: string): string[] =>
     [...(mail.parsed.text ?? '').matchAll(new RegExp(`${label}: (\\S+)`, 'g'))].map((m) => m[1]!);
   async function opens(page: Page, url: string, shot: string): Promise<void> {
     const r = await page.goto(url);
     expect(r?.status()).toBe(200);
-    await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(s.pages.dir, `${shot}.png`), fullPage: true });
   }
-
-  beforeAll(async () => {
-    fs.rmSync(SHOTS, { recursive: true, force: true });
-    fs.mkdirSync(SHOTS, { recursive: true });
-    const { port, baseUrl } = await webAddress();
-    base = baseUrl;
-    env = await devServerEnv();
-    h = await harness(env, 'web-digest', { links: { baseUrl: base, key: KEY, ttlDays: 30 } });
-    h.startWorker();
-    await upsertSites(h.db, exampleSites);
-    web = await serveWeb(env, h, {
-      key: KEY,
-      baseUrl: base,
-      port,
-      rateLimits: { signin: 1000, links: 1000 },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.app.close();
-    await h?.close();
-    await env?.teardown();
-  });
 
   it('lists the cycle, the storyboard and the resource, and each link opens the page it names', async () => {
     // ---- two teams accepted through the workflow -------------------------------------------------
-    const t0 = Date.now();
-    const minutes = { info: 0.2, close: 0.6, decisions: 1.2, prework: 1.3, ls: 1.4, end: 45 * 24 * 60 };
-    const config = compressedConfig(SLUG, t0, minutes);
-    config.sites = TEAMS;
-    config.coordinators = [{ name: 'Coordinator', email: COORD }];
-    config.faculty = [{ name: 'Dr. Faculty', email: FACULTY }];
-    await ops.launch(env.client, h.db, h.taskQueue, config);
-    for (const siteId of TEAMS)
-      await waitFor(
-        `the application of ${siteId}`,
-        () => ops.submitApplication(env.client, SLUG, applicationFor(siteId, piOf(siteId))),
-        60_000,
-      );
-    await waitFor(
-      'applications to close',
-      async () => (Date.now() > t0 + minutes.close * 60_000 + 1000 ? true : undefined),
-      120_000,
-    );
-    for (const siteId of TEAMS)
-      await waitFor(
-        `the decision on ${siteId}`,
-        () =>
-          ops.recordDecision(env.client, SLUG, {
-            siteId,
-            decision: 'accept',
-            notes: 'Welcome.',
-            by: FACULTY,
-          }),
-        60_000,
-      );
-    const accepted = (siteId: string) =>
-      waitFor(
-        `the acceptance of ${siteId}`,
-        async () => mailsTo(`data@${siteId}.example.org`, /^Accepted: /)[0],
-        180_000,
-      );
-    const bayviewUrl = teamLink(await accepted('bayview'));
-    await accepted('harbor');
+    const { t0, teamUrl } = await launchWithAcceptedTeams(s, SLUG, { coordinator: COORD, faculty: FACULTY });
+    const { browser, h, base } = s;
+    const bayviewUrl = teamUrl.bayview;
 
     // ---- Bayview logs a cycle and shares a storyboard from its pages; the faculty add a resource ----
     const team = await browser.newPage();
@@ -166,12 +84,12 @@ describe('the digest of what teams shared, its links opened in a browser (real s
       n: 90, // not a number the workflow's own digests reach in this test
       from: new Date(t0).toISOString(),
       to: new Date(Date.now() + 1000).toISOString(),
-      siteIds: TEAMS,
+      siteIds: [...TEAM_SITES],
     });
     // 2 teams × 4 people, the faculty member and the coordinator, once each.
     expect(sent).toMatchObject({ sent: 10, failed: 0, total: 10 });
     const digest = (to: string) =>
-      waitFor(`the digest to ${to}`, async () => mailsTo(to, /^Shared this month: /)[0], 30_000);
+      waitFor(`the digest to ${to}`, async () => s.mailsTo(to, /^Shared this month: /)[0], 30_000);
 
     // ---- another team: the storyboard in its gallery, the resource on its page ----------------------
     const other = await digest('data@harbor.example.org');
@@ -207,9 +125,7 @@ describe('the digest of what teams shared, its links opened in a browser (real s
 
     // ---- the faculty, signed in: the collaborative's pages ----------------------------------------
     const staff = await digest(FACULTY);
-    const s = await signInByEmail(web, h, KEY, FACULTY, base);
-    const faculty = await (await browser.newContext()).newPage();
-    await faculty.context().addCookies([{ name: SESSION_COOKIE, value: s.token, url: base }]);
+    const faculty = await s.signedInPage(FACULTY);
     const [staffCycle] = links(staff, 'Read the cycle');
     expect(staffCycle).toBe(`${base}/c/${SLUG}/pdsa?siteId=bayview#cycle-bayview-1`);
     await opens(faculty, staffCycle!, 'faculty-cycle');
