@@ -86,7 +86,7 @@ export class Notifier {
     const schedule = currentSchedule(doc);
     const cancels =
       notice.kind === 'withdrawal' || notice.kind === 'cancelled'
-        ? await this.entriesToCancel(slug, schedule, recipients)
+        ? await this.entriesToCancel(slug, schedule, doc.scheduleVersion ?? 0, recipients)
         : new Map<string, CalendarEntry[]>();
     return this.deliverAll(slug, notice, recipients, doc.config.coordinators[0]!, (r) => {
       const site = r.siteId ? sites.get(r.siteId) : undefined;
@@ -167,6 +167,7 @@ export class Notifier {
   private async entriesToCancel(
     slug: string,
     schedule: Schedule,
+    scheduleVersion: number,
     recipients: Addressee[],
   ): Promise<Map<string, CalendarEntry[]>> {
     const sent = await this.db
@@ -183,7 +184,7 @@ export class Notifier {
       const keys = sent
         .filter((d) => d.to === r.email)
         .map((d) => d.key.slice(slug.length + 1, d.key.length - r.email.length - 1));
-      out.set(r.email, calendarEntriesSent(keys, schedule, after));
+      out.set(r.email, calendarEntriesSent(keys, schedule, after, scheduleVersion));
     }
     return out;
   }

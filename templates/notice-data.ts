@@ -34,11 +34,13 @@ export interface CalendarSpec {
 export type CalendarEntry =
   | { kind: 'session'; index: number; sequence: number }
   | { kind: 'call'; series: number; index: number; sequence: number }
-  | { kind: 'series'; series: number; sequence: number };
+  | { kind: 'series'; series: number; sequence: number }
+  | { kind: 'info-call'; call: number; sequence: number };
 
 /** The entry's id, as in its UID `<slug>-<id>@…`. */
 export function calendarEntryId(e: CalendarEntry): string {
   if (e.kind === 'session') return `ls-${e.index}`;
+  if (e.kind === 'info-call') return infoCallEntryId(e.call);
   return e.kind === 'series' ? `consult-${e.series}` : `consult-${e.series}-${e.index}`;
 }
 

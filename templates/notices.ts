@@ -12,7 +12,6 @@ import { timelineRows } from './timeline';
 
 import {
   calendarEntryId,
-  infoCallEntryId,
   type CalendarEntry,
   type CalendarSpec,
   type NoticeContext,
@@ -45,6 +44,19 @@ function entrySpec(
       end: ls.end,
       summary: `${SESSION(e.index)}: ${title}`,
       location: ls.venue,
+    };
+  }
+  if (e.kind === 'info-call') {
+    const call = ctx.schedule.informationalCalls[e.call]!;
+    return {
+      id: calendarEntryId(e),
+      sequence: e.sequence,
+      method,
+      start: call.start,
+      end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
+      summary: `Informational call ${e.call + 1}: ${title}`,
+      url: call.link,
+      location: call.link,
     };
   }
   const series = ctx.schedule.consultation[e.series]!;
@@ -120,16 +132,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
           ...(invite ? {} : {}),
         }),
         calendar: invite
-          ? {
-              id: infoCallEntryId(n.call),
-              sequence: n.sequence,
-              method: 'REQUEST',
-              start: call.start,
-              end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
-              summary: `Informational call ${n.call + 1}: ${config.title}`,
-              url: call.link,
-              location: call.link,
-            }
+          ? entrySpec({ kind: 'info-call', call: n.call, sequence: n.sequence }, ctx, 'REQUEST')
           : undefined,
       };
     }
@@ -395,15 +398,7 @@ export function renderNotice(prepared: PreparedNotice, ctx: NoticeContext): Rend
           session && data.teamMember
             ? entrySpec({ kind: 'session', index: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
             : call && data.registrant
-              ? {
-                  id: infoCallEntryId(Number(m![2])),
-                  sequence: n.version,
-                  method: 'REQUEST',
-                  start: call.start,
-                  end: new Date(Date.parse(call.start) + call.durationMinutes * 60_000).toISOString(),
-                  summary: `${label}: ${config.title}`,
-                  url: call.link,
-                }
+              ? entrySpec({ kind: 'info-call', call: Number(m![2]), sequence: n.version }, ctx, 'REQUEST')
               : undefined,
       };
     }

@@ -1,10 +1,12 @@
 /**
  * The notify activity against the real MongoDB-wire and SMTP servers: a cancellation carries
  * METHOD:CANCEL calendar entries (same UID, higher SEQUENCE) for every session still to come to
- * each team member, and one refused address does not stop the others.
+ * each team member (and of an informational call to each who registered for it), and one refused
+ * address does not stop the others.
  */
 import ICAL from 'ical.js';
 import { createActivities } from '../../activities';
+import { inviteRegistrant } from '../../app/call-registration';
 import { parseLaunchConfig } from '../../domain/config';
 import { createTransport, Outbox } from '../../mail/outbox';
 import { upsertSites } from '../../store/sites';
@@ -18,8 +20,17 @@ describe('notify', () => {
   let dbh: Awaited<ReturnType<typeof testDb>>;
   let transport: ReturnType<typeof createTransport>;
   let acts: ReturnType<typeof createActivities>;
+  let outbox: Outbox;
   const cfg = parseLaunchConfig({
-    ...compressedConfig('nx', Date.now(), { ls: 30 }),
+    // Hours ahead: the informational call is still to come when the collaborative is cancelled.
+    ...compressedConfig('nx', Date.now(), {
+      info: 600,
+      close: 610,
+      decisions: 620,
+      prework: 625,
+      ls: 630,
+      end: 720,
+    }),
     sites: ['bayview', 'cedar-hill'],
   });
 
@@ -27,7 +38,8 @@ describe('notify', () => {
     sink = await new SmtpSink().start();
     dbh = await testDb('notify');
     transport = createTransport({ smtpUrl: sink.url, from: MAIL_FROM });
-    acts = createActivities({ db: dbh.db, outbox: new Outbox(dbh.db, transport, MAIL_FROM) });
+    outbox = new Outbox(dbh.db, transport, MAIL_FROM);
+    acts = createActivities({ db: dbh.db, outbox });
     await upsertSites(dbh.db, [
       {
         siteId: 'bayview',
@@ -112,12 +124,9 @@ describe('notify', () => {
       email: 'pi@bayview.example.org',
       name: 'Dr A',
     });
-    await acts.recordCallRegistration('nx', {
-      call: 0,
-      siteId: 'cedar-hill',
-      email: colleague,
-      name: 'Sam Lee',
-    });
+    const registration = { call: 0, siteId: 'cedar-hill', email: colleague, name: 'Sam Lee' };
+    await acts.recordCallRegistration('nx', registration);
+    expect(await inviteRegistrant(dbh.db, outbox, 'nx', registration, new Date())).toBe('sent');
     const r = await acts.notify('nx', {
       kind: 'schedule-change',
       milestone: 'informationalCalls[0]',
@@ -151,6 +160,17 @@ describe('notify', () => {
       .to('coordinator@cedar-hill.example.org')
       .find((m) => m.parsed.subject === 'Cancelled: Test collaborative nx');
     expect(mail?.parsed.text).toContain('Reason: No funding.');
+    // Their calendar's entry of the call, invited at registration and updated when it moved, is cancelled.
+    expect(mail?.parsed.text).toContain('calendar entries of what was still to come (Informational call 1)');
+    const entries = mail!.parsed.attachments
+      .filter((a) => a.contentType.startsWith('text/calendar'))
+      .map((a) => new ICAL.Component(ICAL.parse(a.content.toString('utf8'))))
+      .map((cal) => [
+        cal.getFirstPropertyValue('method'),
+        cal.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid'),
+        cal.getFirstSubcomponent('vevent')!.getFirstPropertyValue('sequence'),
+      ]);
+    expect(entries).toEqual([['CANCEL', 'nx-info-call-0@lc-orchestrator', 2]]);
   });
 
   it('records a refused address and carries on with the others', async () => {

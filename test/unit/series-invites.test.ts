@@ -2,7 +2,8 @@
  * The agenda of consultation series given by a rule (patch `consultation-series-invites`): one
  * invitation per series instead of one per call, the moved call sent again a week before it,
  * reminders still per call; first + everyDays series and runs without the option unchanged. And
- * what a person's calendar holds of such a series (to cancel on withdrawal).
+ * what a person's calendar holds of such a series and of an informational call (to cancel on a
+ * withdrawal or a cancellation).
  */
 import { collaborativeAgenda, type AgendaItem } from '../../domain/agenda';
 import { parseLaunchConfig } from '../../domain/config';
@@ -80,5 +81,19 @@ describe('consultation series by rule: one invitation per series', () => {
       { kind: 'series', series: 1, sequence: 0 },
     ]);
     expect(calendarEntriesSent(['consultation-series-invite:1'], s, ms(rule.calls.at(-1)!))).toEqual([]);
+  });
+
+  it('holds an informational call its registrant was invited to, at the SEQUENCE of its latest update', () => {
+    const call = ms(s.informationalCalls[0]!.start);
+    const invited = ['info-call-invite:0', 'schedule-change:informationalCalls[0]:3'];
+    expect(calendarEntriesSent(invited, s, call - DAY, 2)).toEqual([
+      { kind: 'info-call', call: 0, sequence: 3 },
+    ]);
+    expect(calendarEntriesSent(['info-call-invite:0'], s, call - DAY, 2)).toEqual([
+      { kind: 'info-call', call: 0, sequence: 2 },
+    ]);
+    // A PI told of the move without an invitation holds nothing; a call that took place is not cancelled.
+    expect(calendarEntriesSent(['schedule-change:informationalCalls[0]:3'], s, call - DAY, 3)).toEqual([]);
+    expect(calendarEntriesSent(invited, s, call + DAY, 3)).toEqual([]);
   });
 });
