@@ -55,14 +55,17 @@ export function renderSharedDigest(
     throw new Error('template shared-digest: nothing shared');
   const title = ctx.config.title;
   const staff = data.staffUrl;
-  // A team's people see their own cycles on their page, every storyboard in the gallery and the
-  // library on their page; the staff see all of it on the collaborative's pages.
-  const cycleLink = (c: (typeof cycles)[number]) =>
-    staff
-      ? `${staff}/pdsa?siteId=${encodeURIComponent(c.siteId)}#cycle-${c.siteId}-${c.n}`
-      : data.teamUrl && c.siteId === data.teamSiteId
-        ? `${data.teamUrl}#cycle-${c.siteId}-${c.n}`
-        : undefined;
+  // A team's people see their own cycles on their page (where they edit them), the other teams'
+  // on the page of every team's cycles, every storyboard in the gallery and the library on their
+  // page; the staff see all of it on the collaborative's pages.
+  const cycleLink = (c: (typeof cycles)[number]) => {
+    const at = `siteId=${encodeURIComponent(c.siteId)}#cycle-${c.siteId}-${c.n}`;
+    if (staff) return `${staff}/pdsa?${at}`;
+    if (!data.teamUrl) return undefined;
+    return c.siteId === data.teamSiteId
+      ? `${data.teamUrl}#cycle-${c.siteId}-${c.n}`
+      : `${data.teamUrl}/cycles?${at}`;
+  };
   const galleryLink = staff ? `${staff}/storyboards` : data.storyboardsUrl;
   const libraryLink = staff ? `${staff}/resources` : data.teamUrl && `${data.teamUrl}#resources`;
   const linked = (text: string, label: string, url: string | undefined): SectionItem =>

@@ -127,9 +127,12 @@ describe('the emails of what teams share', () => {
     expect(r.subject).toBe(
       'Shared this month: 2 PDSA cycles, 1 storyboard, 1 resource — TF-CBT Learning Collaborative 2027',
     );
-    // The team's own cycle links to its page; another team's has no page a team can open.
+    // The team's own cycle links to its page; another team's to the page of every team's cycles.
     expect(r.html).toContain(
       '<a href="https://lc.network.example.org/team/signed-token-for-the-member#cycle-bayview-3">Read the cycle</a>',
+    );
+    expect(r.text).toContain(
+      'Read the cycle: https://lc.network.example.org/team/signed-token-for-the-member/cycles?siteId=harbor#cycle-harbor-1',
     );
     expect(r.text).toContain('decided: Adapt: change it and test again.');
     expect(r.html).toContain(

@@ -6,8 +6,9 @@
  * faculty add a resource; the digest is sent by the notify activity (as the workflow's monthly
  * item does, for a window that holds all three) and read from the SMTP sink: it lists the cycle,
  * the storyboard and the resource, and every link in it opens the page it names, at the item —
- * for each team's people through their signed links, for the faculty once signed in. Screenshots
- * in .data/screenshots/digest/.
+ * for each team's people through their signed links (another team's cycle on the page of every
+ * team's cycles, axe-checked at 1280 and 390 px), for the faculty once signed in. Screenshots in
+ * .data/screenshots/digest/.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -102,8 +103,17 @@ describe('the digest of what teams shared, its links opened in a browser (real s
     expect(other.parsed.text).toContain(
       'Bayview Child Trauma Center, for Learning Session 2: bayview-ls2.png.',
     );
-    expect(links(other, 'Read the cycle')).toEqual([]); // no page shows a team another team's cycles
+    // Bayview's cycle on the page of every team's cycles, read through Harbor's own link.
     const page = await browser.newPage();
+    const [othersCycle] = links(other, 'Read the cycle');
+    expect(othersCycle).toMatch(/\/team\/[\w.-]+\/cycles\?siteId=bayview#cycle-bayview-1$/);
+    await opens(page, othersCycle!, 'other-team-cycle');
+    expect(await page.locator('#cycle-bayview-1').textContent()).toContain(
+      'A daily 10-minute huddle before clinic.',
+    );
+    expect(await page.locator('#cycle-bayview-1 form').count()).toBe(0); // teams read; the faculty answer
+    expect(await page.locator('#cycle-bayview-1').textContent()).not.toContain('@bayview.example.org');
+    await s.check(page, 'other-team-cycles');
     const [gallery] = links(other, 'See it in the gallery');
     expect(gallery).toMatch(/\/team\/[\w.-]+\/storyboards#session-2$/);
     await opens(page, gallery!, 'other-team-gallery');
@@ -140,5 +150,6 @@ describe('the digest of what teams shared, its links opened in a browser (real s
     const [button] = links(staff, 'Open the PDSA cycles');
     await opens(faculty, button!, 'faculty-pdsa');
     expect(await faculty.locator('[data-cycle="bayview:1"]').count()).toBe(1);
+    expect(s.pages.findings).toEqual([]);
   }, 420_000);
 });

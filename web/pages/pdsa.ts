@@ -28,12 +28,24 @@ function stateOf(c: CycleView): string {
   return c.decision ? PDSA_DECISION_WORDS[c.decision] : 'Open: still testing';
 }
 
-/** One cycle as read by the team or the faculty; `extra` goes at its end (an edit link, an answer form). */
-function cycleArticle(c: CycleView, tz: string, extra: Html | string, showTeam: boolean): Html {
+/**
+ * One cycle as read by the team, the faculty or another team; `extra` goes at its end (an edit
+ * link, an answer form). Another team reads who logged it by team only, not by address.
+ */
+function cycleArticle(
+  c: CycleView,
+  tz: string,
+  extra: Html | string,
+  showTeam: boolean,
+  showBy = true,
+): Html {
   const id = `cycle-${c.siteId}-${c.n}`;
   return html`<article class="cycle" id="${id}" data-cycle="${c.siteId}:${c.n}" aria-labelledby="${id}-h">
     <h3 id="${id}-h">${showTeam ? html`${c.siteName}: cycle` : 'Cycle'} ${c.n} · ${c.measureName}</h3>
-    <p><strong data-testid="state">${stateOf(c)}</strong> · logged by ${c.by}, ${at(c.createdAt, tz)}</p>
+    <p>
+      <strong data-testid="state">${stateOf(c)}</strong> · logged
+      ${showBy ? `by ${c.by}, ` : ''}${at(c.createdAt, tz)}
+    </p>
     <dl class="explain">
       <dt>The change</dt>
       <dd>${c.change}</dd>
@@ -139,7 +151,8 @@ export function teamPdsaSection(o: {
     <h2>Tests of change (PDSA cycles)</h2>
     <p>
       Each test of change your team runs: plan the change and predict its effect, try it, study what happened,
-      then adopt, adapt or abandon it. The faculty read every team's cycles and answer them.
+      then adopt, adapt or abandon it. The faculty read every team's cycles and answer them;
+      <a href="${o.base}/cycles">every team's cycles</a> are yours to read too.
     </p>
     ${
       o.cycles.length
@@ -174,7 +187,10 @@ export interface PdsaFilter {
   measure: string;
 }
 
-/** The faculty's (and coordinators') page of every team's cycles. */
+/**
+ * Every team's cycles: the faculty's (and coordinators') page, where the faculty answer them, or a
+ * team's read-only view through its signed link (`team`), to learn from the others' tests.
+ */
 export function pdsaPage(o: {
   doc: CollaborativeDoc;
   cycles: CycleView[];
@@ -183,11 +199,14 @@ export function pdsaPage(o: {
   mayAnswer: boolean;
   csrf: string;
   flash: Flash;
+  /** A team's view: the page's own address and the way back to the team's page. */
+  team?: { base: string; back: string };
 }): Html {
   const { doc, flash } = o;
   const tz = doc.config.timeZone;
   const measures = doc.config.metrics?.measures ?? [];
-  const base = `/c/${doc.slug}/pdsa`;
+  const base = o.team?.base ?? `/c/${doc.slug}/pdsa`;
+  const mayAnswer = o.mayAnswer && !o.team;
   const posted = flash.form?.startsWith('answer:') ? flash.form : undefined;
   const query = new URLSearchParams(
     Object.entries(o.filter).filter(([, v]) => v) as [string, string][],
@@ -216,12 +235,20 @@ export function pdsaPage(o: {
   const summary = posted
     ? formErrors(posted, flash.problems, ANSWER_FIELDS, posted.slice('answer:'.length).replace(':', '-'))
     : undefined;
-  return html`<p><a href="/c/${doc.slug}">Back to ${doc.config.title}</a></p>
-    ${errorSummary(summary)} ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
-    <p>
-      Every team's tests of change, with what they predicted, what happened and what they decided.
-      ${o.mayAnswer ? 'Your answer is emailed to the team.' : 'The faculty answer them.'}
-    </p>
+  const intro = o.team
+    ? html`<p><a href="${o.team.back}">Back to the team's page</a></p>
+        <p>
+          Every team's tests of change in the ${doc.config.title}: what they tried, what they predicted, what
+          happened, what they decided and what the faculty answered. Your team logs its own on
+          <a href="${o.team.back}#pdsa">its page</a>.
+        </p>`
+    : html`<p><a href="/c/${doc.slug}">Back to ${doc.config.title}</a></p>
+        ${errorSummary(summary)} ${flash.done ? html`<div class="ok" role="status">${flash.done}</div>` : ''}
+        <p>
+          Every team's tests of change, with what they predicted, what happened and what they decided.
+          ${mayAnswer ? 'Your answer is emailed to the team.' : 'The faculty answer them.'}
+        </p>`;
+  return html`${intro}
     <form method="get" action="${base}" role="search" class="search">
       ${selectField({
         name: 'siteId',
@@ -249,7 +276,7 @@ export function pdsaPage(o: {
       <h2>Cycles (${o.cycles.length})</h2>
       ${
         o.cycles.length
-          ? o.cycles.map((c) => cycleArticle(c, tz, o.mayAnswer ? answerForm(c) : '', true))
+          ? o.cycles.map((c) => cycleArticle(c, tz, mayAnswer ? answerForm(c) : '', true, !o.team))
           : html`<p>No cycles ${o.filter.siteId || o.filter.measure ? 'match the filter' : 'logged yet'}.</p>`
       }
     </section>`;

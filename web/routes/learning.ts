@@ -29,6 +29,11 @@ const requestOf = (req: FastifyRequest) => {
   return typeof r === 'string' && r.length <= 200 ? r : undefined;
 };
 const numberOf = (s: string) => (/^\d{1,6}$/.test(s) ? Number(s) : NaN);
+/** The cycles page's filter, from its query (a team, a measure; empty for all). */
+const filterOf = (q: { siteId?: unknown; measure?: unknown }) => ({
+  siteId: typeof q.siteId === 'string' ? q.siteId.slice(0, 100) : '',
+  measure: typeof q.measure === 'string' ? q.measure.slice(0, 100) : '',
+});
 
 export function registerLearning(
   app: FastifyInstance,
@@ -95,6 +100,33 @@ export function registerLearning(
     },
   );
 
+  // ---- every team's cycles, read by a team: learning from the others' tests ----------------------
+  app.get<{ Params: { token: string }; Querystring: { siteId?: string; measure?: string } }>(
+    '/team/:token/cycles',
+    { config: limit(limits.links) },
+    async (req, reply) => {
+      const l = await access.team('team', req.params.token, reply);
+      if (!l) return;
+      const filter = filterOf(req.query);
+      const { cycles, teams } = await ops.pdsaBoard(db, l.doc, filter);
+      return send(
+        reply,
+        200,
+        `Every team's PDSA cycles: ${l.doc.config.title}`,
+        pdsaPage({
+          doc: l.doc,
+          cycles,
+          teams,
+          filter,
+          mayAnswer: false,
+          csrf: '',
+          flash: {},
+          team: { base: `${teamPath(req.params.token)}/cycles`, back: teamPath(req.params.token) },
+        }),
+      );
+    },
+  );
+
   // ---- the faculty's page of every team's cycles -------------------------------------------------
   app.get<{ Params: { slug: string }; Querystring: { siteId?: string; measure?: string } }>(
     '/c/:slug/pdsa',
@@ -103,10 +135,7 @@ export function registerLearning(
       if (!a) return;
       const path = `/c/${a.doc.slug}/pdsa`;
       const flash = await ctx.flash.take(req, reply, path);
-      const filter = {
-        siteId: typeof req.query.siteId === 'string' ? req.query.siteId.slice(0, 100) : '',
-        measure: typeof req.query.measure === 'string' ? req.query.measure.slice(0, 100) : '',
-      };
+      const filter = filterOf(req.query);
       const { cycles, teams } = await ops.pdsaBoard(db, a.doc, filter);
       return send(
         reply,
