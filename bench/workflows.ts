@@ -2,7 +2,7 @@
  * The workflow bundle the benchmarks run: the project's workflows, unchanged, plus two trivial
  * workflows, the floors the throughput scenario compares against.
  */
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import { LC_PHASE } from '../workflows/search-attributes';
 import type { BenchActivities } from './activities';
 
@@ -17,13 +17,21 @@ const { benchNoop } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1
 
 /**
  * The same engine work as a short team workflow and no work of ours: `activities` no-op
- * activities one after another (the team's roster load and team record), the search-attribute
- * upsert in the last one's workflow task, hence as many workflow tasks, activities and actions.
+ * activities one after another (the team's roster load and team record), `upserts`
+ * search-attribute upserts (as many as the team's phase takes) in the last one's workflow task,
+ * then the signal a team sends its collaborative when it
+ * ends (to a workflow that does not exist, as the team's in the throughput scenario, which runs
+ * no collaborative: its failure is one more workflow task), hence as many workflow tasks,
+ * activities and actions.
  */
-export async function trivialActivitiesWorkflow(n: number, activities: number): Promise<number> {
+export async function trivialActivitiesWorkflow(n: number, activities: number, upserts = 1): Promise<number> {
   for (let i = 0; i < activities; i++) {
-    if (i === activities - 1) upsertSearchAttributes([{ key: LC_PHASE, value: 'completed' }]);
+    if (i === activities - 1)
+      for (let u = 0; u < upserts; u++) upsertSearchAttributes([{ key: LC_PHASE, value: 'completed' }]);
     await benchNoop(i);
   }
+  await getExternalWorkflowHandle('bench-no-collaborative')
+    .signal('benchTeamFinished')
+    .catch(() => undefined);
   return n;
 }

@@ -4,7 +4,8 @@
  * each, started 50 at a time and timed start-to-all-completed, in this order:
  * - trivial workflows (one workflow task, nothing else): the engine's floor;
  * - trivial workflows doing the same engine work as a short team workflow (two no-op activities,
- *   a search-attribute upsert: the same workflow tasks, activities and actions): the baseline;
+ *   as many search-attribute upserts as a team's phase takes, the signal to its collaborative:
+ *   the same workflow tasks, activities and actions): the baseline;
  * - short team workflows: the real teamWorkflow with every date already past, so it loads its
  *   roster, finds every item stale, records the team as completed and ends.
  * For each batch, the SDK runtime's metrics (workflow-task and activity latencies) and the CPU
@@ -51,7 +52,7 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
     c.schedule = JSON.parse(JSON.stringify(c.schedule).replace(/2027-/g, '2021-').replace(/2028-/g, '2022-'));
     delete c.metrics;
   });
-  const sites = syntheticSites(n);
+  const sites = syntheticSites(n + 1); // the last one for the probe (below)
   const applications = sites.map((s) => ({
     _id: ids.application(slug, s.siteId),
     ...applicationFor(s.siteId, s.piEmail),
@@ -132,10 +133,20 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
       taskQueue,
       args: [0],
     });
+    // One team workflow, outside the timings too: how many search-attribute upserts its phase
+    // takes, for the baseline to do as many.
+    const probe = sites[n]!.siteId;
+    await client.workflow.execute(teamWorkflow, {
+      workflowId: teamWorkflowId(slug, probe),
+      taskQueue,
+      args: [input(probe)],
+    });
+    const upserts =
+      sumTypes(await runsOf(client, teamWorkflowId(slug, probe))).UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ?? 1;
     await client.workflow.execute<typeof trivialActivitiesWorkflow>('trivialActivitiesWorkflow', {
       workflowId: 'warm-trivial-activities',
       taskQueue,
-      args: [0, 2],
+      args: [0, 2, upserts],
     });
     const trivial = await batch('trivial workflows', (i) =>
       client.workflow.execute<typeof trivialWorkflow>('trivialWorkflow', {
@@ -144,11 +155,11 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
         args: [i],
       }),
     );
-    const fair = await batch('trivial workflows with 2 no-op activities', (i) =>
+    const fair = await batch(`trivial workflows with 2 no-op activities and ${upserts} upserts`, (i) =>
       client.workflow.execute<typeof trivialActivitiesWorkflow>('trivialActivitiesWorkflow', {
         workflowId: `trivial-activities-${i}`,
         taskQueue,
-        args: [i, 2],
+        args: [i, 2, upserts],
       }),
     );
     const team = await batch(
@@ -166,8 +177,10 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
     const teamTypes = sumTypes(sample);
     const fairTypes = fairRun[0]!.byType;
     const recorded = diagnostic
-      ? [...memoryTeams.values()].filter((v) => v === 'completed').length
-      : await db.collection(COLLECTIONS.teams).countDocuments({ collaborative: slug, status: 'completed' });
+      ? [...memoryTeams].filter(([siteId, v]) => v === 'completed' && siteId !== probe).length
+      : await db
+          .collection(COLLECTIONS.teams)
+          .countDocuments({ collaborative: slug, status: 'completed', siteId: { $ne: probe } });
     const tasks = (types: Record<string, number>) => types.WORKFLOW_TASK_COMPLETED ?? 0;
     const measured = (name: string, value: number, unit: string) =>
       ({ name, value, unit, kind: 'measured' }) as const;
@@ -188,7 +201,7 @@ export async function throughput(services: Services, o: BenchOptions): Promise<S
         'wf/s',
         {
           baseline: measured('same engine work', fair.rate, 'wf/s'),
-          target: { op: '>=', value: 0.7 },
+          target: { op: '>=', value: 0.8 }, // issue 18
         },
       ),
       figure('  … workflow tasks per second', team.rate * tasks(teamTypes), '/s', {
