@@ -6,8 +6,12 @@
  * test/histories/team-late-promotion-v2.json is that run, replayed by test/replay). The 2-day
  * reminder and the later sessions' reminders still go out.
  *
+ * It is asked for its LS1 storyboard on promotion too: the request went to the others 21 days
+ * before the session, and the reminder goes only to teams that shared none (before
+ * patched('promoted-storyboard-requests') the promoted team got only that reminder).
+ *
  * `LC_RECORD_HISTORIES=<tag> npx jest test/workflows/late-promotion` writes the promoted team's
- * history to test/histories/team-late-promotion-<tag>.json.
+ * and the collaborative's histories to test/histories/{team,collaborative}-late-promotion-<tag>.json.
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -79,11 +83,13 @@ describe('a team promoted 10 days before the first session (time skipping)', () 
       await handle.result();
       if (process.env.LC_RECORD_HISTORIES) {
         const tag = process.env.LC_RECORD_HISTORIES === '1' ? '' : `-${process.env.LC_RECORD_HISTORIES}`;
-        const history = await env.client.workflow.getHandle(teamWorkflowId('late', 'harbor')).fetchHistory();
-        fs.writeFileSync(
-          path.join(__dirname, `../histories/team-late-promotion${tag}.json`),
-          historyToJSON(history) + '\n',
-        );
+        const write = async (workflowId: string, name: string) =>
+          fs.writeFileSync(
+            path.join(__dirname, `../histories/${name}${tag}.json`),
+            historyToJSON(await env.client.workflow.getHandle(workflowId).fetchHistory()) + '\n',
+          );
+        await write(teamWorkflowId('late', 'harbor'), 'team-late-promotion');
+        await write('lc/late', 'collaborative-late-promotion');
       }
     } finally {
       h.worker.shutdown();
@@ -119,6 +125,17 @@ describe('a team promoted 10 days before the first session (time skipping)', () 
     // Waitlisted at the decisions; on promotion, the acceptance comes first.
     expect(received.find(([days]) => days < 0)?.[1]).toMatch(/^Waiting list: /);
     expect(received.find(([days]) => days >= 0)?.[1]).toMatch(/^Accepted: /);
+  });
+
+  it('is asked for its LS1 storyboard on promotion (the others were asked 21 days before), and only once', () => {
+    const asked = received.filter(([, subject]) => /^Your storyboard for /.test(subject));
+    expect(asked.filter(([, subject]) => /Learning Session 1,/.test(subject))).toEqual([
+      [0, expect.stringMatching(/^Your storyboard for Learning Session 1,/)],
+    ]);
+    // The later sessions' requests come as the others' do, 21 days before each.
+    expect(asked.map(([, subject]) => subject.replace(/,.*/, ''))).toEqual(
+      [1, 2, 3].map((n) => `Your storyboard for Learning Session ${n}`),
+    );
   });
 
   it('gets both reminders of the later sessions, each after its invitation', () => {

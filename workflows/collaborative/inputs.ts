@@ -1,5 +1,5 @@
 /** The collaborative's inputs: each validated against the run's state, then applied to it. */
-import { getExternalWorkflowHandle } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import {
   addFacultySchema,
   addSiteSchema,
@@ -30,7 +30,7 @@ import {
 import { handleInput, refuse } from '../inputs';
 import { teamWorkflowId } from '../team';
 import { mail, records, signalTeam, type Run } from './run';
-import { activeTeams, seriesInvited, teamOf } from './state';
+import { activeTeams, seriesInvited, storyboardsRequested, teamOf } from './state';
 
 export function registerInputs(run: Run): void {
   const { s, slug, config, when, facultyEmails, coordinatorEmails } = run;
@@ -134,6 +134,12 @@ export function registerInputs(run: Run): void {
           for (const series of seriesInvited(s, now()))
             await run.effects.send({
               notice: { kind: 'consultation-series-invite', series, siteIds: [promoted] },
+            });
+        // The storyboard requests already sent to the others, for the sessions still to come.
+        if (s.storyboardRequests && patched('promoted-storyboard-requests'))
+          for (const session of storyboardsRequested(s, now()))
+            await run.effects.send({
+              notice: { kind: 'storyboard-request', session, siteIds: [promoted] },
             });
       }
       return { siteId: w.siteId, promoted };

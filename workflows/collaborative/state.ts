@@ -130,6 +130,13 @@ export function statusOf(config: LaunchConfig, s: CollaborativeState): Collabora
   };
 }
 
+/** The learning sessions still to come whose storyboard the teams were asked for. */
+export function storyboardsRequested(s: CollaborativeState, now: number): number[] {
+  return s.schedule.learningSessions.flatMap((ls, i) =>
+    s.done.includes(`storyboard-request:${i}`) && Date.parse(ls.start) > now ? [i] : [],
+  );
+}
+
 /** The consultation series whose one invitation went out and whose last call is still to come. */
 export function seriesInvited(s: CollaborativeState, now: number): number[] {
   return s.schedule.consultation.flatMap((series, i) =>
