@@ -67,6 +67,7 @@ export const CONSULTATION_FIELDS = [
   'until',
   'count',
   'skip',
+  'move',
   'durationMinutes',
   'link',
 ] as const;
@@ -74,7 +75,18 @@ export const CONSULTATION_FIELDS = [
 export const REPEATS = ['days', ...RULE_PATTERNS] as const;
 export type Repeat = (typeof REPEATS)[number];
 /** The fields of a rule series a coordinator types or ticks (selects always hold a value). */
-const RULE_TYPED = ['weeks', 'monthDay', 'weekdays', 'rrule', 'time', 'from', 'until', 'count', 'skip'];
+const RULE_TYPED = [
+  'weeks',
+  'monthDay',
+  'weekdays',
+  'rrule',
+  'time',
+  'from',
+  'until',
+  'count',
+  'skip',
+  'move',
+];
 export const MEASURE_FIELDS = [
   'key',
   'name',
@@ -217,6 +229,8 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
       .filter(Boolean);
     const bad = skip.find((d) => !DATE.test(d) || !DateTime.fromISO(d).isValid);
     if (bad) problems.push(`${p}.skip: "${bad}" is not a date; write each as 2027-11-25, one a line`);
+    const moves = movedCalls(text(f, `${p}.move`));
+    if (moves.problem) problems.push(`${p}.move: ${moves.problem}`);
     fieldRenames.push([p, { every: RULE_FIELD[pattern], rrule: RULE_FIELD[pattern] }]);
     return {
       ...(rule.every ? { every: rule.every } : {}),
@@ -227,6 +241,7 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
         until: until && DATE.test(until) ? until : undefined,
         count: number(`${p}.count`),
         skip: skip.length && !bad ? skip : undefined,
+        move: moves.move.length && !moves.problem ? moves.move : undefined,
       }),
     };
   };
@@ -343,6 +358,29 @@ export function draftFromFields(f: DraftFields, known: Person[] = []): Draft {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-\d\d-\d\d$/;
+const DATE_OR_TIME = /^\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):[0-5]\d)?$/;
+
+/**
+ * The calls a coordinator moves, one a line: "2027-09-16 to 2027-09-23" (the same time) or with a
+ * time of its own ("2027-09-16 to 2027-09-23T15:00"); "→", "->" or a space also separate them.
+ */
+export function movedCalls(value: string): { move: { from: string; to: string }[]; problem?: string } {
+  const move: { from: string; to: string }[] = [];
+  for (const line of value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    const parts = line.split(/\s*(?:\bto\b|→|->|\s)\s*/i).filter(Boolean);
+    const ok = (d: string | undefined) => !!d && DATE_OR_TIME.test(d) && DateTime.fromISO(d).isValid;
+    if (parts.length !== 2 || !ok(parts[0]) || !ok(parts[1]))
+      return {
+        move,
+        problem: `"${line}" is not a move; write each as 2027-09-16 to 2027-09-23 (or 2027-09-23T15:00), one a line`,
+      };
+    move.push({ from: parts[0]!, to: parts[1]! });
+  }
+  return { move };
+}
 const escape = (s: string) => s.replace(/[.[\]]/g, '\\$&');
 /** The field a rule's problem is shown beside, by pattern. */
 const RULE_FIELD: Record<RulePattern, ChoiceField> = {
@@ -573,6 +611,8 @@ export function shiftedCopy(f: DraftFields, announcement: string): DraftFields {
         .filter(Boolean)
         .map(shiftDate)
         .join('\n');
+    // A moved call was that run's own event (as a launched one's are, see ruleFields).
+    if (/^schedule\.consultation\[\d+\]\.move$/.test(k)) out[k] = '';
     if (/^schedule\.(consultation\[\d+\]\.from|reporting\.(firstMonth|lastMonth))$/.test(k))
       out[k] = shiftMonth(text(f, k));
   }

@@ -172,6 +172,30 @@ describe('the wizard builds consultation series from plain choices', () => {
     ]);
   });
 
+  it('moves a call of a rule series to another day (same time) or another time, its problems beside the field', () => {
+    const f = withRules({ [`${S1}.move`]: '2027-09-16 to 2027-09-23\n2027-10-07 → 2027-10-07T15:00' });
+    expect(draftProblems(f)).toEqual([]);
+    const series = (draftFromFields(f).input.schedule as { consultation: Record<string, unknown>[] })
+      .consultation;
+    expect(series[1]!.move).toEqual([
+      { from: '2027-09-16', to: '2027-09-23' },
+      { from: '2027-10-07', to: '2027-10-07T15:00' },
+    ]);
+    const calls = localCalls(configFromFields(f).schedule.consultation[1]!.calls);
+    expect(calls).toEqual(expect.arrayContaining(['2027-09-23T12:00', '2027-10-07T15:00']));
+    expect(calls).not.toContain('2027-09-16T12:00');
+    expect(calls).not.toContain('2027-10-07T12:00');
+    // Beside the field: a line that is not a move, and a date that is not one of the series'.
+    expect(draftProblems(withRules({ [`${S1}.move`]: 'next Thursday' }))).toEqual([
+      `${S1}.move: "next Thursday" is not a move; write each as 2027-09-16 to 2027-09-23 (or 2027-09-23T15:00), one a line`,
+    ]);
+    expect(draftProblems(withRules({ [`${S1}.move`]: '2027-09-17 to 2027-09-23' }))).toEqual([
+      `${S1}.move: "2027-09-17" is not a date of this series`,
+    ]);
+    // A copy starts without them: they were that run's own events, as a launched one's are.
+    expect(shiftedCopy(f, '2028-01-10T09:00')[`${S1}.move`]).toBe('');
+  });
+
   it('a skipped row in front still puts a rule problem beside its own row', () => {
     const f = withRules();
     const moved: DraftFields = { ...f };

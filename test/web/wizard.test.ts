@@ -4,7 +4,7 @@
  * real stack — Temporal dev server, FerretDB, an SMTP sink, the worker and the web app. A
  * coordinator launches a 12-site collaborative through the wizard alone, its consultation series
  * written as rules ("2nd Tuesday 14:00, 60 min"; "1st and 3rd Thursday 12:00" with a holiday
- * skipped): a first check with five mistakes (one the cross-field rule "applications close before
+ * skipped and a call moved a week on to 15:00): a first check with five mistakes (one the cross-field rule "applications close before
  * they open", one a 5th Tuesday) shows all five at once beside their fields, values kept; fixed, the review shows what will launch, the download
  * is the YAML the CLI takes, and the launch runs: its record exists and the 12 PIs are announced
  * to. On the way: the example and a shifted copy as starting points, the dates filled from the
@@ -230,6 +230,10 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     const thursdays = days(4, [1, 3], '12:00');
     const holiday = thursdays[3]!; // skipped
     await page.fill(`${S1}-skip`, holiday.toISODate()!);
+    // One call moved a week on, at 15:00: a coordinator's exception to the rule.
+    const movedFrom = thursdays[5]!;
+    const movedTo = movedFrom.plus({ days: 7 }).set({ hour: 15 });
+    await page.fill(`${S1}-move`, `${movedFrom.toISODate()} to ${movedTo.toFormat(LOCAL)}`);
     await check(page, 'wizard-dates-filled');
 
     await page.fill('#f-metrics-measures-0--name', 'Children served');
@@ -290,6 +294,9 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     expect(await page.textContent('#review-summary')).toContain(
       `none on ${holiday.toFormat('ccc d LLL yyyy')}`,
     );
+    expect(await page.textContent('#review-summary')).toContain(
+      `moved: ${movedFrom.toFormat('ccc d LLL yyyy')} to`,
+    );
     expect(await page.locator('#error-summary').count()).toBe(0);
     expect(await page.textContent('#review-summary')).toContain('every active site (12)');
     await check(page, 'wizard-review');
@@ -327,7 +334,12 @@ describe('the launch wizard in a browser (real stack, headless Chromium)', () =>
     expect(launched[0]!.calls).toEqual(utc(tuesdays));
     expect(launched[0]!.durationMinutes).toBe(60);
     expect(launched[1]!.kind).toBe('clinical');
-    expect(launched[1]!.calls).toEqual(utc(thursdays.filter((d) => +d !== +holiday)));
+    expect(launched[1]!.calls).toEqual(
+      utc(
+        [...thursdays.filter((d) => +d !== +holiday && +d !== +movedFrom), movedTo].sort((a, b) => +a - +b),
+      ),
+    );
+    expect(launched[1]!.recurrence?.moved).toEqual([{ from: utc([movedFrom])[0], to: utc([movedTo])[0] }]);
     expect(launched[1]!.recurrence?.skipped).toEqual(utc([holiday]));
     expect(new Set(tuesdays.map((d) => d.offset)).size).toBe(2); // across a DST change
     expect(launched[0]!.calls.map((c) => DateTime.fromISO(c).setZone(ZONE).toFormat('ccc HH:mm'))).toEqual(

@@ -132,6 +132,7 @@ function fieldSpecs(f: DraftFields): FieldSpec[] {
     until: 'last date',
     count: 'number of calls',
     skip: 'holidays to skip',
+    move: 'calls moved',
     durationMinutes: 'minutes',
     link: 'link',
   });
@@ -373,6 +374,14 @@ function consultationRow(
         errors: e,
         rows: 2,
       })}
+      ${textareaField({
+        name: `${p}.move`,
+        label: 'Calls moved (optional)',
+        hint: 'A call held on another day or at another time: its date, then the new one, one a line, e.g. 2027-09-16 to 2027-09-23, or 2027-09-16 to 2027-09-23T15:00.',
+        value: value(f, `${p}.move`),
+        errors: e,
+        rows: 2,
+      })}
     </fieldset>
     ${
       calls.length
@@ -568,6 +577,10 @@ function reviewSection(c: LaunchConfig | undefined, sites: SiteDoc[]): Html {
                       .join('; ')}${
                       cs.recurrence?.skipped.length
                         ? `; none on ${cs.recurrence.skipped.map((t) => formatInZone(t, z, false)).join(', ')}`
+                        : ''
+                    }${
+                      cs.recurrence?.moved.length
+                        ? `; moved: ${cs.recurrence.moved.map((m) => `${formatInZone(m.from, z, false)} to ${at(m.to)}`).join(', ')}`
                         : ''
                     }`,
                 )
