@@ -3,6 +3,7 @@
  * it in, and the time-skipping test environment with our search attributes registered. Not used by
  * the worker, the CLI or the web app (@temporalio/testing is a dev dependency).
  */
+import type { ConnectionPlugin } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Application } from '../domain/inputs';
@@ -39,9 +40,26 @@ export function applicationFor(
  * custom search attributes until told, like a real cluster: ours are registered here. The caller
  * installs the SDK runtime (its logger) first.
  */
+/**
+ * The client's keepalive pings, every 6 minutes instead of the SDK's 30 s. The time-skipping test
+ * server (grpc-java) allows one every 5 minutes and answers more with GOAWAY "too_many_pings"
+ * ("rejected by server because of excess pings"), which drops the calls in flight; the client
+ * retries them, and a retried `env.sleep` sleeps its whole duration again from where the first
+ * one got to: past the last workflow's end, where the server's sleep never returns (a CI run hung
+ * 600 s so).
+ */
+const TEST_SERVER_KEEPALIVE: ConnectionPlugin = {
+  name: 'lc-test-server-keepalive',
+  configureConnection: (o) => ({
+    ...o,
+    channelArgs: { ...o.channelArgs, 'grpc.keepalive_time_ms': 6 * 60_000 },
+  }),
+};
+
 export async function timeSkippingEnv(testServer: string): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServer } },
+    plugins: [TEST_SERVER_KEEPALIVE],
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',

@@ -72,10 +72,8 @@ describe('a collaborative that continues-as-new, with its teams (time skipping)'
         await handle.signal('recordDecision', { siteId, decision: 'accept', by: FACULTY });
       await until(ms(s.learningSessions[0]!.end) + DAY);
       await handle.signal('withdraw', { siteId: 'keystone', reason: 'Lost our supervisor.' });
-      // Time is moved to the day before the end by the test, not by result()'s long poll: in one
-      // CI run that poll kept retrying after the withdrawal and the server's clock stood still until
-      // the hook's timeout. (Not past the end: once every workflow has ended the test server's
-      // sleep does not return.) result() follows the runs to the last.
+      // To the day before the end, then the result (not past the end: once every workflow has
+      // ended, the test server's sleep never returns; see TEST_SERVER_KEEPALIVE in testing/).
       await until(ms(s.end) - DAY);
       result = await handle.result();
       // Every run of the workflow, first to last, by the run each one continued.
