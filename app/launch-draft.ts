@@ -75,18 +75,16 @@ export const CONSULTATION_FIELDS = [
 export const REPEATS = ['days', ...RULE_PATTERNS] as const;
 export type Repeat = (typeof REPEATS)[number];
 /** The fields of a rule series a coordinator types or ticks (selects always hold a value). */
-const RULE_TYPED = [
-  'weeks',
-  'monthDay',
-  'weekdays',
-  'rrule',
-  'time',
-  'from',
-  'until',
-  'count',
-  'skip',
-  'move',
+const NOT_TYPED: readonly string[] = [
+  'kind',
+  'repeat',
+  'first',
+  'everyDays',
+  'weekday',
+  'durationMinutes',
+  'link',
 ];
+const RULE_TYPED = CONSULTATION_FIELDS.filter((x) => !NOT_TYPED.includes(x));
 export const MEASURE_FIELDS = [
   'key',
   'name',
